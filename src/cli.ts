@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import { programGlobalOptions } from './cli/globals.js';
+import type { CliContext } from './cli/run-action.js';
+import { registerCompletion } from './cli/completion.js';
+import { registerNotYetAvailable } from './cli/not-yet.js';
+
+// Commander wiring only. Each command group registers itself from src/cli/<group>.ts and
+// import()s its command module when it runs, so `podid --help` loads nothing heavy.
+
+export const VERSION = '0.1.0';
+
+const EXAMPLES = `
+Examples:
+  $ podid local init --demo demo.json                 # a demo cluster to play with, offline
+  $ podid associations list --state demo.json -A
+  $ podid policy trust -w demo:payments:api            # least-privilege trust policy
+  $ podid associate -c prod -n payments -s api --create-role --approve
+  $ podid migrate-irsa -c prod --check                 # CI gate: exit 3 while IRSA remains
+  $ podid doctor -c prod -o sarif > doctor.sarif
+  $ podid exec -n payments -s api --state demo.json -- npm start
+
+Exit codes: 0 ok · 1 failure or failed check · 2 usage error · 3 pending changes (--check) · 130 interrupted
+Docs: README.md`;
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('podid')
+    .description('Manage, simulate and audit AWS EKS Pod Identity.')
+    .version(VERSION, '-V, --version', 'print the podid version')
+    .helpOption('-h, --help', 'show help')
+    .enablePositionalOptions()
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.io.stdout.write(text),
+      // Commander's own error text is replaced by main.ts's one-line message.
+      writeErr: () => {},
+      outputError: () => {},
+    })
+    .addHelpText('after', EXAMPLES);
+  programGlobalOptions(program);
+
+  for (const register of [registerCompletion, registerNotYetAvailable]) register(program, ctx);
+  return program;
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { UserError } from '../core/errors.js';
+import type { CliContext } from './run-action.js';
+
+// Commands of DESIGN.md §1 that this build does not have yet. They say so plainly instead of
+// pretending to work; each disappears from this list when its module lands.
+const PENDING: ReadonlyArray<readonly [string, string]> = [
+  ['associate', 'create or converge one Pod Identity association (and its role)'],
+  ['associations', 'list, describe, update and delete associations'],
+  ['policy', 'generate scoped trust and ABAC policies; lint and explain policies'],
+  ['migrate-irsa', 'move IRSA service accounts to Pod Identity'],
+  ['simulate', 'predict what AssumeRoleForPodIdentity returns for a token'],
+  ['token', 'mint service-account tokens signed by the local state key'],
+  ['proxy', 'a local credential server that behaves like the Pod Identity Agent'],
+  ['exec', 'run a command with Pod Identity credentials from the local proxy'],
+  ['doctor', 'check a cluster and say what to fix'],
+  ['audit', 'inventory and risk findings across associations and roles'],
+  ['snapshot', 'capture a live cluster into a state file'],
+  ['local', 'create a local state file (demo)'],
+];
+
+export function registerNotYetAvailable(program: Command, _ctx: CliContext, available: ReadonlySet<string> = new Set()) {
+  for (const [name, description] of PENDING) {
+    if (available.has(name) || program.commands.some((c) => c.name() === name)) continue;
+    program
+      .command(name)
+      .description(`${description} (not available yet)`)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .helpOption(false)
+      .action(() => {
+        throw new UserError(`'podid ${name}' is not available in podid yet.`, { hint: 'See README.md for the commands this version has.' });
+      });
+  }
+}

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { UsageError } from '../core/errors.js';
+import type { Reporter } from '../core/reporter.js';
+import { detectTerminal, type Terminal } from '../ui/env.js';
+import type { Io } from '../ui/io.js';
+import type { OutputFormat, Renderers } from '../ui/output.js';
+import { resolveGlobals, type GlobalOptions } from './globals.js';
+
+export interface CliContext {
+  io: Io;
+  exitCode: number;
+}
+
+export interface ActionEnv {
+  globals: GlobalOptions & Record<string, unknown>;
+  io: Io;
+  terminal: Terminal;
+  reporter: Reporter;
+}
+
+export interface Outcome<R extends object> {
+  result: R;
+  renderers: Renderers<R>;
+  /** Defaults to 0. */
+  exitCode?: number;
+}
+
+/**
+ * Wraps a commander action: resolves globals, builds the reporter, runs the (lazily imported)
+ * command, renders its result on stdout and records the exit code. Errors propagate to main.ts.
+ */
+export function action<R extends object>(ctx: CliContext, handler: (env: ActionEnv, args: string[]) => Promise<Outcome<R> | void>) {
+  return async (...params: unknown[]) => {
+    const cmd = params[params.length - 1] as Command;
+    const args = cmd.args ?? [];
+    const globals = resolveGlobals(cmd);
+    const machine = globals.output === 'json' || globals.output === 'yaml' || globals.output === 'sarif' || globals.output === 'csv';
+    const terminal = detectTerminal(ctx.io, { noColor: !globals.color, machineOutput: machine });
+    const { createReporter } = await import('../ui/reporter.js');
+    const reporter = await createReporter(ctx.io, terminal, { debug: globals.debug });
+    const outcome = await handler({ globals, io: ctx.io, terminal, reporter }, args);
+    if (!outcome) return;
+    const { renderResult } = await import('../ui/output.js');
+    if (globals.output !== 'json' && globals.output !== 'yaml' && !outcome.renderers[globals.output]) {
+      throw new UsageError(`option '-o, --output' does not support '${globals.output}' for this command`);
+    }
+    ctx.io.stdout.write(renderResult(outcome.result, globals.output as OutputFormat, outcome.renderers, { color: terminal.color }));
+    ctx.exitCode = outcome.exitCode ?? 0;
+  };
+}
+
+/** Parses `k=v` flags (tags, contexts) into a record; a malformed item is a usage error naming the flag. */
+export function parseKeyValues(flag: string, items: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items ?? []) {
+    const at = item.indexOf('=');
+    if (at <= 0) throw new UsageError(`option '${flag}' expects key=value, got '${item}'`);
+    out[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return out;
+}
+
+export const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -1,0 +1,63 @@
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli.js';
+import type { CliContext } from './cli/run-action.js';
+import { EXIT, InterruptedError, PodidError, RemoteError, UsageError, describeError } from './core/errors.js';
+import { processIo, type Io } from './ui/io.js';
+
+/** Runs podid with `argv` (without node and script) and returns the exit code. Never exits the process. */
+export async function run(argv: string[], io: Io = processIo()): Promise<number> {
+  if (io.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
+    // The SDK warns on every client about Node 20 support; podid pins Node 20 deliberately.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  }
+  const ctx: CliContext = { io, exitCode: EXIT.ok };
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (error) {
+    return report(normalize(error), io, argv);
+  }
+}
+
+function normalize(error: unknown): unknown {
+  if (!(error instanceof CommanderError)) return error;
+  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' && error.exitCode === 0) {
+    return null;
+  }
+  if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
+    return new UsageError('a subcommand is required');
+  }
+  // One line: commander's message without its "error: " prefix and suggestion line break.
+  const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+  return new UsageError(message);
+}
+
+function report(error: unknown, io: Io, argv: string[]): number {
+  if (error === null) return EXIT.ok;
+  const debug = argv.includes('--debug');
+  const detail = describeError(error);
+  const known = error instanceof PodidError;
+  const exitCode = known ? error.exitCode : EXIT.failure;
+  if (wantsJson(argv) && !(error instanceof InterruptedError)) {
+    io.stdout.write(JSON.stringify({ schemaVersion: 1, error: { ...detail, exitCode } }, null, 2) + '\n');
+  }
+  if (error instanceof UsageError) {
+    // Usage errors stay on one line: the reason, naming the flag, and where to look.
+    io.stderr.write(`podid: ${detail.message} (see 'podid --help')\n`);
+    return exitCode;
+  }
+  const lines = [`podid: ${known ? '' : 'internal error: '}${detail.message}`];
+  if (error instanceof RemoteError) {
+    lines.push(`  (${error.service} ${error.operation}${error.code ? ` ${error.code}` : ''}${error.requestId ? `, request id ${error.requestId}` : ''})`);
+  }
+  if (detail.hint) lines.push(`  hint: ${detail.hint}`);
+  if (!known) lines.push('  This is a bug in podid; please report it with the output of --debug.');
+  if (debug && error instanceof Error && error.stack) lines.push(error.stack);
+  io.stderr.write(lines.join('\n') + '\n');
+  return exitCode;
+}
+
+function wantsJson(argv: string[]): boolean {
+  return argv.some((arg, i) => arg === '-ojson' || arg === '--output=json' || ((arg === '-o' || arg === '--output') && argv[i + 1] === 'json'));
+}
