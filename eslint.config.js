@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const coreForbidden = {
   patterns: [
     { group: ['node:*'], message: 'src/core is pure: no Node built-ins.' },
-    { group: ['@aws-sdk/*', '@smithy/*', '@kubernetes/*'], message: 'src/core is pure: no SDKs.' },
+    { group: ['@aws-sdk/*', '!@aws-sdk/util-arn-parser', '@smithy/*', '@kubernetes/*'], message: 'src/core is pure: no SDKs (the pure ARN parser is allowed).' },
     { group: ['ink', 'react', 'chalk', 'ora', 'commander'], message: 'src/core is pure: no terminal or CLI libraries.' },
     { group: ['**/adapters/**', '**/services/**', '**/ui/**', '**/commands/**', '**/cli/**'], message: 'src/core imports only src/core.' },
   ],

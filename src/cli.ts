@@ -3,6 +3,19 @@ import { programGlobalOptions } from './cli/globals.js';
 import type { CliContext } from './cli/run-action.js';
 import { registerCompletion } from './cli/completion.js';
 import { registerNotYetAvailable } from './cli/not-yet.js';
+import { registerAssociate } from './cli/associate.js';
+import { registerAssociations } from './cli/associations.js';
+import { registerPolicy } from './cli/policy.js';
+import { registerMigrateIrsa } from './cli/migrate-irsa.js';
+import { registerSimulate } from './cli/simulate.js';
+import { registerToken } from './cli/token.js';
+import { registerProxy } from './cli/proxy.js';
+import { registerExec } from './cli/exec.js';
+import { registerDoctor } from './cli/doctor.js';
+import { registerAudit } from './cli/audit.js';
+import { registerSnapshot } from './cli/snapshot.js';
+import { registerLocal } from './cli/local.js';
+import { registerApply } from './cli/apply.js';
 
 // Commander wiring only. Each command group registers itself from src/cli/<group>.ts and
 // import()s its command module when it runs, so `podid --help` loads nothing heavy.
@@ -39,6 +52,11 @@ export function buildProgram(ctx: CliContext): Command {
     .addHelpText('after', EXAMPLES);
   programGlobalOptions(program);
 
-  for (const register of [registerCompletion, registerNotYetAvailable]) register(program, ctx);
+  const registrars = [
+    registerAssociate, registerAssociations, registerPolicy, registerMigrateIrsa, registerSimulate, registerToken, registerProxy, registerExec, registerDoctor, registerAudit, registerSnapshot, registerLocal, registerApply,
+    registerCompletion,
+    registerNotYetAvailable, // last: fills in only what is still missing
+  ];
+  for (const register of registrars) register(program, ctx);
   return program;
 }

@@ -17,6 +17,7 @@ const PENDING: ReadonlyArray<readonly [string, string]> = [
   ['audit', 'inventory and risk findings across associations and roles'],
   ['snapshot', 'capture a live cluster into a state file'],
   ['local', 'create a local state file (demo)'],
+  ['apply', 'converge associations to a declarative podid.yaml'],
 ];
 
 export function registerNotYetAvailable(program: Command, _ctx: CliContext, available: ReadonlySet<string> = new Set()) {

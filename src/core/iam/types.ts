@@ -61,6 +61,10 @@ export interface StatementOutcome {
   actionMatched: boolean;
   resourceMatched: boolean;
   conditions: ConditionOutcome[];
+  /** How the Principal element matched (resource/trust policies): exact, role-session, account or none. */
+  principalMatch?: 'exact' | 'role-session' | 'account' | 'none';
+  /** Why the principal, action or resource did not match, in words. */
+  notes?: string[];
 }
 
 export interface PolicyEvaluation {
@@ -70,6 +74,8 @@ export interface PolicyEvaluation {
   statements: StatementOutcome[];
   /** One-paragraph explanation: which statement decided, or which condition failed and why. */
   explanation: string;
+  /** How the policy was evaluated (identity, resource, trust, boundary, session). */
+  kind?: PolicyKind;
 }
 
 export type PolicyKind = 'identity' | 'resource' | 'trust' | 'boundary' | 'session';
