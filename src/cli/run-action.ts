@@ -61,3 +61,9 @@ export function parseKeyValues(flag: string, items: readonly string[] | undefine
 }
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Builds the ports for the chosen backend (--state, or AWS + Kubernetes; --manifests for Kubernetes objects). */
+export async function backendFor(env: ActionEnv, extra: { manifests?: string[] } = {}) {
+  const { makeDeps } = await import('../deps.js');
+  return makeDeps({ ...env.globals, ...extra }, env.io, env.reporter);
+}

@@ -126,10 +126,12 @@ export function resourceMatches(pattern: string, resource: string, ctx: ContextL
   const req = splitArn(resource);
   const res = resolveValue(parts[5], ctx, { wildcards: true, variables });
   const text = [...parts.slice(0, 5), res.text].join(':');
+  if (!req) return { matched: !res.unresolved.length && wildcardMatch(text, resource), text };
+  // Partition, service, region and account first: a resource outside them is outside the entry
+  // whatever the variable would have been.
+  for (let i = 0; i < 5; i++) if (!wildcardMatch(parts[i], req[i])) return { matched: false, text };
   if (res.unresolved.length) {
     return { matched: false, unresolved: true, text, reason: `variable ${res.unresolved.map((u) => '${' + u + '}').join(', ')} is not in the request, so ${pattern} matches nothing` };
   }
-  if (!req) return { matched: wildcardMatch(text, resource), text };
-  for (let i = 0; i < 5; i++) if (!wildcardMatch(parts[i], req[i])) return { matched: false, text };
   return { matched: matchPieces(res.pieces, req[5]), text };
 }

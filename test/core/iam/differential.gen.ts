@@ -83,7 +83,7 @@ const conditionEntry: fc.Arbitrary<[string, string, string | string[]]> = one(KE
   fc.tuple(
     fc.oneof({ weight: 9, arbitrary: one(OPS[k.type]) }, { weight: 1, arbitrary: fc.constant('Null') }, { weight: 1, arbitrary: fc.constant('StringEqualz') }),
     fc.constantFrom<string>('', '', '', 'ForAnyValue:', 'ForAllValues:'),
-    fc.boolean(),
+    fc.nat(3).map((n) => n === 0),
     fc.array(one(k.policy), { minLength: 1, maxLength: 3 }),
     fc.constantFrom('true', 'false'),
   ).map(([op, set, ifExists, values, nullValue]): [string, string, string | string[]] => {
@@ -93,14 +93,14 @@ const conditionEntry: fc.Arbitrary<[string, string, string | string[]]> = one(KE
   }),
 );
 
-const conditionBlock = fc.array(conditionEntry, { maxLength: 3 }).map((entries) => {
+const conditionBlock = fc.array(conditionEntry, { maxLength: 2 }).map((entries) => {
   const block: Record<string, Record<string, string | string[]>> = {};
   for (const [op, key, v] of entries) (block[op] ??= {})[key] = v;
   return entries.length ? block : undefined;
 });
 
 const identityStatement: fc.Arbitrary<Statement> = fc.record({
-  effect: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Allow', 'Deny'),
+  effect: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Allow', 'Allow', 'Deny'),
   action: oneOrMany(one(ACTION_PATTERNS)),
   useNotAction: fc.integer({ min: 0, max: 9 }),
   resource: oneOrMany(one(RESOURCE_PATTERNS)),
@@ -135,7 +135,7 @@ const PRINCIPALS = [
 ] as const;
 
 const trustStatement: fc.Arbitrary<Statement> = fc.record({
-  effect: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Allow', 'Deny'),
+  effect: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Allow', 'Allow', 'Deny'),
   principal: one([...PRINCIPALS]),
   star: fc.integer({ min: 0, max: 19 }),
   action: oneOrMany(one(['sts:AssumeRole', 'sts:TagSession', 'sts:*', 'sts:Assume*', 's3:GetObject'])),
@@ -174,6 +174,9 @@ export const identityCase: fc.Arbitrary<Case> = fc.record({
   resIdx: fc.nat(),
   principal: one([SESSION, USER]),
   policies: fc.array(identityPolicy, { minLength: 1, maxLength: 2 }),
+  // A broad conditional Allow, so that allow decisions (and boundary/session limits) are common.
+  broad: fc.boolean(),
+  broadCondition: conditionBlock,
   boundary: fc.option(identityPolicy, { freq: 4, nil: undefined }),
   session: fc.option(identityPolicy, { freq: 4, nil: undefined }),
   context: contextArb({}),
@@ -184,6 +187,11 @@ export const identityCase: fc.Arbitrary<Case> = fc.record({
     identityPolicies: r.policies.map((document, i) => ({ name: `p${i}`, document })),
     resourceAccountId: ACCT,
   };
+  if (r.broad) {
+    const broad: Statement = { Sid: 'Broad', Effect: 'Allow', Action: '*', Resource: '*' };
+    if (r.broadCondition) broad.Condition = r.broadCondition;
+    input.identityPolicies?.push({ name: 'broad', document: { Version: '2012-10-17', Statement: [broad] } });
+  }
   if (r.boundary) input.permissionsBoundary = { name: 'boundary', document: r.boundary };
   if (r.session && r.principal === SESSION) input.sessionPolicies = [{ name: 'session', document: r.session }];
   return { input, simPrincipal: r.principal };
