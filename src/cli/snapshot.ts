@@ -1,5 +1,37 @@
 import type { Command } from 'commander';
-import type { CliContext } from './run-action.js';
+import { UsageError } from '../core/errors.js';
+import { addGlobalOptions } from './globals.js';
+import { action, backendFor, type CliContext } from './run-action.js';
 
-// Wiring for `podid snapshot`. Until the command lands, src/cli/not-yet.ts lists it as not available.
-export function registerSnapshot(_program: Command, _ctx: CliContext) {}
+// `podid snapshot -c CLUSTER -o FILE`: a live cluster into a state file for offline use.
+export function registerSnapshot(program: Command, ctx: CliContext) {
+  const cmd = program
+    .command('snapshot')
+    .description('capture a live cluster and the roles it uses into a state file (read-only; no Secrets, no credentials)')
+    .option('-o, --out <file>', 'state file to write')
+    .option('--force', 'overwrite an existing file')
+    .option('--format <format>', 'summary format: table|json|yaml', 'table')
+    .addHelpText('after', `
+Examples:
+  $ podid snapshot -c prod -o prod.json
+  $ podid doctor --state prod.json          # reproduce a report offline, attach prod.json to a bug`);
+  addGlobalOptions(cmd, ['table', 'json', 'yaml'], { output: false }).action(
+    action(ctx, async (env) => {
+      const opts = cmd.opts<{ out?: string; force?: boolean; format: string }>();
+      if (!opts.out) throw new UsageError("option '-o, --out <file>' is required");
+      if (env.globals.state) throw new UsageError('snapshot reads a live cluster; it cannot be combined with --state');
+      if (!['table', 'json', 'yaml'].includes(opts.format)) throw new UsageError(`option '--format' argument '${opts.format}' is invalid`);
+      env.globals.output = opts.format as 'table' | 'json' | 'yaml';
+      const { snapshot } = await import('../commands/snapshot.js');
+      const deps = await backendFor(env);
+      const result = await snapshot({ out: opts.out, force: opts.force }, deps);
+      return {
+        result,
+        renderers: {
+          table: (r: typeof result) =>
+            `Wrote ${r.path}: cluster ${r.cluster}, ${r.counts.serviceAccounts} service accounts, ${r.counts.pods} pods, ${r.counts.associations} associations, ${r.counts.roles} roles, ${r.counts.nodes} nodes.\n`,
+        },
+      };
+    }),
+  );
+}

@@ -96,7 +96,25 @@ export function actionMatches(pattern: string, action: string): boolean {
 
 /** Split an ARN into its six colon-separated parts; the resource part keeps later colons. */
 export function splitArn(arn: string): string[] | undefined {
-  const parts = arn.split(':');
+  const parts = arn.includes('${') ? splitOutsideVariables(arn) : arn.split(':');
   if (parts.length < 6 || parts[0] !== 'arn') return undefined;
   return [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+/** Split on colons that are not inside a `${...}` policy variable (`${aws:PrincipalAccount}`). */
+function splitOutsideVariables(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '$' && s[i + 1] === '{') depth++;
+    else if (ch === '}' && depth > 0) depth--;
+    if (ch === ':' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
 }

@@ -2,7 +2,7 @@
 // Condition operators". Each operator compares one request value with one (resolved) policy value.
 
 import { matchPieces, splitArn } from './match.js';
-import { parseCidr, parseIp } from './ip.js';
+import { inCidr, parseCidr, parseIp } from './ip.js';
 import { type ContextLookup, type Resolution, resolveValue } from './variables.js';
 
 /** match / no match / a value that cannot be compared (bad number, date, IP...) / an unresolvable variable. */
@@ -125,9 +125,7 @@ function ipOp(name: string, negated: boolean): BaseOperator {
       const cidr = parseCidr(p.raw);
       const ip = parseIp(v.trim());
       if (!cidr || !ip) return 'error';
-      if (cidr.v6 !== ip.v6) return 'nomatch';
-      const shift = BigInt((cidr.v6 ? 128 : 32) - cidr.bits);
-      return ok((ip.addr >> shift) << shift === cidr.net);
+      return ok(inCidr(cidr, ip));
     },
   };
 }
