@@ -16,7 +16,6 @@ const PENDING: ReadonlyArray<readonly [string, string]> = [
   ['doctor', 'check a cluster and say what to fix'],
   ['audit', 'inventory and risk findings across associations and roles'],
   ['snapshot', 'capture a live cluster into a state file'],
-  ['local', 'create a local state file (demo)'],
   ['apply', 'converge associations to a declarative podid.yaml'],
 ];
 
