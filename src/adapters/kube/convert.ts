@@ -38,7 +38,6 @@ export interface KubeEnvVar {
     configMapKeyRef?: KeyRef;
     fieldRef?: { fieldPath?: string };
     resourceFieldRef?: { containerName?: string; resource?: string };
-    [other: string]: unknown;
   };
 }
 
@@ -72,7 +71,7 @@ export interface KubeObject {
   metadata?: KubeMeta;
 }
 
-export interface KubeServiceAccount extends KubeObject {}
+export type KubeServiceAccount = KubeObject;
 
 export interface KubePod extends KubeObject {
   spec?: KubePodSpec;
@@ -141,8 +140,9 @@ export function describeValueFrom(from: KubeEnvVar['valueFrom']): string | undef
     const { containerName, resource } = from.resourceFieldRef;
     return `resourceFieldRef:${containerName ? `${containerName}/` : ''}${resource ?? ''}`;
   }
-  const other = Object.keys(from).find((key) => from[key] !== undefined && from[key] !== null);
-  return other;
+  // A source newer than this code (e.g. fileKeyRef): name it, without its content.
+  const other = from as Record<string, unknown>;
+  return Object.keys(other).find((key) => other[key] !== undefined && other[key] !== null);
 }
 
 export function toEnvVar(e: KubeEnvVar): EnvVar {
