@@ -1,5 +1,90 @@
-import type { Command } from 'commander';
-import type { CliContext } from './run-action.js';
+import { Option, type Command } from 'commander';
+import { UsageError } from '../core/errors.js';
+import { addGlobalOptions } from './globals.js';
+import { action, backendFor, parseKeyValues, type ActionEnv, type CliContext } from './run-action.js';
 
-// Wiring for `podid simulate`. Until the command lands, src/cli/not-yet.ts lists it as not available.
-export function registerSimulate(_program: Command, _ctx: CliContext) {}
+// `podid simulate`: predict AssumeRoleForPodIdentity for a token or a pod. Here `--context k=v`
+// is request context for --action, so the kubeconfig context moves to `--kube-context` on this leaf.
+
+interface SimulateFlags {
+  token?: string;
+  pod?: string;
+  at?: string;
+  jwks?: string;
+  action?: string[];
+  resource?: string;
+  context?: string[];
+  kubeContext?: string;
+  live?: boolean;
+}
+
+export function registerSimulate(program: Command, ctx: CliContext) {
+  const cmd = program
+    .command('simulate')
+    .description('predict what EKS Auth AssumeRoleForPodIdentity returns for a token (or a pod), and what the session may do')
+    .option('--token <token>', 'service-account token: the JWT, @FILE, or - for stdin')
+    .option('--pod <ns/name>', 'instead of a token: use this pod\'s service account, uid and node (token checks are skipped)')
+    .option('--at <time>', 'evaluate at this time (ISO 8601 or epoch seconds) instead of now')
+    .option('--jwks <file>', 'verify the token signature with this JWKS (or JWK) file')
+    .option('--action <action...>', 'also decide these actions for the resulting session, e.g. s3:GetObject')
+    .option('--resource <arn>', 'resource ARN for --action (default *)')
+    .option('--live', 'also call the real EKS Auth and show its answer beside the prediction');
+  addGlobalOptions(cmd);
+  // The global --context (kubeconfig) would clash with the request-context flag this command needs:
+  // drop it, and its 'option:context' listener (a commander Command is an EventEmitter), which
+  // would otherwise overwrite the repeated values.
+  const options = cmd.options as Option[];
+  options.splice(options.findIndex((o) => o.long === '--context'), 1);
+  (cmd as unknown as NodeJS.EventEmitter).removeAllListeners('option:context');
+  cmd
+    .addOption(new Option('--context <key=value...>', 'request context for --action, e.g. s3:prefix=demo/payments/ (repeatable)'))
+    .option('--kube-context <name>', 'kubeconfig context (the global --context on other commands)')
+    .addHelpText('after', `
+Exit codes: 0 the exchange would succeed · 1 it would fail (or, with --live, EKS Auth disagrees or fails).
+
+Examples:
+  $ podid token mint -n payments -s payments-api --state demo.json | podid simulate --token - --state demo.json
+  $ podid simulate --pod payments/payments-api-7d9f --state demo.json --action s3:GetObject --resource arn:aws:s3:::demo-data/demo/payments/report.csv
+  $ podid simulate --token @token.jwt -c prod --jwks keys.json -o json
+  $ podid simulate --token @/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token -c prod --live`)
+    .action(
+      action(ctx, async (env) => {
+        const flags = cmd.opts<SimulateFlags>();
+        const [{ simulate }, { renderSimulate }] = await Promise.all([import('../commands/simulate.js'), import('../ui/render/simulate.js')]);
+        const options = await simulateOptions(flags, env);
+        const kubeContext = flags.kubeContext ?? (typeof env.globals.context === 'string' ? env.globals.context : undefined);
+        const deps = await backendFor({ ...env, globals: { ...env.globals, context: kubeContext } });
+        const result = await simulate(options, deps);
+        const ok = result.ok && (!result.live || (result.live.ok && result.live.agrees));
+        return { result, renderers: { table: renderSimulate }, exitCode: ok ? 0 : 1 };
+      }),
+    );
+}
+
+async function simulateOptions(flags: SimulateFlags, env: ActionEnv) {
+  if (flags.token === undefined && flags.pod === undefined) throw new UsageError("one of '--token' or '--pod' is required");
+  if (flags.token !== undefined && flags.pod !== undefined) throw new UsageError("options '--token' and '--pod' cannot be used together");
+  if ((flags.context?.length || flags.resource) && !flags.action?.length) throw new UsageError("options '--resource' and '--context' need '--action'");
+  const adapters = await import('../adapters/local/token.js');
+  let token: string | undefined;
+  if (flags.token !== undefined) {
+    const read = await adapters.readTokenInput(flags.token, env.io.stdin);
+    if (read.strippedNewline) env.reporter.warn('the token ended with a newline; podid dropped it (botocore and the JS SDK reject a token file with one)');
+    token = read.token;
+  }
+  let pod: { namespace: string; name: string } | undefined;
+  if (flags.pod !== undefined) {
+    const [namespace, name, extra] = flags.pod.split('/');
+    if (!namespace || !name || extra !== undefined) throw new UsageError(`option '--pod' expects NAMESPACE/NAME, got '${flags.pod}'`);
+    pod = { namespace, name };
+  }
+  const jwks = flags.jwks ? { keys: await adapters.readJwksFile(flags.jwks), source: `--jwks ${flags.jwks}` } : undefined;
+  return { token, pod, at: parseTime(flags.at), jwks, actions: flags.action, resource: flags.resource, context: parseKeyValues('--context', flags.context), live: Boolean(flags.live) };
+}
+
+function parseTime(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const date = /^\d+$/.test(text) ? new Date(Number(text) * 1000) : new Date(text);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`option '--at' expects an ISO 8601 time or epoch seconds, got '${text}'`);
+  return date;
+}

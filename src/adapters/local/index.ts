@@ -4,21 +4,18 @@ import { localIam } from './iam.js';
 import { localKube } from './kube.js';
 import { localSts } from './sts.js';
 import type { LocalStore } from './store.js';
-import { UserError } from '../../core/errors.js';
 
 export { LocalStore } from './store.js';
 
-/** Every port over one state file. EKS Auth runs podid's own exchange (see core/exchange) once it lands. */
+/** Every port over one state file. EKS Auth runs podid's own exchange (core/exchange) with fake credentials. */
 export function localPorts(store: LocalStore, clusterName?: string): Ports {
+  const iam = localIam(store);
   return {
     eks: localEks(store),
-    iam: localIam(store),
+    iam,
     sts: localSts(store),
     kube: localKube(store, clusterName),
-    eksAuth: {
-      async assumeRoleForPodIdentity() {
-        throw new UserError('EKS Auth is not available with --state in this version');
-      },
-    },
+    // token.ts loads jose: only when a token is exchanged.
+    eksAuth: { assumeRoleForPodIdentity: async (cluster, token) => (await import('./token.js')).localEksAuth(store, iam).assumeRoleForPodIdentity(cluster, token) },
   };
 }

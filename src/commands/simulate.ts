@@ -1,0 +1,144 @@
+import { isRemoteError } from '../core/errors.js';
+import { evaluateAction, exchange, REDACTED, type ActionVerdict } from '../core/exchange/index.js';
+import type { ExchangeResult, ExchangeStep, TokenCheck } from '../core/exchange/types.js';
+import type { Cluster } from '../core/model.js';
+import type { PodIdentityCredentialsResponse } from '../core/ports.js';
+import { checkToken, claimsFromPod, parseSubject, type TokenCheckResult } from '../core/token/index.js';
+import type { Deps } from '../deps.js';
+import { requireCluster } from '../deps.js';
+import { findPod, fingerprint, gatherExchangeFacts, newSessionId, tokenSignature } from '../services/exchange.js';
+
+// `podid simulate`: what AssumeRoleForPodIdentity would return for a token (or a pod), why, and
+// what the resulting session may do. With --live, the real EKS Auth answer beside the prediction.
+
+export interface SimulateOptions {
+  /** The raw token (already read from the flag, a file or stdin). */
+  token?: string;
+  /** Instead of a token: the pod whose service account, uid and node make the claims. */
+  pod?: { namespace: string; name: string };
+  /** Evaluate at this time instead of now. */
+  at?: Date;
+  /** Keys from --jwks FILE (a JWKS or one JWK). */
+  jwks?: { keys: unknown; source: string };
+  actions?: string[];
+  resource?: string;
+  context?: Record<string, string>;
+  live?: boolean;
+  /** Fixed session-name UUID (tests). */
+  sessionId?: string;
+}
+
+export interface EksAuthErrorShape {
+  code: string;
+  httpStatus?: number;
+  message: string;
+}
+
+export interface LiveAnswer {
+  ok: boolean;
+  response?: PodIdentityCredentialsResponse;
+  error?: EksAuthErrorShape;
+  agrees: boolean;
+  difference?: string;
+}
+
+export interface SimulateResult {
+  cluster: string;
+  at: string;
+  input: { kind: 'token' | 'pod'; token?: string; pod?: string; subject?: string };
+  tokenChecks: TokenCheck[];
+  steps: ExchangeStep[];
+  ok: boolean;
+  /** The AssumeRoleForPodIdentity response, credentials redacted. */
+  response?: PodIdentityCredentialsResponse;
+  error?: EksAuthErrorShape;
+  sessionTags?: Record<string, string>;
+  lifetimeSeconds?: number;
+  warnings?: string[];
+  explanation: string;
+  actions: ActionVerdict[];
+  live?: LiveAnswer;
+}
+
+type SimulateDeps = Pick<Deps, 'eks' | 'iam' | 'kube' | 'eksAuth' | 'reporter' | 'clusterName' | 'now' | 'store'>;
+
+export async function simulate(opts: SimulateOptions, deps: SimulateDeps): Promise<SimulateResult> {
+  const clusterName = requireCluster(deps);
+  const now = opts.at ?? deps.now();
+  const cluster = await deps.eks.describeCluster(clusterName);
+  const { checked, input } = await readInput(opts, deps, cluster, now);
+  const subject = parseSubject(checked.claims.sub);
+  const facts = await gatherExchangeFacts(deps, cluster, subject);
+  const result = exchange(checked, facts, { now, sessionId: opts.sessionId ?? (await newSessionId()), clusterName });
+  const out: SimulateResult = {
+    cluster: facts.cluster.name,
+    at: now.toISOString(),
+    input,
+    tokenChecks: result.tokenChecks,
+    steps: result.steps,
+    ok: result.outcome.ok,
+    explanation: result.explanation,
+    actions: evaluateActions(result, opts, deps),
+  };
+  if (result.outcome.ok) {
+    Object.assign(out, { response: result.outcome.response, sessionTags: result.outcome.sessionTags, lifetimeSeconds: result.outcome.lifetimeSeconds });
+    if (result.outcome.warnings) out.warnings = result.outcome.warnings;
+  } else out.error = result.outcome.error;
+  if (opts.live) {
+    if (opts.token) out.live = await callLive(deps, clusterName, opts.token, out);
+    else deps.reporter.warn('--live needs a token: with --pod there is nothing to send to EKS Auth; showing the prediction only');
+  }
+  return out;
+}
+
+async function readInput(opts: SimulateOptions, deps: SimulateDeps, cluster: Cluster, now: Date): Promise<{ checked: TokenCheckResult; input: SimulateResult['input'] }> {
+  if (opts.pod) {
+    const { pod, serviceAccountUid } = await findPod(deps.kube, opts.pod.namespace, opts.pod.name);
+    const checked = claimsFromPod({ namespace: pod.namespace, name: pod.name, uid: pod.uid, serviceAccount: { name: pod.serviceAccountName, uid: serviceAccountUid }, nodeName: pod.nodeName });
+    return { checked, input: { kind: 'pod', pod: `${pod.namespace}/${pod.name}`, subject: checked.claims.sub } };
+  }
+  const token = opts.token ?? '';
+  const signature = await tokenSignature(
+    token,
+    { jwks: opts.jwks, statePublicJwk: deps.store?.doc.signingKey?.publicJwk, fetchIssuer: opts.live ? { clusterIssuer: cluster.oidcIssuer } : undefined },
+    deps.reporter,
+  );
+  const checked = checkToken(token, { now, cluster, signature });
+  return { checked, input: { kind: 'token', token: await fingerprint(token), subject: checked.claims.sub } };
+}
+
+function evaluateActions(result: ExchangeResult, opts: SimulateOptions, deps: SimulateDeps): ActionVerdict[] {
+  if (!opts.actions?.length) return [];
+  if (!result.session) {
+    deps.reporter.warn('actions were not evaluated: the exchange fails, so the pod gets no session');
+    return [];
+  }
+  const session = result.session;
+  return opts.actions.map((action) => evaluateAction(session, action, opts.resource ?? '*', opts.context ?? {}));
+}
+
+async function callLive(deps: SimulateDeps, clusterName: string, token: string, predicted: SimulateResult): Promise<LiveAnswer> {
+  let live: Omit<LiveAnswer, 'agrees' | 'difference'>;
+  try {
+    const response = await deps.eksAuth.assumeRoleForPodIdentity(clusterName, token);
+    live = { ok: true, response: { ...response, credentials: { accessKeyId: REDACTED, secretAccessKey: REDACTED, sessionToken: REDACTED, expiration: response.credentials.expiration } } };
+  } catch (error) {
+    if (!isRemoteError(error)) throw error;
+    live = { ok: false, error: { code: error.code ?? error.kind, httpStatus: error.httpStatus, message: error.message } };
+  }
+  const difference = compare(predicted, live);
+  return { ...live, agrees: !difference, ...(difference ? { difference } : {}) };
+}
+
+function compare(predicted: SimulateResult, live: Omit<LiveAnswer, 'agrees' | 'difference'>): string | undefined {
+  if (predicted.ok !== live.ok) {
+    return predicted.ok ? `podid predicted success, EKS Auth answered ${live.error?.code}` : `podid predicted ${predicted.error?.code}, EKS Auth returned credentials`;
+  }
+  if (!predicted.ok) return predicted.error?.code === live.error?.code ? undefined : `podid predicted ${predicted.error?.code}, EKS Auth answered ${live.error?.code}`;
+  const p = predicted.response!;
+  const l = live.response!;
+  if (p.podIdentityAssociation.associationId !== l.podIdentityAssociation.associationId) return `association ${p.podIdentityAssociation.associationId} predicted, ${l.podIdentityAssociation.associationId} used`;
+  const role = (arn: string) => arn.split('/').slice(0, 2).join('/');
+  if (role(p.assumedRoleUser.arn) !== role(l.assumedRoleUser.arn)) return `role ${role(p.assumedRoleUser.arn)} predicted, ${role(l.assumedRoleUser.arn)} returned`;
+  return undefined;
+}

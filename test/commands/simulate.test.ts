@@ -1,0 +1,265 @@
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { signToken } from '../../src/adapters/local/token.js';
+import { stateSchema, type StateDocument } from '../../src/adapters/local/schema.js';
+import { simulate, type SimulateOptions } from '../../src/commands/simulate.js';
+import { tokenMint } from '../../src/commands/token-mint.js';
+import { base64UrlEncode, projectedTokenPayload } from '../../src/core/token/index.js';
+import { renderSimulate } from '../../src/ui/render/simulate.js';
+import { FIXED_NOW, fakeDeps } from '../helpers/fake-deps.js';
+import { DEMO_STATE, runCli } from '../helpers/run-cli.js';
+
+const demo = (): StateDocument => stateSchema.parse(JSON.parse(readFileSync(DEMO_STATE, 'utf8')));
+const DEMO = demo();
+const ISSUER = DEMO.clusters[0].cluster.oidcIssuer!;
+const BUCKET = 'arn:aws:s3:::podid-demo-shared-data-111122223333';
+const UUID = '0f8e7d6c-5b4a-4392-8a1b-0c2d3e4f5a6b';
+
+async function mint(namespace: string, serviceAccount: string, state = DEMO) {
+  return (await tokenMint({ namespace, serviceAccount, ttlSeconds: 3600 }, fakeDeps(state))).token;
+}
+
+async function sim(opts: SimulateOptions, state = DEMO) {
+  const deps = fakeDeps(state);
+  return { result: await simulate({ sessionId: UUID, ...opts }, deps), lines: deps.reporter.lines };
+}
+
+async function simToken(namespace: string, serviceAccount: string, extra: Partial<SimulateOptions> = {}) {
+  return (await sim({ token: await mint(namespace, serviceAccount), ...extra })).result;
+}
+
+/** A token for payments/payments-api with the demo key, with claims or header overridden. */
+async function crafted(over: Record<string, unknown> = {}) {
+  const payload = projectedTokenPayload({ issuer: ISSUER, namespace: 'payments', serviceAccount: { name: 'payments-api', uid: 'u1' }, pod: { name: 'payments-api-pswcvz7lms-npftc', uid: 'u2' }, now: FIXED_NOW, ttlSeconds: 3600 });
+  return signToken({ ...payload, ...over }, DEMO.signingKey!);
+}
+
+describe('simulate on the demo state (seeded problems)', () => {
+  it('payments/payments-api (role with a path) succeeds with the exact response shape', async () => {
+    const r = await simToken('payments', 'payments-api');
+    expect(r.ok).toBe(true);
+    expect(r.tokenChecks.every((c) => c.status === 'ok')).toBe(true);
+    const name = `eks-demo-payments-api-pswcvz7lms-npftc-${UUID}`.slice(0, 64);
+    expect(r.response).toEqual({
+      subject: { namespace: 'payments', serviceAccount: 'payments-api' },
+      audience: 'pods.eks.amazonaws.com',
+      podIdentityAssociation: { associationArn: 'arn:aws:eks:us-west-2:111122223333:podidentityassociation/demo/a-demo0000000000001', associationId: 'a-demo0000000000001' },
+      assumedRoleUser: { arn: `arn:aws:sts::111122223333:assumed-role/payments-api/${name}`, assumeRoleId: `AROADEMOROLE000000001:${name}` },
+      credentials: { sessionToken: '<redacted>', secretAccessKey: '<redacted>', accessKeyId: '<redacted>', expiration: FIXED_NOW.getTime() / 1000 + 21600 },
+    });
+    expect(r.input.token).toMatch(/^sha256:[0-9a-f]{12}$/);
+  });
+
+  it('(a) inventory/inventory-sync: AccessDenied, names the statement and says sts:TagSession is missing', async () => {
+    const r = await simToken('inventory', 'inventory-sync');
+    expect(r.error).toMatchObject({ code: 'AccessDeniedException', httpStatus: 400 });
+    expect(r.explanation).toMatch(/^sts:TagSession is missing: policy "trust policy of role\/inventory-sync" statement #0 \(Sid "[^"]+"\) allows sts:AssumeRole/);
+  });
+
+  it('a service account without an association: ResourceNotFoundException', async () => {
+    const r = await simToken('payments', 'default');
+    expect(r.error).toMatchObject({ code: 'ResourceNotFoundException', httpStatus: 404 });
+  });
+
+  it('(g) analytics/model-trainer: trust scoped to another namespace, AccessDenied with the failing condition', async () => {
+    const r = await simToken('analytics', 'model-trainer');
+    expect(r.error?.code).toBe('AccessDeniedException');
+    expect(r.explanation).toMatch(/StringEquals aws:RequestTag\/kubernetes-namespace: expected analytics-staging, request has analytics/);
+    expect(r.steps.at(-1)).toMatchObject({ id: 'trust', status: 'fail', decidedBy: expect.stringMatching(/trust policy of role\/analytics-model-trainer" statement #0/) });
+  });
+
+  it('(b) inventory/search-indexer: cross-account role without target role, AccessDenied explained', async () => {
+    const r = await simToken('inventory', 'search-indexer');
+    expect(r.error?.code).toBe('AccessDeniedException');
+    expect(r.explanation).toMatch(/use a same-account role plus targetRoleArn/);
+  });
+
+  it('checkout/checkout-api: the correct target-role chain succeeds with target credentials for 59 min', async () => {
+    const r = await simToken('checkout', 'checkout-api');
+    expect(r.ok).toBe(true);
+    expect(r.response?.assumedRoleUser.arn).toMatch(/^arn:aws:sts::444455556666:assumed-role\/checkout-ledger-access\/eks-demo-checkout-api-/);
+    expect(r.lifetimeSeconds).toBe(59 * 60);
+    expect(r.steps.find((s) => s.id === 'target')?.status).toBe('ok');
+  });
+
+  it('ABAC: the pod may use its own namespace prefix and not another namespace\'s', async () => {
+    const own = await simToken('orders', 'orders-worker', { actions: ['s3:GetObject', 's3:PutObject'], resource: `${BUCKET}/demo/orders/report.csv` });
+    expect(own.actions.map((a) => a.decision)).toEqual(['allowed', 'allowed']);
+    const other = await simToken('orders', 'orders-worker', { actions: ['s3:GetObject'], resource: `${BUCKET}/demo/payments/report.csv` });
+    expect(other.actions[0]).toMatchObject({ decision: 'denied', decidedBy: expect.stringMatching(/eks-namespace-s3-prefix" statement #1/) });
+    const list = await simToken('orders', 'orders-worker', { actions: ['s3:ListBucket'], resource: BUCKET, context: { 's3:prefix': 'demo/orders/' } });
+    expect(list.actions[0].decision).toBe('allowed');
+  });
+
+  it('--pod uses the pod\'s service account, uid and node; token checks are skipped', async () => {
+    const { result } = await sim({ pod: { namespace: 'payments', name: 'payments-api-pswcvz7lms-npftc' } });
+    expect(result.ok).toBe(true);
+    expect(result.input).toEqual({ kind: 'pod', pod: 'payments/payments-api-pswcvz7lms-npftc', subject: 'system:serviceaccount:payments:payments-api' });
+    expect(result.tokenChecks.every((c) => c.status === 'skip')).toBe(true);
+    expect(result.sessionTags?.['kubernetes-pod-uid']).toBe(DEMO.clusters[0].pods.find((p) => p.name === 'payments-api-pswcvz7lms-npftc')?.uid);
+    await expect(sim({ pod: { namespace: 'payments', name: 'nope' } })).rejects.toThrow(/pod payments\/nope not found/);
+  });
+
+  it('--live with the local backend calls EKS Auth (the exchange) and agrees', async () => {
+    const r = await simToken('payments', 'payments-api', { live: true });
+    expect(r.live).toMatchObject({ ok: true, agrees: true });
+    expect(r.live?.response?.credentials.accessKeyId).toBe('<redacted>');
+    const denied = await simToken('inventory', 'inventory-sync', { live: true });
+    expect(denied.live).toMatchObject({ ok: false, agrees: true, error: { code: 'AccessDeniedException', httpStatus: 400 } });
+  });
+});
+
+describe('simulate: token verdicts (precise, never a crash)', () => {
+  const firstFail = (r: Awaited<ReturnType<typeof simToken>>) => r.tokenChecks.find((c) => c.status === 'fail');
+
+  it('a tampered signature', async () => {
+    const token = await crafted();
+    const [h, p, s] = token.split('.');
+    const tampered = `${h}.${p}.${s[0] === 'A' ? 'B' : 'A'}${s.slice(1)}`;
+    const { result } = await sim({ token: tampered });
+    expect(result.error?.code).toBe('InvalidTokenException');
+    expect(firstFail(result)).toMatchObject({ id: 'token.signature', detail: expect.stringMatching(/the signature is wrong/) });
+  });
+
+  it('a payload changed after signing', async () => {
+    const [h, , s] = (await crafted()).split('.');
+    const p = base64UrlEncode(JSON.stringify({ ...projectedTokenPayload({ issuer: ISSUER, namespace: 'payments', serviceAccount: { name: 'payments-api', uid: 'u1' }, now: FIXED_NOW, ttlSeconds: 99999 }) }));
+    expect(firstFail((await sim({ token: `${h}.${p}.${s}` })).result)?.id).toBe('token.signature');
+  });
+
+  it('alg none', async () => {
+    const [, p] = (await crafted()).split('.');
+    const { result } = await sim({ token: `${base64UrlEncode('{"alg":"none"}')}.${p}.bm9uZQ` });
+    expect(result.error).toMatchObject({ code: 'InvalidTokenException', message: expect.stringMatching(/"none"/) });
+  });
+
+  it('wrong audience', async () => {
+    const { result } = await sim({ token: await crafted({ aud: ['https://kubernetes.default.svc'] }) });
+    expect(result.error?.code).toBe('InvalidTokenException');
+    expect(firstFail(result)?.id).toBe('token.audience');
+  });
+
+  it('wrong issuer', async () => {
+    const { result } = await sim({ token: await crafted({ iss: 'https://oidc.eks.us-west-2.amazonaws.com/id/OTHER' }) });
+    expect(firstFail(result)?.id).toBe('token.issuer');
+  });
+
+  it('expired (--at after exp) and not yet valid (--at before nbf)', async () => {
+    const token = await crafted();
+    const late = await sim({ token, at: new Date(FIXED_NOW.getTime() + 2 * 3600e3) });
+    expect(late.result.error).toMatchObject({ code: 'ExpiredTokenException', httpStatus: 400 });
+    const early = await sim({ token, at: new Date(FIXED_NOW.getTime() - 600e3) });
+    expect(early.result.error?.code).toBe('InvalidTokenException');
+    expect(firstFail(early.result)).toMatchObject({ id: 'token.notBefore', detail: expect.stringMatching(/not valid yet/) });
+  });
+
+  it('malformed base64 and a 1 MB token', async () => {
+    const bad = await sim({ token: 'eyJhbGciOiJSUzI1NiJ9.@@@.c2ln' });
+    expect(bad.result.error).toMatchObject({ code: 'InvalidTokenException', message: expect.stringMatching(/payload \(part 2\) is not valid base64url: character '@' at offset 0/) });
+    const huge = await sim({ token: 'x'.repeat(1024 * 1024) });
+    expect(huge.result.error?.message).toMatch(/1,048,576 characters/);
+    expect(huge.result.tokenChecks[1]).toMatchObject({ status: 'skip' });
+  });
+
+  it('--jwks with another key fails the signature; a state without a key says unverified', async () => {
+    const { publicKey } = await generateKeyPair('RS256');
+    const other = { ...(await exportJWK(publicKey)), kid: DEMO.signingKey!.kid, alg: 'RS256' };
+    const { result } = await sim({ token: await crafted(), jwks: { keys: { keys: [other] }, source: '--jwks other.json' } });
+    expect(firstFail(result)).toMatchObject({ id: 'token.signature', detail: expect.stringMatching(/does not verify with --jwks other.json/) });
+    const keyless = { ...DEMO, signingKey: undefined };
+    const unverified = (await sim({ token: await crafted() }, keyless)).result;
+    expect(unverified.ok).toBe(true);
+    expect(unverified.tokenChecks.find((c) => c.id === 'token.signature')).toMatchObject({ status: 'skip', detail: expect.stringMatching(/^unverified: no key available/) });
+  });
+});
+
+describe('simulate --live: the issuer JWKS (OIDC discovery on 127.0.0.1)', () => {
+  it('verifies with the issuer keys when the state has none; says unverified when the issuer is unreachable', async () => {
+    const server = createServer((req, res) => {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/id/X`;
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/id/X/.well-known/openid-configuration') res.end(JSON.stringify({ issuer: base, jwks_uri: `${base}/keys` }));
+      else if (req.url === '/id/X/keys') res.end(JSON.stringify({ keys: [{ ...DEMO.signingKey!.publicJwk, kid: DEMO.signingKey!.kid }] }));
+      else res.writeHead(404).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/id/X`;
+    const keyless = structuredClone({ ...DEMO, signingKey: undefined });
+    keyless.clusters[0].cluster.oidcIssuer = issuer;
+    try {
+      const token = await crafted({ iss: issuer });
+      const { result } = await sim({ token, live: true }, keyless);
+      expect(result.tokenChecks.find((c) => c.id === 'token.signature')).toMatchObject({ status: 'ok', detail: expect.stringContaining(`the issuer's JWKS (${issuer})`) });
+      expect(result.live).toMatchObject({ ok: true, agrees: true });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const down = await sim({ token: await crafted({ iss: issuer }), live: true }, keyless);
+    expect(down.result.tokenChecks.find((c) => c.id === 'token.signature')).toMatchObject({ status: 'skip', detail: expect.stringMatching(/^unverified: could not fetch the issuer's JWKS/) });
+  });
+});
+
+describe('simulate: rendering and secrets', () => {
+  it('the table shows checks, steps, result and why, and never the token or credentials', async () => {
+    const token = await mint('orders', 'orders-worker');
+    const { result } = await sim({ token, actions: ['s3:GetObject'], resource: `${BUCKET}/demo/payments/x` });
+    const text = renderSimulate(result);
+    expect(text).toContain('Token checks');
+    expect(text).toMatch(/ok\s+token\.signature\s+signature verifies with the state signing key/);
+    expect(text).toMatch(/Result:\s+credentials for arn:aws:sts::111122223333:assumed-role\/orders-worker\//);
+    expect(text).toMatch(/denied\s+s3:GetObject/);
+    expect(text).toContain('keys <redacted>');
+    expect(text).not.toContain(token);
+    expect(text).not.toContain(token.split('.')[2]);
+  });
+});
+
+describe('podid simulate (CLI)', () => {
+  it('token mint | simulate --token - -o json returns the success shape, exit 0', async () => {
+    const minted = await runCli(['token', 'mint', '-n', 'payments', '-s', 'payments-api', '--state', DEMO_STATE]);
+    expect(minted.code).toBe(0);
+    expect(minted.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const r = await runCli(['simulate', '--token', '-', '--state', DEMO_STATE, '-o', 'json'], { stdin: minted.stdout });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ schemaVersion: 1, ok: true, response: { subject: { namespace: 'payments', serviceAccount: 'payments-api' }, audience: 'pods.eks.amazonaws.com' } });
+    expect(Object.keys(doc.response)).toEqual(['subject', 'audience', 'podIdentityAssociation', 'assumedRoleUser', 'credentials']);
+    expect(doc.response.credentials.secretAccessKey).toBe('<redacted>');
+    expect(r.stdout).not.toContain(minted.stdout);
+  });
+
+  it('a failing exchange exits 1 with the error shape; @FILE with a trailing newline is accepted with a warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podid-sim-'));
+    const minted = await runCli(['token', 'mint', '-n', 'inventory', '-s', 'inventory-sync', '--state', DEMO_STATE]);
+    writeFileSync(join(dir, 'token'), `${minted.stdout}\n`);
+    const r = await runCli(['simulate', '--token', `@${join(dir, 'token')}`, '--state', DEMO_STATE, '-o', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'AccessDeniedException', httpStatus: 400 });
+    expect(r.stderr).toMatch(/the token ended with a newline/);
+  });
+
+  it('--context k=v and --action are parsed; usage errors exit 2', async () => {
+    const minted = await runCli(['token', 'mint', '-n', 'orders', '-s', 'orders-worker', '--state', DEMO_STATE]);
+    const r = await runCli(['simulate', '--token', minted.stdout, '--state', DEMO_STATE, '--action', 's3:ListBucket', '--resource', BUCKET, '--context', 's3:prefix=demo/orders/a', '--context', 'aws:SourceIp=10.0.0.1', '-o', 'json']);
+    expect(JSON.parse(r.stdout).actions[0]).toMatchObject({ action: 's3:ListBucket', decision: 'allowed' });
+    expect((await runCli(['simulate', '--state', DEMO_STATE])).code).toBe(2);
+    expect((await runCli(['simulate', '--token', 'x', '--pod', 'a/b', '--state', DEMO_STATE])).code).toBe(2);
+    expect((await runCli(['simulate', '--pod', 'nopod', '--state', DEMO_STATE])).code).toBe(2);
+    expect((await runCli(['simulate', '--token', 'x', '--at', 'yesterday', '--state', DEMO_STATE])).code).toBe(2);
+    expect((await runCli(['simulate', '--token', 'x', '--context', 'novalue', '--action', 's3:GetObject', '--state', DEMO_STATE])).code).toBe(2);
+  });
+
+  it('--pod NS/NAME table output and --help with examples', async () => {
+    const r = await runCli(['simulate', '--pod', 'payments/payments-api-pswcvz7lms-npftc', '--state', DEMO_STATE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/skip\s+token\.signature\s+skipped: no token; claims taken from pod payments\/payments-api-pswcvz7lms-npftc/);
+    const help = await runCli(['simulate', '--help']);
+    expect(help.stdout).toContain('Examples:');
+    expect(help.stdout).toContain('--kube-context');
+  });
+});
