@@ -1,0 +1,64 @@
+import { UserError } from '../core/errors.js';
+import type { PolicyDocument } from '../core/iam/types.js';
+// Imports name the modules (not core/policy/index.js) so this path loads only what it uses.
+import { mergeTrust } from '../core/policy/merge.js';
+import { checkTrustSize, raiseTrustQuotaHint, TRUST_QUOTA_DEFAULT } from '../core/policy/size.js';
+import { trustStatementsFor } from '../core/policy/trust.js';
+import type { SessionTagsMode, TrustScope, WorkloadSpec } from '../core/policy/types.js';
+import { toWorkload } from '../core/policy/workload.js';
+import { need, readPolicyFile, resolveClusterArns, type PolicyDeps } from './policy-io.js';
+
+export interface PolicyTrustOptions {
+  workloads: WorkloadSpec[];
+  scope?: TrustScope;
+  sessionTags?: SessionTagsMode;
+  orgId?: string;
+  accountId?: string;
+  /** A trust policy file, or a role ARN whose trust policy is read. */
+  mergeInto?: string;
+  quota?: number;
+}
+
+export interface PolicyTrustResult {
+  policy: PolicyDocument;
+  /** Characters without whitespace, as IAM counts them. */
+  size: number;
+  quota: number;
+  warnings: string[];
+  merge?: { from: string; kept: number; added: number; skipped: number };
+}
+
+/** `podid policy trust`: the first-hop trust policy for Pod Identity roles. */
+export async function policyTrust(opts: PolicyTrustOptions, deps: PolicyDeps): Promise<PolicyTrustResult> {
+  const quota = opts.quota ?? TRUST_QUOTA_DEFAULT;
+  const scope = opts.scope ?? 'workload';
+  const specs = scope === 'org' ? [] : opts.workloads;
+  const arns = await resolveClusterArns(specs, deps);
+  const workloads = specs.map((s) => toWorkload(s, arns.get(s.cluster) as string));
+  const { statements, warnings } = trustStatementsFor(workloads, { scope, sessionTags: opts.sessionTags, orgId: opts.orgId, accountId: opts.accountId });
+
+  let existing: PolicyDocument | undefined;
+  if (opts.mergeInto) existing = await readExisting(opts.mergeInto, deps);
+  const merged = mergeTrust(existing, statements);
+  const result: PolicyTrustResult = { policy: merged.policy, size: 0, quota, warnings };
+  if (opts.mergeInto) {
+    const kept = merged.policy.Statement.length - merged.added.length;
+    result.merge = { from: opts.mergeInto, kept, added: merged.added.length, skipped: merged.skipped.length };
+    if (!merged.added.length) warnings.push(`${opts.mergeInto} already has equivalent statements; nothing to add`);
+  }
+  for (const w of warnings) deps.reporter.warn(w);
+  const size = checkTrustSize(merged.policy, quota);
+  result.size = size.size;
+  if (!size.ok) {
+    throw new UserError(`the trust policy is ${size.size} characters (without whitespace), over the trust policy quota of ${quota}`, { hint: raiseTrustQuotaHint(quota) });
+  }
+  return result;
+}
+
+async function readExisting(ref: string, deps: PolicyDeps): Promise<PolicyDocument> {
+  if (ref.startsWith('arn:')) {
+    const role = await need(deps, 'iam', `--merge-into ${ref}`).getRole(ref);
+    return role.trustPolicy;
+  }
+  return readPolicyFile(ref, deps);
+}

@@ -1,0 +1,58 @@
+import { parseArn } from '../arn.js';
+import { UsageError } from '../errors.js';
+import type { Principal } from '../iam/index.js';
+import { SESSION_TAG_KEYS } from '../model.js';
+import { requireClusterArn } from './cluster-arn.js';
+import type { Workload } from './types.js';
+
+// Turning `podid policy explain` flags into an evaluator request.
+
+/** `pods.eks.amazonaws.com` → a service; an ARN or a 12-digit account id → an AWS principal. */
+export function parsePrincipal(text: string): Principal {
+  const value = text.trim();
+  if (/^\d{12}$/.test(value)) return { type: 'aws', arn: `arn:aws:iam::${value}:root`, accountId: value };
+  if (value.startsWith('arn:')) {
+    let accountId: string;
+    try {
+      accountId = parseArn(value, 'principal ARN').accountId;
+    } catch (error) {
+      throw new UsageError(`option '--principal': ${(error as Error).message}`);
+    }
+    if (!/^\d{12}$/.test(accountId)) throw new UsageError(`option '--principal': '${value}' has no 12-digit account id`);
+    return { type: 'aws', arn: value, accountId };
+  }
+  if (/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(value)) return { type: 'service', service: value };
+  throw new UsageError(`option '--principal' expects a service principal (pods.eks.amazonaws.com), an ARN or an account id, got '${text}'`);
+}
+
+/** `k=v` items; a key given several times becomes a multivalued key (e.g. aws:TagKeys). */
+export function parseContext(items: readonly string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const item of items) {
+    const at = item.indexOf('=');
+    if (at <= 0) throw new UsageError(`option '--context' expects key=value, got '${item}'`);
+    const key = item.slice(0, at);
+    const value = item.slice(at + 1);
+    const prev = out[key];
+    out[key] = prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value];
+  }
+  return out;
+}
+
+/** The request context EKS builds for the first hop of a workload (policies.md §1.3), session tags on. */
+export function podIdentityContext(w: Workload, opts: { podName?: string; podUid?: string } = {}): Record<string, string | string[]> {
+  const { accountId: account, name } = requireClusterArn(w.clusterArn);
+  const tags: Record<string, string> = {
+    'eks-cluster-arn': w.clusterArn,
+    'eks-cluster-name': name,
+    'kubernetes-namespace': w.namespace,
+    'kubernetes-service-account': w.serviceAccount,
+    'kubernetes-pod-name': opts.podName ?? `${w.serviceAccount}-0`,
+    'kubernetes-pod-uid': opts.podUid ?? '00000000-0000-0000-0000-000000000000',
+  };
+  return {
+    'aws:SourceAccount': account,
+    ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+    'aws:TagKeys': [...SESSION_TAG_KEYS],
+  };
+}

@@ -1,0 +1,115 @@
+import { parseOperator } from '../../iam/index.js';
+import { RULES } from './catalog.js';
+import { awsPrincipals, finding, grants, isPodsStatement, keyIs, keyStarts, lower, SESSION_KEYS } from './model.js';
+import type { Finding, LintContext, NormStatement, Rule } from './types.js';
+
+// Trust-policy rules (policies.md §1, §2, §8 items 1–5).
+
+const allows = (ctx: LintContext) => ctx.statements.filter((s) => s.effect === 'Allow');
+const SOURCE_KEYS = ['aws:SourceAccount', 'aws:SourceOrgID', 'aws:SourceOrgPaths', 'aws:SourceArn'];
+
+export const unconditionedTrust: Rule = (ctx) =>
+  allows(ctx)
+    .filter((s) => isPodsStatement(s) && s.conditions.length === 0)
+    .map((s) => finding(RULES.unconditionedTrust, 'pods.eks.amazonaws.com may assume this role with no condition: any Pod Identity association in the account can use it', s, { hint: 'podid policy trust -w CLUSTER_ARN:NAMESPACE:SERVICE_ACCOUNT --merge-into FILE' }));
+
+export const missingSourceScope: Rule = (ctx) =>
+  allows(ctx)
+    .filter((s) => isPodsStatement(s) && s.conditions.length > 0 && !s.conditions.some((c) => SOURCE_KEYS.some((k) => keyIs(c, k))))
+    .map((s) => finding(RULES.missingSourceScope, 'no aws:SourceAccount or aws:SourceOrgID condition (confused-deputy protection)', s, { path: `Statement[${s.index}].Condition` }));
+
+const isAccountRoot = (p: string) => /^\d{12}$/.test(p) || /^arn:[^:]+:iam::\d{12}:root$/.test(p);
+const NARROWING = ['aws:PrincipalArn', 'sts:ExternalId', 'aws:SourceArn', 'aws:SourceIdentity'];
+
+export const wildcardPrincipal: Rule = (ctx) => {
+  const out: Finding[] = [];
+  for (const s of allows(ctx)) {
+    const aws = awsPrincipals(s);
+    const path = `Statement[${s.index}].Principal`;
+    if (s.principal === '*' || aws.some((p) => p.includes('*'))) {
+      out.push(finding(RULES.wildcardPrincipal, 'Principal "*": anyone may try to assume this role (IAM rejects wildcard principals in trust policies)', s, { path }));
+      continue;
+    }
+    if (s.notPrincipal !== undefined) {
+      out.push(finding(RULES.wildcardPrincipal, 'NotPrincipal with Allow trusts everyone except the listed principals', s, { path: `Statement[${s.index}].NotPrincipal` }));
+      continue;
+    }
+    const root = aws.find(isAccountRoot);
+    const narrowed = s.conditions.some((c) => NARROWING.some((k) => keyIs(c, k)) || keyStarts(c, 'aws:RequestTag/'));
+    if (root && !narrowed) {
+      out.push(finding(RULES.wildcardPrincipal, `Principal ${root} trusts every role and user of that account; narrow it with ArnEquals aws:PrincipalArn (the Pod Identity role), sts:ExternalId or aws:RequestTag conditions`, s, { severity: 'warning', path }));
+    }
+  }
+  return out;
+};
+
+export const missingTagSession: Rule = (ctx) => {
+  if (ctx.options.sessionTags === 'off') return [];
+  const pods = allows(ctx).filter(isPodsStatement);
+  if (pods.some((s) => grants(s, 'sts:TagSession'))) return [];
+  return pods
+    .filter((s) => grants(s, 'sts:AssumeRole'))
+    .map((s) => finding(RULES.missingTagSession, 'allows sts:AssumeRole for pods.eks.amazonaws.com but no statement allows sts:TagSession: EKS passes session tags, so credential vending fails', s, { path: `Statement[${s.index}].Action`, hint: 'Action: ["sts:AssumeRole", "sts:TagSession"]' }));
+};
+
+/** A condition that needs the key to be present (positive operator, no IfExists, or Null false). */
+function requiresKey(operator: string, values: string[]): boolean {
+  const op = parseOperator(operator);
+  if (!op) return false;
+  if (op.null) return values.some((v) => lower(v) === 'false');
+  return !op.ifExists && !op.base?.negated && op.set !== 'ForAllValues';
+}
+
+export const requestTagWithoutSessionTags: Rule = (ctx) => {
+  if (ctx.options.sessionTags !== 'off') return [];
+  const out: Finding[] = [];
+  for (const s of allows(ctx)) {
+    const c = s.conditions.find((x) => keyStarts(x, 'aws:RequestTag/') && SESSION_KEYS.includes(lower(x.key.slice('aws:RequestTag/'.length))) && requiresKey(x.operator, x.values));
+    if (c) {
+      out.push(finding(RULES.requestTagWithoutSessionTags, `requires ${c.key}, but the association has session tags disabled, so EKS sends no request tags and this statement never matches`, s, { path: `Statement[${s.index}].Condition.${c.operator}` }));
+    }
+  }
+  return out;
+};
+
+export const principalTagFirstHop: Rule = (ctx) => {
+  const out: Finding[] = [];
+  for (const s of allows(ctx).filter(isPodsStatement)) {
+    const c = s.conditions.find((x) => keyStarts(x, 'aws:PrincipalTag/') || x.values.some((v) => lower(v).includes('${aws:principaltag/')));
+    if (c) {
+      const key = keyStarts(c, 'aws:PrincipalTag/') ? c.key : c.values.find((v) => lower(v).includes('${aws:principaltag/'));
+      out.push(finding(RULES.principalTagFirstHop, `${key} never matches in a pods.eks.amazonaws.com trust: a service principal has no principal tags; use aws:RequestTag/${key?.split('/').pop()?.replace(/}$/, '')}`, s, { path: `Statement[${s.index}].Condition.${c.operator}` }));
+    }
+  }
+  return out;
+};
+
+export const crossProduct: Rule = (ctx) => {
+  const out: Finding[] = [];
+  for (const s of allows(ctx)) {
+    const multi = multiValuedKeys(s);
+    if (multi.length < 2) continue;
+    const workloadKeys = multi.filter((k) => lower(k).startsWith('aws:requesttag/'));
+    out.push(
+      finding(RULES.crossProduct, `${multi.join(' and ')} each have several values; they combine as a cross product, so pairs you did not list are allowed too`, s, {
+        severity: workloadKeys.length >= 2 ? 'error' : 'warning',
+        path: `Statement[${s.index}].Condition`,
+        hint: 'Write one statement per (cluster, namespace, service account): podid policy trust -w … -w …',
+      }),
+    );
+  }
+  return out;
+};
+
+/** Keys (as first written) with more than one value, ignoring set operators (multivalued keys) and Null. */
+export function multiValuedKeys(s: NormStatement): string[] {
+  const keys = new Map<string, string>();
+  for (const c of s.conditions) {
+    const op = parseOperator(c.operator);
+    if (op?.set || op?.null) continue;
+    if (new Set(c.values).size > 1 && !keys.has(lower(c.key))) keys.set(lower(c.key), c.key);
+  }
+  return [...keys.values()];
+}
+
+export const TRUST_RULES: readonly Rule[] = [unconditionedTrust, missingSourceScope, wildcardPrincipal, missingTagSession, requestTagWithoutSessionTags, principalTagFirstHop, crossProduct];

@@ -1,0 +1,244 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ABAC_HELP } from '../../src/cli/policy.js';
+import { ABAC_TEMPLATES, canonicalStatement, lintPolicy, trustPolicyFor, type PolicyDocument, type Statement } from '../../src/core/policy/index.js';
+import { DEMO_STATE, ROOT, runCli } from '../helpers/run-cli.js';
+
+// `podid policy …` end to end in-process: flags → command → renderer → stdout and exit code.
+
+const DEMO = 'arn:aws:eks:us-west-2:111122223333:cluster/demo';
+const LINT = `${ROOT}fixtures/policies/lint`;
+const tmp = () => mkdtempSync(join(tmpdir(), 'podid-policy-'));
+const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+describe('podid policy trust', () => {
+  it('prints the policy JSON for a cluster ARN, without any backend', async () => {
+    const { code, stdout, stderr } = await runCli(['policy', 'trust', '-w', `${DEMO}:payments:api`], { env: { AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'does-not-exist' } });
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout)).toEqual(trustPolicyFor([{ clusterArn: DEMO, namespace: 'payments', serviceAccount: 'api' }]).policy);
+  });
+
+  it('-o json adds size, quota and warnings', async () => {
+    const { code, stdout, stderr } = await runCli(['policy', 'trust', '-w', `${DEMO}:payments:api`, '--session-tags', 'off', '-o', 'json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'policy', 'size', 'quota', 'warnings']);
+    expect(doc).toMatchObject({ schemaVersion: 1, quota: 2048, size: JSON.stringify(doc.policy).length });
+    expect(doc.warnings[0]).toMatch(/session tags are off/);
+    expect(stderr).toMatch(/warning: session tags are off/);
+  });
+
+  it('-c/-n/-s with a cluster name resolves through --state', async () => {
+    const { code, stdout } = await runCli(['policy', 'trust', '-c', 'demo', '-n', 'analytics', '-s', 'model-trainer', '--state', DEMO_STATE]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`"aws:RequestTag/eks-cluster-arn": "${DEMO}"`);
+    expect(stdout).toContain('"aws:RequestTag/kubernetes-namespace": "analytics"');
+  });
+
+  it('the generated statement matches the demo role trust of a healthy association', async () => {
+    const { stdout } = await runCli(['policy', 'trust', '-w', 'demo:orders:orders-worker', '--state', DEMO_STATE]);
+    const state = JSON.parse(readFileSync(DEMO_STATE, 'utf8'));
+    const role = state.roles.find((r: { arn: string }) => r.arn === 'arn:aws:iam::111122223333:role/orders-worker');
+    const canon = (d: PolicyDocument) => list(d.Statement).map(canonicalStatement);
+    expect(canon(role.trustPolicy)).toEqual(expect.arrayContaining(canon(JSON.parse(stdout))));
+  });
+
+  it('--merge-into FILE twice equals once, and keeps the existing statements', async () => {
+    const dir = tmp();
+    const existing = `${ROOT}fixtures/policies/inputs/existing-trust.json`;
+    const once = await runCli(['policy', 'trust', '-w', 'arn:aws:eks:us-west-2:111122223333:cluster/prod:payments:worker', '--merge-into', existing]);
+    expect(once.code).toBe(0);
+    writeFileSync(join(dir, 'once.json'), once.stdout);
+    const twice = await runCli(['policy', 'trust', '-w', 'arn:aws:eks:us-west-2:111122223333:cluster/prod:payments:worker', '--merge-into', 'once.json'], { cwd: dir });
+    expect(twice.code).toBe(0);
+    expect(JSON.parse(twice.stdout)).toEqual(JSON.parse(once.stdout));
+    expect(twice.stderr).toMatch(/already has equivalent statements/);
+    const before = JSON.parse(readFileSync(existing, 'utf8')).Statement;
+    expect(JSON.parse(once.stdout).Statement.slice(0, before.length)).toEqual(before);
+  });
+
+  it('--merge-into ROLE_ARN reads the role trust from the backend', async () => {
+    const { code, stdout } = await runCli(['policy', 'trust', '-w', 'demo:inventory:inventory-sync', '--merge-into', 'arn:aws:iam::111122223333:role/inventory-sync', '--state', DEMO_STATE, '-o', 'json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc.policy.Statement.length).toBeGreaterThanOrEqual(2);
+    // the fixed policy now allows sts:TagSession (seeded problem a)
+    expect(lintPolicy(doc.policy).map((f) => f.ruleId)).not.toContain('PODID-T004');
+  });
+
+  it('over the quota: exit 1 with the size, the quota and the Service Quotas code', async () => {
+    const ws = Array.from({ length: 6 }, (_, i) => ['-w', `${DEMO}:payments:worker-${i}`]).flat();
+    const { code, stdout, stderr } = await runCli(['policy', 'trust', ...ws]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/the trust policy is \d+ characters \(without whitespace\), over the trust policy quota of 2048/);
+    expect(stderr).toMatch(/L-C07B4B0D/);
+    expect((await runCli(['policy', 'trust', ...ws, '--trust-quota', '4096'])).code).toBe(0);
+  });
+
+  it('--scope org with --org-id', async () => {
+    const { code, stdout } = await runCli(['policy', 'trust', '--scope', 'org', '--org-id', 'o-a1b2c3d4e5']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).Statement[0].Condition).toEqual({ StringEquals: { 'aws:SourceOrgId': 'o-a1b2c3d4e5' } });
+  });
+
+  it.each([
+    [['policy', 'trust', '-w', 'nonsense'], "option '-w, --workload' expects CLUSTER:NAMESPACE:SERVICE_ACCOUNT"],
+    [['policy', 'trust', '-w', `${DEMO}:Payments:api`], 'not a valid Kubernetes namespace'],
+    [['policy', 'trust', '-w', `${DEMO}:payments`], 'has no service account'],
+    [['policy', 'trust', '--org-id', 'o-a1b2c3d4e5', '-w', `${DEMO}:a:b`], "'--org-id' needs '--scope org'"],
+    [['policy', 'trust', '--scope', 'galaxy'], "argument 'galaxy' is invalid"],
+    [['policy', 'trust', '-n', 'payments', '-s', 'api'], "need '-c, --cluster"],
+    [['policy', 'trust', '-w', `${DEMO}:a:b`, '--trust-quota', 'lots'], "option '--trust-quota' expects a whole number"],
+    [['policy', 'trust'], 'no workload given'],
+  ])('usage error %j', async (argv, message) => {
+    const { code, stderr } = await runCli(argv);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+});
+
+describe('podid policy target-trust', () => {
+  it('from the demo association reproduces the demo target trust', async () => {
+    const { code, stdout } = await runCli(['policy', 'target-trust', '--association', 'checkout/checkout-api', '--state', DEMO_STATE, '-o', 'json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    const state = JSON.parse(readFileSync(DEMO_STATE, 'utf8'));
+    const target = state.roles.find((r: { arn: string }) => r.arn === doc.targetRoleArn);
+    const canon = (d: PolicyDocument) => list(d.Statement).map((s: Statement) => canonicalStatement(s));
+    expect(canon(target.trustPolicy)).toEqual(expect.arrayContaining(canon(doc.targetTrustPolicy)));
+  });
+
+  it('table output shows both policies', async () => {
+    const { code, stdout } = await runCli(['policy', 'target-trust', '--source-role-arn', 'arn:aws:iam::111122223333:role/app', '--target-role-arn', 'arn:aws:iam::444455556666:role/data', '--session-tags', 'off', '--external-id', 'us-west-2/111122223333/demo/payments/api']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('// Trust policy of the target role arn:aws:iam::444455556666:role/data');
+    expect(stdout).toContain('// Permission policy for the source (Pod Identity) role arn:aws:iam::111122223333:role/app');
+    expect(stdout).toContain('"sts:ExternalId": "us-west-2/111122223333/demo/payments/api"');
+  });
+
+  it('session tags off without an external id is a usage error', async () => {
+    const { code, stderr } = await runCli(['policy', 'target-trust', '--source-role-arn', 'arn:aws:iam::111122223333:role/app', '--target-role-arn', 'arn:aws:iam::444455556666:role/data', '--session-tags', 'off']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--external-id');
+  });
+});
+
+describe('podid policy abac', () => {
+  it('--help lists every template with one line', async () => {
+    const { code, stdout } = await runCli(['policy', 'abac', '--help']);
+    expect(code).toBe(0);
+    for (const t of ABAC_TEMPLATES) expect(stdout).toContain(`  ${t.name.padEnd(22)} ${t.summary}`);
+    expect(stdout).toContain('Examples:');
+  });
+
+  it('the help table is the template catalog', () => {
+    expect(ABAC_HELP.map(([n, s]) => [n, s])).toEqual(ABAC_TEMPLATES.map((t) => [t.name, t.summary]));
+  });
+
+  it.each(ABAC_TEMPLATES.map((t) => t.name))('%s generates a clean policy', async (name) => {
+    const { code, stdout } = await runCli(['policy', 'abac', '-t', name, '--bucket', 'b', '--table', 't', '--cluster-arn', DEMO, '--actions', 'read-write']);
+    expect(code).toBe(0);
+    expect(lintPolicy(JSON.parse(stdout))).toEqual([]);
+  });
+
+  it('a missing parameter or unknown template is a usage error', async () => {
+    expect((await runCli(['policy', 'abac', '-t', 's3-prefix'])).stderr).toContain('needs --bucket');
+    expect((await runCli(['policy', 'abac', '-t', 'nope'])).code).toBe(2);
+  });
+});
+
+describe('podid policy lint', () => {
+  it('exit 0 for a clean file, 1 when a finding is an error', async () => {
+    expect((await runCli(['policy', 'lint', `${LINT}/PODID-T001/pass.json`])).code).toBe(0);
+    const bad = await runCli(['policy', 'lint', `${LINT}/PODID-T001/fail.json`]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/error {3}PODID-T001 unconditioned-trust \[line 4, Sid Baseline\]/);
+    expect(bad.stdout).toMatch(/1 error, 0 warnings in 1 file/);
+  });
+
+  it('warnings alone exit 0', async () => {
+    expect((await runCli(['policy', 'lint', `${LINT}/PODID-T002/fail.json`])).code).toBe(0);
+  });
+
+  it('-o sarif and -o json', async () => {
+    const sarif = await runCli(['policy', 'lint', `${LINT}/PODID-T007/fail.json`, '-o', 'sarif']);
+    expect(sarif.code).toBe(1);
+    const log = JSON.parse(sarif.stdout);
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0].tool.driver).toMatchObject({ name: 'podid', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    expect(log.runs[0].results[0].locations[0].physicalLocation.region.startLine).toBe(4);
+    const json = JSON.parse((await runCli(['policy', 'lint', `${LINT}/PODID-T007/fail.json`, '-o', 'json'])).stdout);
+    expect(json.schemaVersion).toBe(1);
+    expect(json.summary).toEqual({ files: 1, errors: 1, warnings: 0, infos: 0 });
+  });
+
+  it('reads stdin with -', async () => {
+    const { code, stdout } = await runCli(['policy', 'lint', '-', '--session-tags', 'off'], { stdin: readFileSync(`${LINT}/PODID-T005/fail.json`, 'utf8') });
+    expect(code).toBe(1);
+    expect(stdout).toContain('PODID-T005');
+  });
+
+  it('bad input: unreadable file exit 1, not-JSON is a finding, no file is a usage error', async () => {
+    const missing = await runCli(['policy', 'lint', 'does-not-exist.json']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cannot read does-not-exist.json: no such file');
+    const notJson = await runCli(['policy', 'lint', `${LINT}/PODID-V001/fail.json`]);
+    expect(notJson.code).toBe(1);
+    expect(notJson.stdout).toContain('not valid JSON');
+    expect((await runCli(['policy', 'lint'])).code).toBe(2);
+    expect((await runCli(['policy', 'lint', ROOT])).stderr).toContain('it is a directory');
+  });
+
+  it('--association lints the role trust of a demo association (seeded problem a)', async () => {
+    const broken = await runCli(['policy', 'lint', '--association', 'inventory/inventory-sync', '--state', DEMO_STATE]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain('PODID-T004');
+    const healthy = await runCli(['policy', 'lint', '--association', 'payments/payments-api', '--state', DEMO_STATE]);
+    expect(healthy.code).toBe(0);
+    expect(healthy.stdout).toContain('no findings');
+  });
+});
+
+describe('podid policy explain', () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'trust.json'), JSON.stringify(trustPolicyFor([{ clusterArn: DEMO, namespace: 'payments', serviceAccount: 'api' }]).policy));
+
+  it('exit 0 when allowed', async () => {
+    const { code, stdout } = await runCli(['policy', 'explain', 'trust.json', '--principal', 'pods.eks.amazonaws.com', '--action', 'sts:AssumeRole', '--workload', `${DEMO}:payments:api`], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ALLOWED: pods\.eks\.amazonaws\.com → sts:AssumeRole/);
+    expect(stdout).toContain('Decided by: statement #0 (PodIdentityDemoPaymentsApi), Allow');
+  });
+
+  it('exit 1 when denied, naming the failed condition', async () => {
+    const { code, stdout } = await runCli(['policy', 'explain', 'trust.json', '--principal', 'pods.eks.amazonaws.com', '--action', 'sts:AssumeRole', '--context', 'aws:SourceAccount=111122223333', '--context', `aws:RequestTag/eks-cluster-arn=${DEMO}`, '--context', 'aws:RequestTag/kubernetes-namespace=payments', '--context', 'aws:RequestTag/kubernetes-service-account=other'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^DENIED \(implicit deny\)/);
+    expect(stdout).toContain('✖ condition StringEquals aws:RequestTag/kubernetes-service-account');
+  });
+
+  it('-o json', async () => {
+    const { code, stdout } = await runCli(['policy', 'explain', 'trust.json', '--principal', 'arn:aws:iam::111122223333:role/x', '--action', 'sts:AssumeRole', '-o', 'json'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ schemaVersion: 1, decision: 'implicit-deny', allowed: false, kind: 'trust' });
+  });
+
+  it('usage errors', async () => {
+    expect((await runCli(['policy', 'explain', 'trust.json', '--principal', 'nobody', '--action', 'sts:AssumeRole'], { cwd: dir })).code).toBe(2);
+    expect((await runCli(['policy', 'explain', 'trust.json', '--action', 'sts:AssumeRole'], { cwd: dir })).code).toBe(2);
+    expect((await runCli(['policy', 'explain', 'trust.json', '--principal', 'pods.eks.amazonaws.com', '--action', 'a', '--context', 'novalue'], { cwd: dir })).code).toBe(2);
+  });
+});
+
+describe('help', () => {
+  it.each(['trust', 'target-trust', 'abac', 'lint', 'explain'])('podid policy %s --help has Examples', async (name) => {
+    const { code, stdout } = await runCli(['policy', name, '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Examples:');
+    expect(stdout).toContain(`$ podid policy ${name}`);
+  });
+});

@@ -1,0 +1,171 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lintText } from '../../../src/commands/policy-lint.js';
+import { detectKind, lintPolicy, lintReport, locateStatements, parsePolicyText, RULE_LIST, RULES, suspiciousTagKey } from '../../../src/core/policy/lint/index.js';
+import { shapeOf } from '../../../src/core/policy/lint/shape.js';
+import { POLICIES } from './helpers.js';
+
+const LINT = join(POLICIES, 'lint');
+const rules = readdirSync(LINT).sort();
+const options = (rule: string) => (existsSync(join(LINT, rule, 'options.json')) ? JSON.parse(readFileSync(join(LINT, rule, 'options.json'), 'utf8')) : {});
+const lintFile = (rule: string, which: 'pass' | 'fail') => lintText(`${rule}/${which}.json`, readFileSync(join(LINT, rule, `${which}.json`), 'utf8'), { quota: 2048, ...options(rule) });
+
+describe('rule catalog', () => {
+  it('has stable, unique ids and at least the twelve rules of policies.md §8', () => {
+    const ids = RULE_LIST.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^PODID-[TCAPSV]\d{3}$/);
+    expect(ids.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('every rule has a passing and a failing fixture', () => {
+    expect(rules).toEqual(RULE_LIST.map((r) => r.id).sort());
+  });
+});
+
+describe.each(rules)('%s', (rule) => {
+  it('flags fail.json', () => {
+    const f = lintFile(rule, 'fail');
+    expect(f.findings.map((x) => x.ruleId)).toContain(rule);
+    for (const x of f.findings.filter((y) => y.ruleId === rule && y.statement !== undefined)) expect(x.line).toBeGreaterThan(0);
+  });
+  it('passes pass.json (no finding of any rule at error or warning level)', () => {
+    expect(lintFile(rule, 'pass').findings.filter((x) => x.severity !== 'info')).toEqual([]);
+  });
+});
+
+describe('rule details', () => {
+  const trust = (condition?: object, action: string | string[] = ['sts:AssumeRole', 'sts:TagSession']) => ({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: action, ...(condition ? { Condition: condition } : {}) }],
+  });
+  const ids = (doc: unknown, opts = {}) => lintPolicy(doc, opts).map((f) => f.ruleId);
+
+  it('T004 is skipped when session tags are off, T005 only then', () => {
+    const doc = trust({ StringEquals: { 'aws:SourceAccount': '111122223333' } }, 'sts:AssumeRole');
+    expect(ids(doc)).toContain('PODID-T004');
+    expect(ids(doc, { sessionTags: 'off' })).not.toContain('PODID-T004');
+    const tags = trust({ StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:RequestTag/kubernetes-namespace': 'a' } });
+    expect(ids(tags)).not.toContain('PODID-T005');
+    expect(ids(tags, { sessionTags: 'off' })).toContain('PODID-T005');
+    // an IfExists condition still matches without the key
+    expect(ids(trust({ StringEqualsIfExists: { 'aws:RequestTag/kubernetes-namespace': 'a' }, StringEquals: { 'aws:SourceAccount': '1' } }), { sessionTags: 'off' })).not.toContain('PODID-T005');
+  });
+
+  it('T006 also catches ${aws:PrincipalTag/...} values', () => {
+    expect(ids(trust({ StringEquals: { 'aws:SourceAccount': '1', 'aws:RequestTag/kubernetes-namespace': '${aws:PrincipalTag/kubernetes-namespace}' } }))).toContain('PODID-T006');
+  });
+
+  it('T007 is a warning when only one workload key is a list', () => {
+    const f = lintPolicy(trust({ StringEquals: { 'aws:SourceAccount': ['1', '2'], 'aws:RequestTag/kubernetes-namespace': ['a', 'b'] } })).find((x) => x.ruleId === 'PODID-T007');
+    expect(f?.severity).toBe('warning');
+  });
+
+  it('T003 warns on an account root without narrowing, errors on *', () => {
+    const root = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] };
+    expect(lintPolicy(root).find((x) => x.ruleId === 'PODID-T003')?.severity).toBe('warning');
+    expect(lintPolicy({ ...root, Statement: [{ ...root.Statement[0], Principal: '*' }] }).find((x) => x.ruleId === 'PODID-T003')?.severity).toBe('error');
+  });
+
+  it('C004 suggests the intended key and ignores ordinary role tags', () => {
+    expect(suspiciousTagKey('kubernetes-namespaces')).toBe('kubernetes-namespace');
+    expect(suspiciousTagKey('eks-clustername')).toBe('eks-cluster-name');
+    expect(suspiciousTagKey('Kubernetes-Namespace')).toBeUndefined();
+    expect(suspiciousTagKey('team')).toBeUndefined();
+    expect(suspiciousTagKey('cost-center')).toBeUndefined();
+  });
+
+  it('A001 covers retaggable resources, TagSession with tags off and kubernetes-* role tags', () => {
+    const retag = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/kubernetes-namespace': '${aws:PrincipalTag/kubernetes-namespace}' } } },
+        { Effect: 'Allow', Action: 'kms:TagResource', Resource: '*' },
+      ],
+    };
+    expect(ids(retag)).toContain('PODID-A001');
+    const constrained = { ...retag, Statement: [retag.Statement[0], { ...retag.Statement[1], Condition: { StringEquals: { 'aws:RequestTag/kubernetes-namespace': '${aws:PrincipalTag/kubernetes-namespace}' } } }] };
+    expect(ids(constrained)).not.toContain('PODID-A001');
+    const chain = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: 'arn:aws:iam::444455556666:role/t' }] };
+    expect(ids(chain)).not.toContain('PODID-A001');
+    expect(ids(chain, { sessionTags: 'off' })).toContain('PODID-A001');
+    const plain = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] };
+    expect(lintPolicy(plain, { roleTags: { 'kubernetes-namespace': 'payments' }, sessionTags: 'off' }).find((x) => x.ruleId === 'PODID-A001')?.severity).toBe('error');
+  });
+
+  it('P001 accepts iam:PassedToService and flags NotResource', () => {
+    const pass = (extra: object) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:*', ...extra }] });
+    expect(ids(pass({ Resource: '*' }))).toContain('PODID-P001');
+    expect(ids(pass({ NotResource: 'arn:aws:iam::1:role/admin' }))).toContain('PODID-P001');
+    expect(ids(pass({ Resource: '*', Condition: { StringEquals: { 'iam:PassedToService': 'pods.eks.amazonaws.com' } } }))).not.toContain('PODID-P001');
+  });
+
+  it('S001 uses the quota given and the managed-policy limits for permissions', () => {
+    const big = { Version: '2012-10-17', Statement: Array.from({ length: 80 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::bucket-${i}/some/long/prefix/*` })) };
+    expect(lintPolicy(big).find((f) => f.ruleId === 'PODID-S001')?.severity).toBe('warning');
+    const many = Array.from({ length: 6 }, (_, i) => trust({ StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:RequestTag/kubernetes-service-account': `worker-${i}`, 'aws:RequestTag/kubernetes-namespace': 'payments', 'aws:RequestTag/eks-cluster-arn': 'arn:aws:eks:us-west-2:111122223333:cluster/prod' } }).Statement[0]);
+    const doc = { Version: '2012-10-17', Statement: many };
+    expect(ids(doc)).toContain('PODID-S001');
+    expect(ids(doc, { quota: 8192 })).not.toContain('PODID-S001');
+  });
+
+  it('kind auto-detection', () => {
+    expect(detectKind(shapeOf(trust()).statements)).toBe('trust');
+    expect(detectKind(shapeOf({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] }).statements)).toBe('permissions');
+    expect(detectKind(shapeOf({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }] }).statements)).toBe('permissions');
+    expect(lintReport(trust(), { kind: 'permissions' }).kind).toBe('permissions');
+  });
+});
+
+describe('bad input never crashes', () => {
+  it.each([
+    ['not JSON', 'hello'],
+    ['empty', ''],
+    ['truncated', '{"Version": "2012-10-17", "Statement": ['],
+    ['an array', '[1, 2]'],
+    ['a string', '"policy"'],
+    ['no Statement', '{"Version": "2012-10-17"}'],
+    ['an API response', '{"Role": {}, "AssumeRolePolicyDocument": {"Statement": []}}'],
+    ['statement not an object', '{"Version": "2012-10-17", "Statement": [42]}'],
+    ['bad Effect', '{"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Action": "s3:*", "Resource": "*"}]}'],
+    ['Action and NotAction', '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "a:b", "NotAction": "c:d", "Resource": "*"}]}'],
+    ['bad Condition', '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "a:b", "Resource": "*", "Condition": {"StringEquals": "x"}}]}'],
+    ['unknown Version', '{"Version": "2020-01-01", "Statement": []}'],
+  ])('%s → an error finding', (_what, text) => {
+    const f = lintText('x.json', text, { quota: 2048 });
+    expect(f.findings.some((x) => x.severity === 'error')).toBe(true);
+  });
+
+  it('Version missing → a finding', () => {
+    expect(lintText('x.json', '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}', { quota: 2048 }).findings.map((f) => f.ruleId)).toEqual([RULES.version.id]);
+  });
+
+  it('unknown operator → a finding', () => {
+    const text = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEqualz: { 'aws:SourceAccount': '1' } } }] });
+    expect(lintText('x.json', text, { quota: 2048 }).findings.map((f) => f.ruleId)).toEqual([RULES.unknownOperator.id]);
+  });
+
+  it('a 20 KB trust policy → a size finding', () => {
+    const st = Array.from({ length: 50 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:RequestTag/kubernetes-service-account': `sa-${i}`, 'aws:RequestTag/kubernetes-namespace': 'ns' } } }));
+    const text = JSON.stringify({ Version: '2012-10-17', Statement: st }, null, 2);
+    expect(text.length).toBeGreaterThan(20_000);
+    const f = lintText('big.json', text, { quota: 2048 }).findings.find((x) => x.ruleId === RULES.policySize.id);
+    expect(f?.message).toMatch(/over the trust policy quota of 2048/);
+  });
+
+  it('JSON errors carry line and column', () => {
+    expect(parsePolicyText('{\n  "a": 1,\n}').error).toMatchObject({ line: 3, column: 1 });
+    expect(lintText('x.json', '{\n  "a": 1,\n}', { quota: 2048 }).findings[0]).toMatchObject({ ruleId: 'PODID-V001', line: 3 });
+  });
+});
+
+describe('statement lines', () => {
+  it('finds each statement, with strings containing braces skipped', () => {
+    const text = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Sid": "a{[", "Effect": "Allow"},\n\n    {\n      "Sid": "b"\n    }\n  ]\n}';
+    expect(locateStatements(text)).toEqual([4, 6]);
+    expect(locateStatements('{"Statement": {"Effect": "Allow"}}')).toEqual([1]);
+    expect(locateStatements('{"Other": [{"x": 1}]}')).toEqual([]);
+    expect(locateStatements('{"Id": "Statement", "Statement": [{}, {}]}')).toEqual([1, 1]);
+  });
+});
