@@ -26,7 +26,7 @@ const EXAMPLES = `
 Examples:
   $ podid local init --demo demo.json                 # a demo cluster to play with, offline
   $ podid associations list --state demo.json -A
-  $ podid policy trust -w demo:payments:api            # least-privilege trust policy
+  $ podid policy trust -w arn:aws:eks:us-west-2:111122223333:cluster/demo:payments:api
   $ podid associate -c prod -n payments -s api --create-role --approve
   $ podid migrate-irsa -c prod --check                 # CI gate: exit 3 while IRSA remains
   $ podid doctor -c prod -o sarif > doctor.sarif

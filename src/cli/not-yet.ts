@@ -7,15 +7,11 @@ import type { CliContext } from './run-action.js';
 const PENDING: ReadonlyArray<readonly [string, string]> = [
   ['associate', 'create or converge one Pod Identity association (and its role)'],
   ['associations', 'list, describe, update and delete associations'],
-  ['policy', 'generate scoped trust and ABAC policies; lint and explain policies'],
   ['migrate-irsa', 'move IRSA service accounts to Pod Identity'],
-  ['simulate', 'predict what AssumeRoleForPodIdentity returns for a token'],
-  ['token', 'mint service-account tokens signed by the local state key'],
   ['proxy', 'a local credential server that behaves like the Pod Identity Agent'],
   ['exec', 'run a command with Pod Identity credentials from the local proxy'],
   ['doctor', 'check a cluster and say what to fix'],
   ['audit', 'inventory and risk findings across associations and roles'],
-  ['snapshot', 'capture a live cluster into a state file'],
   ['apply', 'converge associations to a declarative podid.yaml'],
 ];
 

@@ -44,7 +44,7 @@ export function action<R extends object>(ctx: CliContext, handler: (env: ActionE
     if (globals.output !== 'json' && globals.output !== 'yaml' && !outcome.renderers[globals.output]) {
       throw new UsageError(`option '-o, --output' does not support '${globals.output}' for this command`);
     }
-    ctx.io.stdout.write(renderResult(outcome.result, globals.output as OutputFormat, outcome.renderers, { color: terminal.color }));
+    ctx.io.stdout.write(await renderResult(outcome.result, globals.output as OutputFormat, outcome.renderers, { color: terminal.color }));
     ctx.exitCode = outcome.exitCode ?? 0;
   };
 }

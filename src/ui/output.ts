@@ -1,5 +1,3 @@
-import { stringify as toYaml } from 'yaml';
-
 // Result rendering: one JSON/YAML document with a schemaVersion for machines, renderers for people.
 
 export const SCHEMA_VERSION = 1;
@@ -18,9 +16,10 @@ export function machineDocument(result: object): Record<string, unknown> {
   return { schemaVersion: SCHEMA_VERSION, ...result };
 }
 
-export function renderResult<R extends object>(result: R, format: OutputFormat, renderers: Renderers<R>, ctx: RenderContext): string {
+export async function renderResult<R extends object>(result: R, format: OutputFormat, renderers: Renderers<R>, ctx: RenderContext): Promise<string> {
   if (format === 'json') return JSON.stringify(machineDocument(result), null, 2) + '\n';
-  if (format === 'yaml') return toYaml(machineDocument(result));
+  // yaml is loaded only when asked for: it is the heaviest module on the fast paths (policy trust).
+  if (format === 'yaml') return (await import('yaml')).stringify(machineDocument(result));
   const render = renderers[format];
   if (!render) throw new Error(`no ${format} renderer`);
   return render(result, ctx);

@@ -7,12 +7,12 @@ describe('renderResult', () => {
   const result = { items: [{ name: 'a', count: 2 }] };
   const renderers = { table: (r: typeof result) => renderTable(r.items, [{ header: 'name', value: (i) => i.name }, { header: 'count', value: (i) => i.count }]) };
 
-  it('json is one document with schemaVersion', () => {
-    expect(JSON.parse(renderResult(result, 'json', renderers, { color: false }))).toEqual({ schemaVersion: 1, ...result });
+  it('json is one document with schemaVersion', async () => {
+    expect(JSON.parse(await renderResult(result, 'json', renderers, { color: false }))).toEqual({ schemaVersion: 1, ...result });
   });
 
-  it('yaml carries the same document', () => {
-    expect(parseYaml(renderResult(result, 'yaml', renderers, { color: false }))).toEqual({ schemaVersion: 1, ...result });
+  it('yaml carries the same document', async () => {
+    expect(parseYaml(await renderResult(result, 'yaml', renderers, { color: false }))).toEqual({ schemaVersion: 1, ...result });
   });
 
   it('table aligns columns and shows empty cells as -', () => {
