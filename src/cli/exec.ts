@@ -1,5 +1,61 @@
-import type { Command } from 'commander';
-import type { CliContext } from './run-action.js';
+import { Command, Option } from 'commander';
+import { addGlobalOptions } from './globals.js';
+import { action, backendFor, type CliContext } from './run-action.js';
 
-// Wiring for `podid exec`. Until the command lands, src/cli/not-yet.ts lists it as not available.
-export function registerExec(_program: Command, _ctx: CliContext) {}
+// `podid exec -n NS -s SA -- CMD ARGS…`: run a command with Pod Identity credentials from an
+// in-process proxy on an ephemeral loopback port. Exits with the command's exit code.
+
+export function registerExec(program: Command, ctx: CliContext) {
+  const cmd = program
+    .command('exec')
+    .description('run a command with Pod Identity credentials from a local proxy (AWS_CONTAINER_* variables)')
+    .requiredOption('-n, --namespace <ns>', 'namespace of the service account')
+    .requiredOption('-s, --service-account <name>', 'service account whose association gives the role')
+    .addOption(new Option('--source <name>', 'where credentials come from (default: local with --state, else sts)').choices(['local', 'sts', 'eks-auth']))
+    .option('--token-file <file>', 'use this token (e.g. kubectl create token SA --audience pods.eks.amazonaws.com) instead of minting one')
+    .option('--strict-host', "apply the agent's strict Host check (the command must then reach 169.254.170.23)")
+    .argument('<command...>', 'the command and its arguments (after --)')
+    .passThroughOptions()
+    .addHelpText('after', `
+The command gets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
+AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE, AWS_DEFAULT_PROFILE,
+AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN and the other container variables are removed so
+the SDK's default chain reaches the proxy. SIGINT/SIGTERM are forwarded to the command.
+
+Examples:
+  $ podid exec -n payments -s api --state fixtures/demo/state.json -- npm start
+  $ podid exec -n payments -s api -c prod --source sts -- aws sts get-caller-identity
+  $ podid exec -n payments -s api -c prod --source eks-auth --token-file token.jwt -- python3 app.py`);
+  addGlobalOptions(cmd, ['table'], { output: false }).action(
+    action(ctx, async (env, args) => {
+      const opts = cmd.opts<{ namespace: string; serviceAccount: string; source?: string; tokenFile?: string; strictHost?: boolean }>();
+      const [command, ...rest] = args;
+      const [{ exec }, { startHttpServer }, support, { randomUUID }, { readFile }] = await Promise.all([
+        import('../commands/exec.js'),
+        import('../adapters/http/server.js'),
+        import('../adapters/http/exec-support.js'),
+        import('node:crypto'),
+        import('node:fs/promises'),
+      ]);
+      const deps = await backendFor(env);
+      const result = await exec(
+        { namespace: opts.namespace, serviceAccount: opts.serviceAccount, command, args: rest, source: opts.source as 'local' | 'sts' | 'eks-auth' | undefined, tokenFile: opts.tokenFile, env: env.io.env, cwd: env.io.cwd, strictHost: opts.strictHost },
+        {
+          ...deps,
+          startHttpServer,
+          uuid: randomUUID,
+          signPodToken: support.signPodToken,
+          writeTempTokenFile: support.writeTempTokenFile,
+          readTokenFile: (path) => readFile(path, 'utf8'),
+          runChild: support.runChild,
+          onSignal: (forward) => {
+            process.on('SIGINT', forward);
+            process.on('SIGTERM', forward);
+            return () => void (process.off('SIGINT', forward), process.off('SIGTERM', forward));
+          },
+        },
+      );
+      return { result, renderers: { table: () => '' }, exitCode: result.exitCode };
+    }),
+  );
+}

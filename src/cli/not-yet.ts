@@ -8,8 +8,6 @@ const PENDING: ReadonlyArray<readonly [string, string]> = [
   ['associate', 'create or converge one Pod Identity association (and its role)'],
   ['associations', 'list, describe, update and delete associations'],
   ['migrate-irsa', 'move IRSA service accounts to Pod Identity'],
-  ['proxy', 'a local credential server that behaves like the Pod Identity Agent'],
-  ['exec', 'run a command with Pod Identity credentials from the local proxy'],
   ['doctor', 'check a cluster and say what to fix'],
   ['audit', 'inventory and risk findings across associations and roles'],
   ['apply', 'converge associations to a declarative podid.yaml'],

@@ -1,5 +1,127 @@
-import type { Command } from 'commander';
-import type { CliContext } from './run-action.js';
+import { Command, Option } from 'commander';
+import { UsageError } from '../core/errors.js';
+import { addGlobalOptions } from './globals.js';
+import { action, backendFor, type ActionEnv, type CliContext } from './run-action.js';
 
-// Wiring for `podid proxy`. Until the command lands, src/cli/not-yet.ts lists it as not available.
-export function registerProxy(_program: Command, _ctx: CliContext) {}
+// `podid proxy` (the local Pod Identity Agent) and `podid proxy env` (the variables for a workload).
+
+const SOURCES = ['local', 'sts', 'eks-auth'];
+
+export function parsePort(flag: string, value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`option '${flag}' must be a port number 0-65535, got '${value}'`);
+  return port;
+}
+
+/** Aborts on env.io.signal when the caller provides one, else on the first SIGINT/SIGTERM. */
+export function stopSignal(env: ActionEnv): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  if (env.io.signal) {
+    const stop = () => controller.abort();
+    env.io.signal.addEventListener('abort', stop, { once: true });
+    return { signal: controller.signal, dispose: () => env.io.signal?.removeEventListener('abort', stop) };
+  }
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return { signal: controller.signal, dispose: () => void (process.off('SIGINT', stop), process.off('SIGTERM', stop)) };
+}
+
+export function registerProxy(program: Command, ctx: CliContext) {
+  const cmd = program
+    .command('proxy')
+    .description('a local credential server that behaves like the EKS Pod Identity Agent (/v1/credentials)')
+    .option('--host <address>', 'address to listen on (loopback unless --allow-remote)', '127.0.0.1')
+    .option('--port <n>', 'port to listen on (0: any free port, printed on stdout)', '0')
+    .addOption(new Option('--source <name>', 'where credentials come from (default: local with --state, else eks-auth)').choices(SOURCES))
+    .option('--strict-host', "accept only the agent's Host values 169.254.170.23 and fd00:ec2::23, as the real agent does")
+    .option('--allow-remote', 'allow a non-loopback --host (anyone who can reach it and holds a token gets credentials)')
+    .option('--probe-port <n>', 'also serve /healthz, /readyz and /metrics on this port')
+    .addHelpText('after', `
+Once listening, stdout gets the credentials URL (one JSON line with -o json); request logs go to stderr.
+
+Examples:
+  $ podid proxy --state fixtures/demo/state.json --port 8023
+  $ podid proxy -c prod --source sts --port 0 -o json          # {"url":"http://127.0.0.1:41234/v1/credentials",...}
+  $ podid proxy --state demo.json --strict-host --probe-port 2703
+  $ podid proxy env -n payments -s api --port 8023 --state demo.json   # the variables for a workload`);
+  addGlobalOptions(cmd).action(
+    action(ctx, async (env) => {
+      const opts = cmd.opts<{ host: string; port: string; source?: string; strictHost?: boolean; allowRemote?: boolean; probePort?: string }>();
+      const options = {
+        host: opts.host,
+        port: parsePort('--port', opts.port),
+        source: opts.source as 'local' | 'sts' | 'eks-auth' | undefined,
+        strictHost: Boolean(opts.strictHost),
+        allowRemote: Boolean(opts.allowRemote),
+        probePort: opts.probePort === undefined ? undefined : parsePort('--probe-port', opts.probePort),
+      };
+      const [{ proxy, validateProxyOptions }, render, { startHttpServer }, { startProbeServer }, { randomUUID }] = await Promise.all([
+        import('../commands/proxy.js'),
+        import('../ui/render/proxy.js'),
+        import('../adapters/http/server.js'),
+        import('../adapters/http/probe.js'),
+        import('node:crypto'),
+      ]);
+      validateProxyOptions(options);
+      const deps = await backendFor(env);
+      const format = env.globals.output === 'json' || env.globals.output === 'yaml' ? env.globals.output : 'table';
+      const stop = stopSignal(env);
+      try {
+        const result = await proxy(options, {
+          ...deps,
+          startHttpServer,
+          startProbeServer,
+          uuid: randomUUID,
+          signal: stop.signal,
+          onListening: (started) => {
+            env.io.stdout.write(render.renderProxyStarted(started, format));
+            env.io.stderr.write(render.renderProxyBanner(started));
+          },
+        });
+        env.io.stderr.write(render.renderProxySummary(result));
+      } finally {
+        stop.dispose();
+      }
+    }),
+  );
+
+  const envCmd = cmd
+    .command('env')
+    .description('print the variables a workload needs to use a proxy started with --port (shell, docker --env-file, compose)')
+    .requiredOption('-n, --namespace <ns>', 'namespace of the service account')
+    .requiredOption('-s, --service-account <name>', 'service account')
+    .addOption(new Option('--format <format>', 'export (shell), env-file (docker --env-file) or compose').choices(['export', 'env-file', 'compose']).default('export'))
+    .option('--host <address>', "the proxy's address as the workload reaches it", '127.0.0.1')
+    .requiredOption('--port <n>', "the proxy's port (start it with: podid proxy --port N)")
+    .addOption(new Option('--source <name>', 'the source the proxy runs with (decides whether a minted token will be accepted)').choices(SOURCES))
+    .option('--token-file <file>', 'point at this token (e.g. from kubectl create token) instead of minting one')
+    .option('--token-out <file>', 'where to write the minted token (mode 0600; default: a file in the temp dir)')
+    .addHelpText('after', `
+Examples:
+  $ eval "$(podid proxy env -n payments -s api --port 8023 --state demo.json)" && python3 app.py
+  $ podid proxy env -n payments -s api --port 8023 --state demo.json --format env-file > pod.env
+  $ docker run --network host --env-file pod.env -v /tmp/podid-demo-payments-api.token:/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token:ro app
+  $ podid proxy env -n payments -s api --port 8023 -c prod --format compose --source sts`);
+  addGlobalOptions(envCmd).action(
+    action(ctx, async (env) => {
+      const opts = envCmd.opts<{ namespace: string; serviceAccount: string; format: 'export' | 'env-file' | 'compose'; host: string; port: string; source?: string; tokenFile?: string; tokenOut?: string }>();
+      const port = parsePort('--port', opts.port);
+      const [{ proxyEnv }, { renderProxyEnv }, support, { randomUUID }, { tmpdir }, { join }] = await Promise.all([
+        import('../commands/proxy-env.js'),
+        import('../ui/render/proxy-env.js'),
+        import('../adapters/http/exec-support.js'),
+        import('node:crypto'),
+        import('node:os'),
+        import('node:path'),
+      ]);
+      const deps = await backendFor(env);
+      const tokenOut = opts.tokenOut ?? join(tmpdir(), `podid-${deps.clusterName ?? 'cluster'}-${opts.namespace}-${opts.serviceAccount}.token`);
+      const result = await proxyEnv(
+        { namespace: opts.namespace, serviceAccount: opts.serviceAccount, format: opts.format, host: opts.host, port, source: opts.source as 'local' | 'sts' | 'eks-auth' | undefined, tokenFile: opts.tokenFile, tokenOut },
+        { ...deps, signPodToken: support.signPodToken, writeTokenFile: support.writeTokenFile, uuid: randomUUID },
+      );
+      return { result, renderers: { table: renderProxyEnv } };
+    }),
+  );
+}

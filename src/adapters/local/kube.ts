@@ -23,7 +23,9 @@ export function localKube(store: LocalStore, clusterName?: string): KubePort {
       return sa && structuredClone(sa);
     },
     async listPods(namespace) {
-      return structuredClone(state().pods.filter(inNamespace(namespace)));
+      // Not cloned: pods are never changed in place here (a restart replaces them), and copying
+      // 20,000 pods dominated doctor at scale. Callers treat results as read-only (rule 15).
+      return state().pods.filter(inNamespace(namespace));
     },
     async listNodes() {
       return structuredClone(state().nodes);

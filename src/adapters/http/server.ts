@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { RequestEvent } from '../../core/proxy/log.js';
+import type { ProxyOutcome, ProxyRequest } from '../../core/proxy/types.js';
+
+// The proxy's I/O: a node:http server that turns each request into a ProxyRequest, asks the pure
+// handler (src/core/proxy) for the response and writes it. Slow or oversized requests are cut off
+// by Node's own limits (headersTimeout, requestTimeout, maxHeaderSize) and never reach the handler.
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  handle: (request: ProxyRequest) => ProxyOutcome | Promise<ProxyOutcome>;
+  /** Called after each response with the log fields (the token only as a short sha256). */
+  onRequest?: (event: RequestEvent) => void;
+  /** A janitor run every minute (the cache's renewals). */
+  janitor?: { intervalMs: number; run: () => Promise<unknown> };
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  maxHeaderSize?: number;
+  /** How often Node checks the two timeouts above (default 1 s). */
+  connectionsCheckingIntervalMs?: number;
+}
+
+export interface RunningHttpServer {
+  host: string;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes every socket. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export const DEFAULT_LIMITS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxHeaderSize: 32 * 1024 } as const;
+
+/** sha256 of a token, first 12 hex digits (memoised: one hash per token, not per request). */
+export function tokenHasher(limit = 4096) {
+  const memo = new Map<string, string>();
+  return (token: string) => {
+    let hash = memo.get(token);
+    if (hash) return hash;
+    hash = createHash('sha256').update(token).digest('hex').slice(0, 12);
+    if (memo.size >= limit) memo.clear();
+    memo.set(token, hash);
+    return hash;
+  };
+}
+
+export function toProxyRequest(req: IncomingMessage): ProxyRequest {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const auth = req.headers.authorization;
+  return {
+    method: req.method ?? 'GET',
+    path: q < 0 ? url : url.slice(0, q),
+    query: q < 0 ? undefined : url.slice(q + 1),
+    headers: { host: req.headers.host, authorization: auth },
+  };
+}
+
+/** Writes a response; the core gives headers in Go's canonical case and, for 200s, Content-Length. */
+export function writeOutcome(res: ServerResponse, outcome: ProxyOutcome) {
+  const headers = outcome.headers;
+  res.writeHead(outcome.status, headers['Content-Length'] === undefined ? { ...headers, 'Content-Length': Buffer.byteLength(outcome.body) } : headers);
+  res.end(outcome.body);
+}
+
+const INTERNAL_ERROR: ProxyOutcome = { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }, body: 'Internal Server Error\n' };
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const limits = { ...DEFAULT_LIMITS, ...definedOnly(options) };
+  const hash = tokenHasher();
+  const log = options.onRequest;
+  const server = createServer({ maxHeaderSize: limits.maxHeaderSize, requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 1000 }, (req, res) => {
+    const started = log ? performance.now() : 0;
+    req.resume(); // the agent ignores bodies; drain them so keep-alive keeps working
+    const request = toProxyRequest(req);
+    const finish = (outcome: ProxyOutcome) => {
+      writeOutcome(res, outcome);
+      if (log) log(eventFor(request, outcome, performance.now() - started, hash));
+    };
+    let result: ProxyOutcome | Promise<ProxyOutcome>;
+    try {
+      result = options.handle(request);
+    } catch {
+      result = INTERNAL_ERROR;
+    }
+    // The handler maps every expected failure; anything else is a bug, answered like Go's panic recovery.
+    if (result instanceof Promise) result.then(finish, () => finish(INTERNAL_ERROR));
+    else finish(result);
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') return void socket.destroy();
+    const code = (error as { code?: string }).code;
+    const status = code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`);
+  });
+  await listen(server, options.host, options.port);
+  const janitor = options.janitor ? setInterval(() => void options.janitor!.run().catch(() => {}), options.janitor.intervalMs).unref() : undefined;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    host: options.host,
+    port,
+    close: (graceMs = 5000) => {
+      if (janitor) clearInterval(janitor);
+      return closeServer(server, graceMs);
+    },
+  };
+}
+
+function eventFor(request: ProxyRequest, outcome: ProxyOutcome, durationMs: number, hash: (token: string) => string): RequestEvent {
+  const token = outcome.token;
+  let error: string | undefined;
+  if (outcome.status >= 400) {
+    error = outcome.body.split('\n')[0];
+    if (token && error.includes(token)) error = error.split(token).join('<token>');
+  }
+  return { method: request.method, path: request.path, status: outcome.status, durationMs, cache: outcome.cache, tokenHash: token ? hash(token) : undefined, error };
+}
+
+function definedOnly(options: HttpServerOptions) {
+  const out: { headersTimeoutMs?: number; requestTimeoutMs?: number; maxHeaderSize?: number } = {};
+  if (options.headersTimeoutMs !== undefined) out.headersTimeoutMs = options.headersTimeoutMs;
+  if (options.requestTimeoutMs !== undefined) out.requestTimeoutMs = options.requestTimeoutMs;
+  if (options.maxHeaderSize !== undefined) out.maxHeaderSize = options.maxHeaderSize;
+  return out;
+}
+
+export function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+export function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs).unref();
+    // Keep-alive sockets become idle as their last response ends; close them as they do.
+    const idle = setInterval(() => server.closeIdleConnections(), 25).unref();
+    server.close(() => {
+      clearTimeout(force);
+      clearInterval(idle);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,111 @@
+import { UsageError, UserError } from '../core/errors.js';
+import { childEnvironment, competingVarsSet } from '../core/proxy/env.js';
+import { formatRequestLog } from '../core/proxy/log.js';
+import type { ChildRun, PodTokenClaims, SigningKey, TokenFile } from '../adapters/http/exec-support.js';
+import type { Deps } from '../deps.js';
+import { requireCluster } from '../deps.js';
+import { podTokenSubject, type SourceName } from '../services/credential-sources.js';
+import { startProxy, type ProxyDeps } from './proxy.js';
+
+// `podid exec -n NS -s SA -- CMD ARGS…`: the proxy on an ephemeral loopback port, a token file,
+// and the command run with the two container-credential variables (and nothing that would win
+// over them). Exits with the command's exit code.
+
+export interface ExecOptions {
+  namespace: string;
+  serviceAccount: string;
+  command: string;
+  args: string[];
+  source?: SourceName;
+  /** Use this token (e.g. from `kubectl create token`) instead of minting one. */
+  tokenFile?: string;
+  /** The environment the child starts from (the CLI passes its own). */
+  env: Record<string, string | undefined>;
+  cwd: string;
+  strictHost?: boolean;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  url: string;
+  source: SourceName;
+  cluster: string;
+  tokenMinted: boolean;
+}
+
+export interface TokenRuntime {
+  signPodToken: (claims: PodTokenClaims, key?: SigningKey) => Promise<string>;
+  uuid: () => string;
+}
+
+export interface ExecRuntime extends TokenRuntime {
+  writeTempTokenFile: (token: string) => Promise<TokenFile>;
+  readTokenFile: (path: string) => Promise<string>;
+  runChild: (command: string, args: string[], env: Record<string, string | undefined>, cwd: string) => ChildRun;
+  /** Subscribes to SIGINT/SIGTERM; returns an unsubscribe function. */
+  onSignal?: (forward: (signal: NodeJS.Signals) => void) => () => void;
+}
+
+export type MintDeps = Pick<Deps, 'eks' | 'kube' | 'store' | 'now' | 'backend'> & TokenRuntime;
+export type ExecDeps = ProxyDeps & Pick<Deps, 'kube' | 'store'> & ExecRuntime;
+
+export const TOKEN_LIFETIME_SECONDS = 86_400;
+
+/** A projected-SA-shaped token for NS/SA: signed with the state's key, or an ephemeral key on AWS (fine for --source sts). */
+export async function mintPodToken(deps: MintDeps, cluster: string, namespace: string, serviceAccount: string): Promise<string> {
+  const facts = await deps.eks.describeCluster(cluster);
+  const subject = await podTokenSubject(deps, namespace, serviceAccount, deps.uuid);
+  const key = deps.store?.doc.signingKey;
+  if (deps.backend === 'local' && !key) throw new UserError(`state file ${deps.store?.path ?? ''} has no signing key`, { hint: 'Create the state with `podid local init`, which adds one.' });
+  return deps.signPodToken(
+    {
+      issuer: facts.oidcIssuer ?? `https://oidc.eks.${facts.region}.amazonaws.com/id/PODID`,
+      namespace,
+      serviceAccount,
+      ...subject,
+      now: Math.floor(deps.now().getTime() / 1000),
+      lifetimeSeconds: TOKEN_LIFETIME_SECONDS,
+    },
+    key,
+  );
+}
+
+export function checkMintable(source: SourceName | undefined, backend: 'local' | 'aws', tokenFile: string | undefined): void {
+  if (!tokenFile && source === 'eks-auth' && backend === 'aws') {
+    throw new UsageError("option '--source eks-auth' needs a token the cluster signed: pass --token-file (e.g. from `kubectl create token SA -n NS --audience pods.eks.amazonaws.com`)");
+  }
+}
+
+export async function exec(opts: ExecOptions, deps: ExecDeps): Promise<ExecResult> {
+  const cluster = requireCluster(deps);
+  checkMintable(opts.source, deps.backend, opts.tokenFile);
+  const running = await startProxy(
+    { host: '127.0.0.1', port: 0, source: opts.source, strictHost: Boolean(opts.strictHost), allowRemote: false },
+    { ...deps, onRequest: deps.onRequest ?? ((event) => deps.reporter.debug(formatRequestLog(event, deps.now()))) },
+    { minted: !opts.tokenFile },
+  );
+  let tokenFile: TokenFile | undefined;
+  let unsubscribe: (() => void) | undefined;
+  try {
+    let tokenPath = opts.tokenFile;
+    if (tokenPath) await deps.readTokenFile(tokenPath);
+    else {
+      tokenFile = await deps.writeTempTokenFile(await mintPodToken(deps, cluster, opts.namespace, opts.serviceAccount));
+      tokenPath = tokenFile.path;
+    }
+    const competing = competingVarsSet(opts.env);
+    if (competing.length) deps.reporter.debug(`removed from the command's environment: ${competing.join(', ')}`);
+    deps.reporter.info(`podid: ${opts.namespace}/${opts.serviceAccount} credentials (${running.started.source}) at ${running.started.url}`);
+    const child = deps.runChild(opts.command, opts.args, childEnvironment(opts.env, running.started.url, tokenPath), opts.cwd);
+    unsubscribe = deps.onSignal?.((signal) => child.kill(signal));
+    const exitCode = await child.exited.catch((error: unknown) => {
+      if (error instanceof Error && error.name === 'CommandNotFoundError') throw new UserError(`command not found: ${opts.command}`, { hint: 'Check the command after --, and your PATH.' });
+      throw error;
+    });
+    return { exitCode, url: running.started.url, source: running.started.source, cluster, tokenMinted: Boolean(tokenFile) };
+  } finally {
+    unsubscribe?.();
+    await tokenFile?.remove();
+    await running.close();
+  }
+}

@@ -1,0 +1,109 @@
+import { UsageError } from '../core/errors.js';
+import { createProxyCore, type ProxyCore } from '../core/proxy/create.js';
+import { isLoopbackHost, type HostMode } from '../core/proxy/host.js';
+import { formatRequestLog, type RequestEvent } from '../core/proxy/log.js';
+import { CREDENTIALS_PATH } from '../core/proxy/wire.js';
+import type { HttpServerOptions, RunningHttpServer } from '../adapters/http/server.js';
+import type { ProbeServerOptions } from '../adapters/http/probe.js';
+import type { Deps } from '../deps.js';
+import { requireCluster } from '../deps.js';
+import { defaultSource, makeSource, type SourceName } from '../services/credential-sources.js';
+
+// `podid proxy`: the Pod Identity Agent's /v1/credentials on loopback, until the signal aborts.
+
+export interface ProxyOptions {
+  host: string;
+  port: number;
+  source?: SourceName;
+  strictHost: boolean;
+  allowRemote: boolean;
+  probePort?: number;
+  /** false turns the agent's 1000/s limiter off (benchmarks). */
+  rateLimit?: false;
+}
+
+export interface ProxyStarted {
+  url: string;
+  host: string;
+  port: number;
+  cluster: string;
+  source: SourceName;
+  hostCheck: HostMode;
+  probeUrl?: string;
+}
+
+export interface ProxyResult extends ProxyStarted {
+  /** Responses by status code over the run. */
+  responses: Record<string, number>;
+}
+
+export interface ProxyRuntime {
+  startHttpServer: (options: HttpServerOptions) => Promise<RunningHttpServer>;
+  startProbeServer?: (options: ProbeServerOptions) => Promise<RunningHttpServer>;
+  uuid: () => string;
+  /** Per-request log events; the default writes one line through the reporter. */
+  onRequest?: (event: RequestEvent) => void;
+}
+
+export type ProxyDeps = Pick<Deps, 'eks' | 'sts' | 'eksAuth' | 'reporter' | 'now' | 'clusterName' | 'backend'> & ProxyRuntime;
+
+export interface RunningProxy {
+  started: ProxyStarted;
+  core: ProxyCore;
+  close(): Promise<void>;
+}
+
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+export function validateProxyOptions(opts: Pick<ProxyOptions, 'host' | 'port' | 'allowRemote' | 'probePort'>): void {
+  if (!opts.allowRemote && !isLoopbackHost(opts.host.toLowerCase())) {
+    throw new UsageError(`option '--host ${opts.host}' is not a loopback address; pass --allow-remote to serve credentials to other machines`);
+  }
+  for (const [flag, port] of [['--port', opts.port], ['--probe-port', opts.probePort]] as const) {
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`option '${flag}' must be a port number 0-65535, got '${port}'`);
+  }
+}
+
+/** Starts the listener(s) and returns at once; `exec` uses this, `proxy` waits on it. */
+export async function startProxy(opts: ProxyOptions, deps: ProxyDeps, extra: { minted?: boolean } = {}): Promise<RunningProxy> {
+  validateProxyOptions(opts);
+  const cluster = requireCluster(deps);
+  const sourceName = opts.source ?? defaultSource(deps.backend, Boolean(extra.minted));
+  const source = makeSource(sourceName, { ...deps, uuid: deps.uuid }, cluster);
+  const hostCheck: HostMode = opts.strictHost ? 'strict' : 'loopback';
+  const core = createProxyCore({ source, clock: () => deps.now().getTime(), hostMode: hostCheck, rateLimit: opts.rateLimit });
+  const onRequest = deps.onRequest ?? ((event: RequestEvent) => deps.reporter.info(formatRequestLog(event, deps.now())));
+  const server = await deps.startHttpServer({ host: opts.host, port: opts.port, handle: core.handle, onRequest, janitor: { intervalMs: 60_000, run: core.renewDue } });
+  let probe: RunningHttpServer | undefined;
+  if (opts.probePort !== undefined && deps.startProbeServer) {
+    try {
+      probe = await deps.startProbeServer({ host: opts.host, port: opts.probePort, targets: [{ host: opts.host, port: server.port }], metrics: () => core.metrics.render() });
+    } catch (error) {
+      await server.close(0);
+      throw error;
+    }
+  }
+  const base = `http://${urlHost(opts.host)}`;
+  const started: ProxyStarted = {
+    url: `${base}:${server.port}${CREDENTIALS_PATH}`,
+    host: opts.host,
+    port: server.port,
+    cluster,
+    source: sourceName,
+    hostCheck,
+    ...(probe ? { probeUrl: `${base}:${probe.port}` } : {}),
+  };
+  return { started, core, close: async () => void (await Promise.all([server.close(), probe?.close()])) };
+}
+
+/** Runs until `signal` aborts (SIGINT/SIGTERM in the CLI), then shuts down gracefully. */
+export async function proxy(opts: ProxyOptions, deps: ProxyDeps & { signal: AbortSignal; onListening: (started: ProxyStarted) => void }): Promise<ProxyResult> {
+  const running = await startProxy(opts, deps);
+  deps.onListening(running.started);
+  await new Promise<void>((resolve) => {
+    if (deps.signal.aborted) return resolve();
+    deps.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await running.close();
+  return { ...running.started, responses: running.core.metrics.responseCounts() };
+}

@@ -1,0 +1,99 @@
+import type { PodIdentityCredentialsResponse } from '../ports.js';
+import type { CredentialCache } from './cache.js';
+import { checkHost, type HostMode } from './host.js';
+import { parseUnverified, validateBasicClaims, type ParseResult } from './jwt.js';
+import type { RateLimiter } from './limiter.js';
+import type { ProxyMetrics } from './metrics.js';
+import type { CredentialSource, ProxyOutcome, ProxyRequest, ProxyResponse } from './types.js';
+import { cleanPath, credentialsBody, credentialsResponse, CREDENTIALS_PATH, movedPermanently, notFound, textError, tooManyRequests, upstreamErrorResponse, upstreamFailure } from './wire.js';
+
+// The request → response function of the proxy, with no sockets: the agent's routing, its checks
+// in its order (agent-protocol.md §1.2), then the cache and the source. A cache hit answers
+// synchronously (no promise), which keeps the hot path close to a bare server.
+
+export interface CachedCredentials {
+  response: PodIdentityCredentialsResponse;
+  /** The 200 response, serialised once. */
+  ok: ProxyResponse;
+  expiresAtMs: number;
+}
+
+export interface HandlerDeps {
+  source: CredentialSource;
+  cache: CredentialCache<CachedCredentials>;
+  /** Epoch ms. */
+  clock: () => number;
+  /** null disables rate limiting (benchmarks only). */
+  limiter: RateLimiter | null;
+  hostMode: HostMode;
+  metrics?: ProxyMetrics;
+  /** Parsed tokens and host verdicts by header value, so a cached request does no parsing. */
+  tokenMemo?: Map<string, ParseResult>;
+  hostMemo?: Map<string, string | undefined>;
+}
+
+const MEMO_LIMIT = 4096;
+
+export function handleRequest(request: ProxyRequest, deps: HandlerDeps): ProxyOutcome | Promise<ProxyOutcome> {
+  if (request.path !== CREDENTIALS_PATH) {
+    const cleaned = cleanPath(request.path);
+    if (cleaned !== request.path && request.method !== 'CONNECT') return movedPermanently(request.method, request.query ? `${cleaned}?${request.query}` : cleaned);
+    if (cleaned !== CREDENTIALS_PATH || request.method === 'CONNECT') return notFound();
+  }
+  if (deps.limiter && !deps.limiter.allow(deps.clock())) return tooManyRequests();
+  const outcome = credentialRequest(request, deps);
+  if (outcome instanceof Promise) return outcome.then((o) => count(o, deps));
+  return count(outcome, deps);
+}
+
+function count(outcome: ProxyOutcome, deps: HandlerDeps): ProxyOutcome {
+  deps.metrics?.response(outcome.status);
+  return outcome;
+}
+
+function credentialRequest(request: ProxyRequest, deps: HandlerDeps): ProxyOutcome | Promise<ProxyOutcome> {
+  const denied = hostVerdict(request.headers.host ?? '', deps);
+  if (denied) return textError(403, denied);
+  const token = request.headers.authorization ?? '';
+  if (token === '') return textError(400, 'Service account token cannot be empty');
+  const parsed = parseToken(token, deps.tokenMemo);
+  if (!parsed.ok) return { ...textError(400, `Service account token cannot be parsed: ${parsed.error}`), token };
+  const invalid = validateBasicClaims(parsed.token, deps.clock());
+  if (invalid) return { ...textError(400, `Service account token failed basic claim validations: ${invalid}`), token };
+  const hit = deps.cache.peek(token);
+  if (hit) return { ...hit.ok, cache: 'hit', token };
+  return deps.cache.get(token, (t) => fetchCredentials(deps.source, t)).then(
+    ({ value, use }): ProxyOutcome => ({ ...value.ok, cache: use, token }),
+    (error: unknown): ProxyOutcome => ({ ...upstreamErrorResponse(upstreamFailure(error)), cache: 'miss', token }),
+  );
+}
+
+function hostVerdict(host: string, deps: HandlerDeps): string | undefined {
+  const memo = deps.hostMemo;
+  if (memo?.has(host)) return memo.get(host);
+  const verdict = checkHost(host, deps.hostMode);
+  if (memo) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(host, verdict);
+  }
+  return verdict;
+}
+
+function parseToken(token: string, memo: Map<string, ParseResult> | undefined): ParseResult {
+  const known = memo?.get(token);
+  if (known) return known;
+  const parsed = parseUnverified(token);
+  if (memo) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(token, parsed);
+  }
+  return parsed;
+}
+
+export async function fetchCredentials(source: CredentialSource, token: string): Promise<CachedCredentials> {
+  const response = await source(token);
+  if (!response?.credentials || !response.assumedRoleUser) {
+    throw new Error('error getting credentials to cache: invalid response from server: credentials or assumed role empty');
+  }
+  return { response, ok: credentialsResponse(credentialsBody(response)), expiresAtMs: response.credentials.expiration * 1000 };
+}

@@ -1,0 +1,151 @@
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeTempTokenFile, writeTokenFile, type ChildRun } from '../../src/adapters/http/exec-support.js';
+import { exec } from '../../src/commands/exec.js';
+import { proxyEnv } from '../../src/commands/proxy-env.js';
+import { renderProxyEnv } from '../../src/ui/render/proxy-env.js';
+import { DEMO_STATE, runCli } from '../helpers/run-cli.js';
+import { demoDeps } from '../core/proxy/demo-deps.js';
+
+// `podid exec` with a recorded child (the real child runs in test/e2e/proxy-clients.test.ts) and
+// `podid proxy env` in its three formats.
+
+const PARENT_ENV = {
+  PATH: '/usr/bin',
+  HOME: '/home/dev',
+  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+  AWS_SESSION_TOKEN: 'tok',
+  AWS_PROFILE: 'dev',
+  AWS_DEFAULT_PROFILE: 'dev',
+  AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/irsa',
+  AWS_ROLE_ARN: 'arn:aws:iam::1:role/x',
+  AWS_CONTAINER_AUTHORIZATION_TOKEN: 'legacy',
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/creds',
+  AWS_SHARED_CREDENTIALS_FILE: '/home/dev/.aws/credentials',
+  AWS_REGION: 'us-west-2',
+};
+
+function recordingChild(exitCode: number, during?: (env: Record<string, string | undefined>) => Promise<void>) {
+  const seen: { command?: string; args?: string[]; env?: Record<string, string | undefined>; signals: string[] } = { signals: [] };
+  const runChild = (command: string, args: string[], env: Record<string, string | undefined>): ChildRun => {
+    Object.assign(seen, { command, args, env });
+    return { kill: (s) => void seen.signals.push(s), exited: (during?.(env) ?? Promise.resolve()).then(() => exitCode) };
+  };
+  return { seen, runChild };
+}
+
+const execDeps = (runChild: ReturnType<typeof recordingChild>['runChild'], extra: Record<string, unknown> = {}) => ({
+  ...demoDeps(),
+  writeTempTokenFile,
+  readTokenFile: async (p: string) => readFileSync(p, 'utf8'),
+  runChild,
+  ...extra,
+});
+
+const opts = { namespace: 'payments', serviceAccount: 'payments-api', command: 'app', args: ['--flag'], env: PARENT_ENV, cwd: '/' };
+
+describe('podid exec (command)', () => {
+  it('runs the command with the two container variables and without competing credentials', async () => {
+    let tokenFile = '';
+    let status = 0;
+    const child = recordingChild(0, async (env) => {
+      tokenFile = env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE!;
+      const token = readFileSync(tokenFile, 'utf8');
+      expect(token.endsWith('\n')).toBe(false);
+      expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+      status = (await fetch(env.AWS_CONTAINER_CREDENTIALS_FULL_URI!, { headers: { authorization: token } })).status;
+    });
+    const result = await exec(opts, execDeps(child.runChild));
+    expect(status).toBe(200);
+    expect(result).toMatchObject({ exitCode: 0, source: 'local', cluster: 'demo', tokenMinted: true });
+    expect(child.seen.command).toBe('app');
+    expect(child.seen.args).toEqual(['--flag']);
+    expect(Object.keys(child.seen.env!).sort()).toEqual(['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_REGION', 'AWS_SHARED_CREDENTIALS_FILE', 'HOME', 'PATH']);
+    expect(child.seen.env!.AWS_CONTAINER_CREDENTIALS_FULL_URI).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/credentials$/);
+    expect(existsSync(tokenFile)).toBe(false); // cleaned up
+    await expect(fetch(child.seen.env!.AWS_CONTAINER_CREDENTIALS_FULL_URI!)).rejects.toThrow(); // proxy stopped
+  });
+
+  it("exits with the command's exit code and forwards SIGINT/SIGTERM", async () => {
+    let forward: ((s: NodeJS.Signals) => void) | undefined;
+    let unsubscribed = false;
+    const child = recordingChild(130, async () => {
+      await new Promise((r) => setTimeout(r, 10)); // exec subscribes right after spawning
+      forward?.('SIGINT');
+      forward?.('SIGTERM');
+    });
+    const result = await exec(opts, execDeps(child.runChild, { onSignal: (f: (s: NodeJS.Signals) => void) => ((forward = f), () => void (unsubscribed = true)) }));
+    expect(result.exitCode).toBe(130);
+    expect(child.seen.signals).toEqual(['SIGINT', 'SIGTERM']);
+    expect(unsubscribed).toBe(true);
+  });
+
+  it('--token-file is used as is (no minting, not removed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podid-tok-'));
+    const path = join(dir, 'token');
+    await writeTokenFile(path, 'a.b.c');
+    const child = recordingChild(0);
+    const result = await exec({ ...opts, tokenFile: path }, execDeps(child.runChild));
+    expect(result.tokenMinted).toBe(false);
+    expect(child.seen.env!.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE).toBe(path);
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('a missing command is a UserError and still cleans up', async () => {
+    const runChild = (): ChildRun => ({ kill: () => {}, exited: Promise.reject(Object.assign(new Error('command not found: nope'), { name: 'CommandNotFoundError' })) });
+    await expect(exec({ ...opts, command: 'nope' }, execDeps(runChild))).rejects.toThrow('command not found: nope');
+  });
+
+  it('--source eks-auth on AWS without --token-file is a usage error (EKS Auth verifies the signature)', async () => {
+    await expect(exec({ ...opts, source: 'eks-auth' }, execDeps(recordingChild(0).runChild, { backend: 'aws', store: undefined }))).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it('exec CLI: -n/-s are required (exit 2)', async () => {
+    const { code, stderr } = await runCli(['exec', '--state', DEMO_STATE, '--', 'true']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("required option '-n, --namespace <ns>' not specified");
+  });
+});
+
+describe('podid proxy env', () => {
+  const envDeps = () => ({ ...demoDeps(), writeTokenFile });
+  const tokenOut = () => join(mkdtempSync(join(tmpdir(), 'podid-env-')), 'token');
+
+  it('export: unset the competing variables, export the two container variables', async () => {
+    const out = tokenOut();
+    const result = await proxyEnv({ namespace: 'payments', serviceAccount: 'payments-api', format: 'export', host: '127.0.0.1', port: 8023, tokenOut: out }, envDeps());
+    expect(readFileSync(out, 'utf8').split('.')).toHaveLength(3);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const text = renderProxyEnv(result).replace(out, '<token>');
+    expect(text).toBe(`# podid proxy env: payments/payments-api in cluster demo
+# start the proxy first: podid proxy --port 8023 -c demo
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN AWS_ROLE_SESSION_NAME AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127.0.0.1:8023/v1/credentials'
+export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='<token>'
+`);
+  });
+
+  it('env-file and compose use the in-container token path and say how to reach the proxy', async () => {
+    const out = tokenOut();
+    const envFile = renderProxyEnv(await proxyEnv({ namespace: 'payments', serviceAccount: 'payments-api', format: 'env-file', host: '127.0.0.1', port: 8023, tokenOut: out }, envDeps()));
+    expect(envFile).toContain('AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:8023/v1/credentials\n');
+    expect(envFile).toContain('AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token\n');
+    expect(envFile).toContain('--network host');
+    const compose = renderProxyEnv(await proxyEnv({ namespace: 'payments', serviceAccount: 'payments-api', format: 'compose', host: '127.0.0.1', port: 8023, tokenOut: out }, envDeps()));
+    expect(compose).toContain('    network_mode: host\n    environment:\n      AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://127.0.0.1:8023/v1/credentials"');
+    expect(compose).toContain(`      - "${out}:/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token:ro"`);
+  });
+
+  it('CLI: prints exports; -o json gives the result document', async () => {
+    const out = tokenOut();
+    const text = await runCli(['proxy', 'env', '-n', 'payments', '-s', 'payments-api', '--port', '8023', '--state', DEMO_STATE, '--token-out', out]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127.0.0.1:8023/v1/credentials'");
+    const json = await runCli(['proxy', 'env', '-n', 'payments', '-s', 'payments-api', '--port', '8023', '--state', DEMO_STATE, '--token-out', out, '-o', 'json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ schemaVersion: 1, url: 'http://127.0.0.1:8023/v1/credentials', tokenFile: out, tokenMinted: true });
+    expect(json.stdout).not.toContain(readFileSync(out, 'utf8'));
+  });
+});

@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mintPodToken } from '../../src/commands/exec.js';
+import { proxy, startProxy, type RunningProxy } from '../../src/commands/proxy.js';
+import { RemoteError } from '../../src/core/errors.js';
+import { DEMO_STATE, runCli } from '../helpers/run-cli.js';
+import { demoDeps } from '../core/proxy/demo-deps.js';
+
+// `podid proxy` over the demo state: the local source (podid's offline exchange) on a real socket,
+// start-up and shutdown, safety flags. Real SDK clients are in test/e2e/proxy-clients.test.ts.
+
+const running: RunningProxy[] = [];
+afterEach(async () => void (await Promise.all(running.splice(0).map((r) => r.close()))));
+
+const base = { host: '127.0.0.1', port: 0, strictHost: false, allowRemote: false } as const;
+
+describe('podid proxy (command)', () => {
+  it('serves the demo association through the local source', async () => {
+    const deps = demoDeps();
+    const px = await startProxy(base, deps);
+    running.push(px);
+    expect(px.started).toMatchObject({ host: '127.0.0.1', cluster: 'demo', source: 'local', hostCheck: 'loopback' });
+    expect(px.started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/credentials$/);
+    const token = await mintPodToken(deps, 'demo', 'payments', 'payments-api');
+    const res = await fetch(px.started.url, { headers: { authorization: token } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, string>;
+    expect(body).toMatchObject({ AccessKeyId: expect.stringMatching(/^ASIA/), AccountId: '111122223333' });
+    // 6 h without a target role
+    expect(Date.parse(body.Expiration) - Date.now()).toBeGreaterThan(6 * 3600_000 - 60_000);
+    expect(deps.reporter.lines.join('\n')).not.toContain(token);
+    expect(deps.reporter.lines.join('\n')).not.toContain(body.SecretAccessKey);
+    expect(deps.reporter.lines[0]).toMatch(/GET \/v1\/credentials 200 .* cache=miss token=sha256:[0-9a-f]{12}/);
+  });
+
+  it('59 minutes with a target role (checkout/checkout-api)', async () => {
+    const deps = demoDeps();
+    const px = await startProxy(base, deps);
+    running.push(px);
+    const token = await mintPodToken(deps, 'demo', 'checkout', 'checkout-api');
+    const body = (await (await fetch(px.started.url, { headers: { authorization: token } })).json()) as Record<string, string>;
+    expect(body.AccountId).toBe('444455556666');
+    expect(Date.parse(body.Expiration) - Date.now()).toBeLessThan(60 * 60_000);
+  });
+
+  it('passes the local exchange failure through as the agent does (seeded problem (a): no sts:TagSession)', async () => {
+    const deps = demoDeps();
+    const px = await startProxy(base, deps);
+    running.push(px);
+    const token = await mintPodToken(deps, 'demo', 'inventory', 'inventory-sync');
+    const res = await fetch(px.started.url, { headers: { authorization: token } });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/^\[[^\]]*\]: \(AccessDeniedException\): .+, fault: client\n$/);
+  });
+
+  it('a token signed by another key is refused by the local source (InvalidTokenException)', async () => {
+    const deps = demoDeps();
+    const px = await startProxy(base, deps);
+    running.push(px);
+    const foreign = await mintPodToken({ ...deps, backend: 'aws', store: undefined }, 'demo', 'payments', 'payments-api');
+    const res = await fetch(px.started.url, { headers: { authorization: foreign } });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('(InvalidTokenException)');
+  });
+
+  it('runs until the signal aborts, then reports responses by code', async () => {
+    const deps = demoDeps();
+    const controller = new AbortController();
+    let listening!: (url: string) => void;
+    const ready = new Promise<string>((r) => (listening = r));
+    const done = proxy(base, { ...deps, signal: controller.signal, onListening: (s) => listening(s.url) });
+    const url = await ready;
+    expect((await fetch(url)).status).toBe(400);
+    controller.abort();
+    const result = await done;
+    expect(result.responses).toEqual({ '400': 1 });
+    await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it('uses a fake EksAuthPort as the eks-auth source (the AWS path) and single-flights concurrent misses', async () => {
+    let calls = 0;
+    const deps = demoDeps({
+      backend: 'aws',
+      eksAuth: {
+        async assumeRoleForPodIdentity(cluster, token) {
+          calls++;
+          expect(cluster).toBe('demo');
+          expect(token.split('.')).toHaveLength(3);
+          await new Promise((r) => setTimeout(r, 30));
+          return {
+            subject: { namespace: 'payments', serviceAccount: 'payments-api' },
+            audience: 'pods.eks.amazonaws.com',
+            podIdentityAssociation: { associationArn: 'arn', associationId: 'a-1' },
+            assumedRoleUser: { arn: 'arn:aws:sts::111122223333:assumed-role/x/y', assumeRoleId: 'AROA:y' },
+            credentials: { accessKeyId: 'ASIAFAKE', secretAccessKey: 's', sessionToken: 't', expiration: Math.floor(Date.now() / 1000) + 3600 },
+          };
+        },
+      },
+    });
+    const px = await startProxy({ ...base, source: 'eks-auth' }, deps);
+    running.push(px);
+    const token = await mintPodToken(deps, 'demo', 'payments', 'payments-api');
+    const all = await Promise.all(Array.from({ length: 100 }, () => fetch(px.started.url, { headers: { authorization: token } }).then((r) => r.status)));
+    expect(all.every((s) => s === 200)).toBe(true);
+    expect(calls).toBe(1);
+  });
+
+  it('an unreachable EKS Auth is "500 []"', async () => {
+    const deps = demoDeps({
+      backend: 'aws',
+      eksAuth: { assumeRoleForPodIdentity: async () => Promise.reject(new RemoteError('socket hang up', { kind: 'unavailable', service: 'eks-auth', operation: 'AssumeRoleForPodIdentity' })) },
+    });
+    const px = await startProxy({ ...base, source: 'eks-auth' }, deps);
+    running.push(px);
+    const res = await fetch(px.started.url, { headers: { authorization: await mintPodToken(deps, 'demo', 'payments', 'payments-api') } });
+    expect(res.status).toBe(500);
+    expect(await res.text()).toBe('[]\n');
+  });
+
+  it('probe port: /healthz, /readyz and /metrics', async () => {
+    const deps = demoDeps();
+    const px = await startProxy({ ...base, probePort: 0 }, deps);
+    running.push(px);
+    expect(px.started.probeUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${px.started.probeUrl}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${px.started.probeUrl}/metrics`)).text()).toContain('# TYPE pod_identity_http_response counter');
+  });
+});
+
+describe('podid proxy (CLI safety)', () => {
+  it.each([
+    [['proxy', '--host', '0.0.0.0', '--state', DEMO_STATE], "option '--host 0.0.0.0' is not a loopback address; pass --allow-remote"],
+    [['proxy', '--host', '10.1.2.3'], "option '--host 10.1.2.3' is not a loopback address"],
+    [['proxy', '--port', 'http'], "option '--port' must be a port number 0-65535, got 'http'"],
+    [['proxy', '--port', '70000'], "option '--port' must be a port number"],
+    [['proxy', '--source', 'local', '-c', 'demo', '--region', 'us-west-2'], "option '--source local' needs a state file"],
+    [['proxy', '--source', 'nope'], "argument 'nope' is invalid"],
+    [['proxy', 'env', '-s', 'api', '--port', '8023'], "required option '-n, --namespace <ns>' not specified"],
+  ])('%j exits 2 naming the flag', async (argv, message) => {
+    const { code, stderr, stdout } = await runCli(argv, { env: { AWS_REGION: 'us-west-2', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' } });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
+  });
+
+  it('proxy --help and proxy env --help have examples', async () => {
+    for (const argv of [['proxy', '--help'], ['proxy', 'env', '--help'], ['exec', '--help']]) {
+      const { code, stdout } = await runCli(argv);
+      expect(code).toBe(0);
+      expect(stdout).toContain('Examples:');
+    }
+  });
+});

@@ -1,0 +1,126 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTokenFile } from '../../src/adapters/http/exec-support.js';
+import { mintPodToken } from '../../src/commands/exec.js';
+import { startProxy, type RunningProxy } from '../../src/commands/proxy.js';
+import { demoDeps } from '../core/proxy/demo-deps.js';
+import { BIN, DEMO_STATE, ROOT, spawnCli } from '../helpers/run-cli.js';
+
+// Clients nobody here wrote: botocore and the AWS SDK for JavaScript's default chain, against
+// `podid proxy --source local` (in-process server on 127.0.0.1:0) and through `podid exec`
+// (the built bin/podid.js). Only the two AWS_CONTAINER_* variables are set; no other AWS creds.
+
+const run = promisify(execFile);
+const BOTO = 'import botocore.session as s; c=s.Session().get_credentials(); f=c.get_frozen_credentials(); print(c.method, f.access_key, f.account_id)';
+const JS = "import { fromNodeProviderChain } from '@aws-sdk/credential-providers'; const c = await fromNodeProviderChain()(); console.log(c.accessKeyId, c.expiration.toISOString());";
+const JS_NO_RETRY = "import { fromHttp } from '@aws-sdk/credential-providers'; try { await fromHttp({ maxRetries: 0 })(); } catch (e) { console.log('ERR', e.message); }";
+
+const cleanEnv = (extra: Record<string, string>) => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: mkdtempSync(join(tmpdir(), 'podid-home-')), AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra });
+
+describe('real clients against podid proxy --source local', () => {
+  let px: RunningProxy;
+  let tokenFile: string;
+  let badTokenFile: string;
+  const deps = demoDeps();
+  beforeAll(async () => {
+    px = await startProxy({ host: '127.0.0.1', port: 0, strictHost: false, allowRemote: false, source: 'local' }, deps);
+    const dir = mkdtempSync(join(tmpdir(), 'podid-clients-'));
+    tokenFile = join(dir, 'token');
+    badTokenFile = join(dir, 'bad');
+    await writeTokenFile(tokenFile, await mintPodToken(deps, 'demo', 'payments', 'payments-api'));
+    await writeTokenFile(badTokenFile, 'not-a-jwt');
+  });
+  afterAll(async () => px?.close());
+
+  const env = (file: string) => cleanEnv({ AWS_CONTAINER_CREDENTIALS_FULL_URI: px.started.url, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: file });
+
+  it('botocore gets container-role credentials with the account id', async () => {
+    const { stdout } = await run('python3', ['-c', BOTO], { env: env(tokenFile) });
+    expect(stdout.trim()).toMatch(/^container-role ASIA[A-Z0-9]{16} 111122223333$/);
+  });
+
+  it('the JS SDK default chain (fromNodeProviderChain) gets credentials', async () => {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', JS], { env: env(tokenFile), cwd: ROOT });
+    const [key, expiration] = stdout.trim().split(' ');
+    expect(key).toMatch(/^ASIA/);
+    expect(Date.parse(expiration) - Date.now()).toBeGreaterThan(5 * 3600_000);
+  });
+
+  it('a bad token: JS fromHttp (maxRetries 0) fails with the 400 at once', async () => {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', JS_NO_RETRY], { env: env(badTokenFile), cwd: ROOT });
+    expect(stdout.trim()).toBe('ERR Server responded with status: 400');
+  });
+
+  it("a bad token: botocore retries (~3 s) and shows the agent's body", async () => {
+    const error = await run('python3', ['-c', BOTO], { env: env(badTokenFile) }).catch((e: { stderr: string }) => e);
+    expect((error as { stderr: string }).stderr).toContain('Received non 200 response 400 from container metadata: Service account token cannot be parsed: token is malformed: token contains an invalid number of segments');
+  }, 20_000);
+});
+
+describe('podid exec with real clients (built binary)', () => {
+  const base = ['exec', '-n', 'payments', '-s', 'payments-api', '--state', DEMO_STATE, '--'];
+  const parent = cleanEnv({ AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'static-should-be-removed', AWS_PROFILE: 'nope' });
+
+  it('podid exec -- python3 (botocore)', async () => {
+    const { code, stdout, stderr } = await spawnCli([...base, 'python3', '-c', BOTO], { env: parent });
+    expect(stderr).not.toContain('Traceback');
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/^container-role ASIA[A-Z0-9]{16} 111122223333$/);
+  });
+
+  it('podid exec -- node (JS default chain)', async () => {
+    const { code, stdout } = await spawnCli([...base, process.execPath, '--input-type=module', '-e', JS], { env: parent, cwd: ROOT });
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/^ASIA\S+ \S+Z$/);
+  });
+
+  it("exits with the command's exit code and leaves stdout to the command", async () => {
+    const { code, stdout } = await spawnCli([...base, process.execPath, '-e', "process.stdout.write('hi'); process.exit(7)"], { env: parent });
+    expect(code).toBe(7);
+    expect(stdout).toBe('hi');
+  });
+
+  it('the token file has no trailing newline and is gone afterwards', async () => {
+    const script = "const fs=require('fs');const p=process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;const t=fs.readFileSync(p,'utf8');console.log(p, t.endsWith('\\n'), (fs.statSync(p).mode&0o777).toString(8))";
+    const { stdout } = await spawnCli([...base, process.execPath, '-e', script], { env: parent });
+    const [path, newline, mode] = stdout.trim().split(' ');
+    expect([newline, mode]).toEqual(['false', '600']);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('a missing command fails with exit 1 and a clear message', async () => {
+    const { code, stderr } = await spawnCli([...base, 'podid-no-such-command'], { env: parent });
+    expect(code).toBe(1);
+    expect(stderr).toContain('command not found: podid-no-such-command');
+  });
+});
+
+describe('podid proxy (built binary)', () => {
+  it('-o json prints exactly one JSON line once listening; SIGTERM stops it gracefully; logs never hold the token', async () => {
+    const child = spawn(process.execPath, [BIN, 'proxy', '--state', DEMO_STATE, '-o', 'json'], { env: { ...process.env, NO_COLOR: '1', CI: 'true' } });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const first = await new Promise<string>((resolve) => child.stdout.on('data', (d) => ((stdout += d), stdout.includes('\n') && resolve(stdout))));
+    const started = JSON.parse(first.trim());
+    expect(first.trim().split('\n')).toHaveLength(1);
+    expect(started).toMatchObject({ schemaVersion: 1, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/v1\/credentials$/), host: '127.0.0.1', port: expect.any(Number), source: 'local' });
+    const token = await mintPodToken(demoDeps(), 'demo', 'payments', 'payments-api');
+    const body = (await (await fetch(started.url, { headers: { authorization: token } })).json()) as Record<string, string>;
+    expect(body.AccessKeyId).toMatch(/^ASIA/);
+    const code = await new Promise<number | null>((resolve) => {
+      child.on('close', (c) => resolve(c));
+      child.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/GET \/v1\/credentials 200 .*cache=miss token=sha256:[0-9a-f]{12}/);
+    expect(stderr).toContain('podid proxy: stopped (200×1)');
+    for (const secret of [token, body.SecretAccessKey, body.Token]) expect(stderr + stdout).not.toContain(secret);
+  });
+});
