@@ -7,9 +7,6 @@ import type { CliContext } from './run-action.js';
 const PENDING: ReadonlyArray<readonly [string, string]> = [
   ['associate', 'create or converge one Pod Identity association (and its role)'],
   ['associations', 'list, describe, update and delete associations'],
-  ['migrate-irsa', 'move IRSA service accounts to Pod Identity'],
-  ['doctor', 'check a cluster and say what to fix'],
-  ['audit', 'inventory and risk findings across associations and roles'],
   ['apply', 'converge associations to a declarative podid.yaml'],
 ];
 

@@ -1,0 +1,57 @@
+import { doctorExitCode, runDoctor, selectChecks, type CheckResult, type DoctorScope, type StatusCounts } from '../core/doctor/index.js';
+import { UsageError } from '../core/errors.js';
+import type { Deps } from '../deps.js';
+import { requireCluster } from '../deps.js';
+import { gatherDoctorFacts } from '../services/doctor-facts.js';
+
+// `podid doctor`: gather the facts once, run the independent checks, return them with a summary.
+// The exit code comes from the worst status (warnings only with --strict).
+
+export interface DoctorOptions {
+  namespace?: string;
+  /** NAMESPACE/NAME */
+  pod?: string;
+  /** NAMESPACE/SERVICE_ACCOUNT */
+  serviceAccount?: string;
+  strict?: boolean;
+  /** Check ids, groups or `group.*`. */
+  checks?: string[];
+}
+
+export interface DoctorResult {
+  cluster: string;
+  scope: DoctorScope;
+  strict: boolean;
+  checks: CheckResult[];
+  summary: StatusCounts;
+  /** false when a check failed (or warned, with --strict). */
+  passed: boolean;
+}
+
+function parseRef(flag: string, value: string): { namespace: string; name: string } {
+  const parts = value.split('/');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UsageError(`option '${flag}' expects NAMESPACE/NAME, got '${value}'`);
+  return { namespace: parts[0], name: parts[1] };
+}
+
+export function doctorScope(opts: DoctorOptions): DoctorScope {
+  const given = [opts.pod, opts.serviceAccount].filter(Boolean).length;
+  if (given > 1) throw new UsageError("options '--pod' and '--service-account' cannot be used together");
+  const scope: DoctorScope = {};
+  if (opts.pod) scope.pod = parseRef('--pod', opts.pod);
+  if (opts.serviceAccount) scope.serviceAccount = parseRef('--service-account', opts.serviceAccount);
+  const refNs = scope.pod?.namespace ?? scope.serviceAccount?.namespace;
+  if (opts.namespace && refNs && opts.namespace !== refNs) throw new UsageError(`option '-n ${opts.namespace}' disagrees with the namespace of '${opts.pod ?? opts.serviceAccount}'`);
+  if (opts.namespace) scope.namespace = opts.namespace;
+  return scope;
+}
+
+export async function doctor(opts: DoctorOptions, deps: Pick<Deps, 'eks' | 'iam' | 'kube' | 'reporter' | 'now' | 'clusterName' | 'backend'>): Promise<DoctorResult> {
+  const scope = doctorScope(opts);
+  const checks = selectChecks(opts.checks);
+  const clusterName = requireCluster(deps);
+  const facts = await gatherDoctorFacts(deps, clusterName, scope);
+  const run = runDoctor(facts, checks);
+  const strict = Boolean(opts.strict);
+  return { cluster: facts.cluster.name, scope, strict, checks: run.checks, summary: run.summary, passed: doctorExitCode(run.summary, strict) === 0 };
+}

@@ -1,0 +1,113 @@
+import { identityPolicies } from '../exchange/index.js';
+import { authorize } from '../iam/index.js';
+import type { Node, Role } from '../model.js';
+import { nameList } from './fixes.js';
+import { AGENT_NAME, AGENT_NAMESPACE, podsInScope } from './index-facts.js';
+import type { CheckDefinition, CheckResult, IndexedFacts } from './types.js';
+
+// The Pod Identity Agent: add-on (or Auto Mode), its DaemonSet on every node that needs it, and
+// the node role's permission to call EKS Auth (agent-protocol.md §1.6).
+
+const BAD_ADDON_STATUS = new Set(['CREATE_FAILED', 'UPDATE_FAILED', 'DELETE_FAILED', 'DEGRADED', 'DELETING']);
+
+function addon(facts: IndexedFacts): CheckResult[] {
+  const base = { id: 'agent.addon', title: 'Pod Identity Agent add-on', subject: `cluster ${facts.cluster.name}` };
+  const describe = `aws eks describe-addon --cluster-name ${facts.cluster.name} --addon-name ${AGENT_NAME}`;
+  if (facts.cluster.autoMode) return [{ ...base, status: 'ok', detail: 'EKS Auto Mode: the nodes run the Pod Identity Agent without the add-on' }];
+  const a = facts.agentAddon;
+  if (a === undefined) return [{ ...base, status: 'skip', detail: 'the add-ons could not be read (eks:ListAddons / eks:DescribeAddon)', fix: describe }];
+  if (a === null) {
+    const used = facts.associations.length > 0;
+    return [{
+      ...base,
+      status: used ? 'fail' : 'warn',
+      detail: `${AGENT_NAME} is not installed${used ? `, so the ${facts.associations.length} association(s) give pods no credentials` : ''} (and the cluster is not in Auto Mode)`,
+      fix: `aws eks create-addon --cluster-name ${facts.cluster.name} --addon-name ${AGENT_NAME}`,
+    }];
+  }
+  if (a.status === 'ACTIVE') return [{ ...base, status: 'ok', detail: `${a.version}, ACTIVE` }];
+  const bad = BAD_ADDON_STATUS.has(a.status);
+  return [{ ...base, status: bad ? 'fail' : 'warn', detail: `${a.version}, status ${a.status}`, fix: `${describe} --query addon.health` }];
+}
+
+/** Linux EC2 or hybrid nodes that run pods (in scope) whose service account has an association. */
+function nodesNeedingAgent(facts: IndexedFacts): Map<string, { node?: Node; pods: string[] }> {
+  const needed = new Map<string, { node?: Node; pods: string[] }>();
+  for (const a of facts.associations) {
+    for (const pod of podsInScope(facts, a.namespace, a.serviceAccount)) {
+      if (!pod.nodeName) continue;
+      const node = facts.index.nodesByName.get(pod.nodeName);
+      if (node && (node.os !== 'linux' || (node.computeType !== 'ec2' && node.computeType !== 'hybrid'))) continue;
+      const entry = needed.get(pod.nodeName) ?? { node, pods: [] };
+      entry.pods.push(`${pod.namespace}/${pod.name}`);
+      needed.set(pod.nodeName, entry);
+    }
+  }
+  return needed;
+}
+
+function daemonSet(facts: IndexedFacts): CheckResult[] {
+  const base = { id: 'agent.daemonset', title: 'Pod Identity Agent on every node that needs it', subject: `daemonset ${AGENT_NAMESPACE}/${AGENT_NAME}` };
+  if (!facts.pods || !facts.nodes || !facts.daemonSets) return [{ ...base, status: 'skip', detail: 'Kubernetes could not be read' }];
+  const needed = nodesNeedingAgent(facts);
+  if (facts.cluster.autoMode) return [{ ...base, status: 'ok', detail: 'EKS Auto Mode: the agent is part of the node' }];
+  const ds = facts.daemonSets.find((d) => d.namespace === AGENT_NAMESPACE && d.name === AGENT_NAME);
+  const missing = [...needed].filter(([name]) => !facts.index.agentPodsByNode.get(name)?.length);
+  const inspect = `kubectl -n ${AGENT_NAMESPACE} get pods -l app.kubernetes.io/name=${AGENT_NAME} -o wide; kubectl -n ${AGENT_NAMESPACE} describe daemonset ${AGENT_NAME}`;
+  if (!ds && needed.size) {
+    return [{ ...base, status: 'fail', detail: `the DaemonSet does not exist; ${needed.size} node(s) run pods that use associations`, fix: `aws eks create-addon --cluster-name ${facts.cluster.name} --addon-name ${AGENT_NAME}` }];
+  }
+  if (missing.length) {
+    const pods = missing.flatMap(([, e]) => e.pods);
+    return [{
+      ...base,
+      status: 'fail',
+      subject: `node${missing.length > 1 ? 's' : ''} ${nameList(missing.map(([n]) => n), 3)}`,
+      detail: `no running agent pod on ${missing.length} node(s) that run pods with associations (${nameList(pods, 3)}); their credential requests to 169.254.170.23 fail`,
+      fix: `Check taints, nodeSelector and the agent pod's events: ${inspect}`,
+      refs: { node: missing[0][0], pods },
+    }];
+  }
+  const counts = ds ? `DaemonSet ${ds.ready}/${ds.desired} ready` : 'no DaemonSet';
+  if (ds && ds.ready < ds.desired) {
+    return [{ ...base, status: 'warn', detail: `${counts}; every node that runs pods with associations has an agent, but some agent pods are not ready`, fix: inspect }];
+  }
+  return [{ ...base, status: 'ok', detail: needed.size ? `${counts}; an agent runs on all ${needed.size} node(s) with pods that use associations` : `${counts}; no pod in scope needs the agent` }];
+}
+
+function nodeRole(facts: IndexedFacts): CheckResult[] {
+  const base = { id: 'agent.node-role', title: 'Node role may call eks-auth:AssumeRoleForPodIdentity', subject: `cluster ${facts.cluster.name}` };
+  if (!facts.nodeRoles) {
+    return [{
+      ...base,
+      status: 'skip',
+      detail: 'the node instance role is unknown here (podid does not read node groups); the agent calls EKS Auth with it, and AmazonEKSWorkerNodePolicy allows eks-auth:AssumeRoleForPodIdentity',
+      fix: `aws eks describe-nodegroup --cluster-name ${facts.cluster.name} --nodegroup-name NODEGROUP --query nodegroup.nodeRole, then aws iam list-attached-role-policies --role-name ROLE`,
+    }];
+  }
+  if (!facts.nodeRoles.length) return [{ ...base, status: 'skip', detail: 'no node role found (no role trusts ec2.amazonaws.com)' }];
+  return facts.nodeRoles.map((role) => nodeRoleVerdict(facts, role, base));
+}
+
+function nodeRoleVerdict(facts: IndexedFacts, role: Role, base: { id: string; title: string }): CheckResult {
+  const auth = authorize({
+    request: { principal: { type: 'aws', arn: role.arn, accountId: role.accountId }, action: 'eks-auth:AssumeRoleForPodIdentity', resource: facts.cluster.arn, context: {} },
+    identityPolicies: identityPolicies(role),
+  });
+  const subject = `node role ${role.arn}`;
+  if (auth.decision === 'allow') return { ...base, subject, status: 'ok', detail: 'allows eks-auth:AssumeRoleForPodIdentity on the cluster' };
+  return {
+    ...base,
+    subject,
+    status: 'fail',
+    detail: `does not allow eks-auth:AssumeRoleForPodIdentity on ${facts.cluster.arn}: ${auth.explanation}`,
+    fix: `aws iam attach-role-policy --role-name ${role.name} --policy-arn arn:${facts.cluster.partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy`,
+    refs: { roleArn: role.arn },
+  };
+}
+
+export const AGENT_CHECKS: readonly CheckDefinition[] = [
+  { id: 'agent.addon', group: 'agent', title: 'Pod Identity Agent add-on', summary: 'the eks-pod-identity-agent add-on is installed and ACTIVE (or the cluster runs Auto Mode)', run: addon },
+  { id: 'agent.daemonset', group: 'agent', title: 'Agent on every node that needs it', summary: 'an agent pod runs on every Linux EC2/hybrid node with pods that use associations', run: daemonSet },
+  { id: 'agent.node-role', group: 'agent', title: 'Node role may call EKS Auth', summary: 'the node role allows eks-auth:AssumeRoleForPodIdentity (skipped when unknown)', run: nodeRole },
+];

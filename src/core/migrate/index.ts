@@ -1,0 +1,8 @@
+// IRSA → Pod Identity migration (pure): planner, journal model and IaC exporters.
+export * from './types.js';
+export { planMigration } from './plan.js';
+export { newJournal, validateJournal, planRollback, doneSteps, type RollbackAction } from './journal.js';
+export { exportPlan, exportTerraform, exportCloudFormation, exportEksctl, EXPORT_FORMATS, type ExportFormat } from './export.js';
+export { bridgeRoleName, bridgeRoleArn, BRIDGE_TAG } from './bridge.js';
+export { removeOidcSubject, trustAcceptsPodIdentity, targetAccepts, oidcProviderArn } from './trust.js';
+export { selectServiceAccounts, podsOf, indexPods } from './pods.js';

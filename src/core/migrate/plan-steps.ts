@@ -1,0 +1,138 @@
+import type { Association, Cluster, Role } from '../model.js';
+import type { TrustLedger } from './ledger.js';
+import { podsOf, type PodIndex, type SaPods } from './pods.js';
+import { raiseTrustQuotaHint } from '../policy/size.js';
+import { trustStatementFor } from '../policy/trust.js';
+import { hasUnscopedPodIdentityStatement, irsaSubject, removeOidcSubject, trustAcceptsPodIdentity } from './trust.js';
+import type { MigrationFacts, MigrationOptions, PlanEntry, Risk, Step } from './types.js';
+
+// Entry helpers of the planner: building and blocking entries, restart steps, and the last steps
+// (annotation and OIDC-trust removal), which wait until no pod of the SA still runs with IRSA.
+
+export interface PlanContext {
+  facts: MigrationFacts;
+  options: MigrationOptions;
+  cluster: Cluster;
+  providerArn?: string;
+  pods: PodIndex;
+  associations: Map<string, Association>;
+  ledger: TrustLedger;
+  steps: Step[];
+  roleUsers: Map<string, number>;
+  podCache: Map<string, SaPods>;
+}
+
+/** Pods of the entry's SA, computed once per plan. */
+export function podsFor(ctx: PlanContext, entry: PlanEntry): SaPods {
+  const key = `${entry.namespace}/${entry.serviceAccount}`;
+  let found = ctx.podCache.get(key);
+  if (!found) ctx.podCache.set(key, (found = podsOf(entry.namespace, entry.serviceAccount, ctx.pods)));
+  return found;
+}
+
+export function newEntry(kind: PlanEntry['kind'], namespace: string, serviceAccount: string, irsaRoleArn: string, addon?: string): PlanEntry {
+  const entry: PlanEntry = { id: kind === 'addon' ? `addon:${addon}` : `${namespace}/${serviceAccount}`, kind, namespace, serviceAccount, irsaRoleArn, status: 'pending', risks: [], irsa: {}, pods: 0, restart: [], steps: [] };
+  if (addon) entry.addon = addon;
+  return entry;
+}
+
+export function blockEntry(entry: PlanEntry, risk: Risk): PlanEntry {
+  entry.status = 'blocked';
+  entry.reason = risk.message;
+  entry.fix = risk.fix;
+  entry.risks.push(risk);
+  return entry;
+}
+
+/** Restart steps for workloads whose pods still have IRSA credentials (run only with --restart). */
+export function addRestarts(ctx: PlanContext, entry: PlanEntry): Step[] {
+  const pods = podsFor(ctx, entry);
+  entry.restart = pods.restart;
+  if (pods.restart.length && !ctx.options.restart) {
+    const names = pods.restart.map((w) => `${w.kind.toLowerCase()}/${w.name}`);
+    entry.risks.push({
+      id: 'restart-required',
+      level: 'warn',
+      message: `${names.length} workload(s) keep IRSA credentials until restarted (the SDK prefers web identity): ${names.join(', ')}`,
+      fix: `Pass --restart, or run kubectl rollout restart -n ${entry.namespace} ${names.join(' ')}`,
+    });
+  }
+  if (pods.runToCompletion.length) {
+    const names = pods.runToCompletion.map((w) => `${w.kind.toLowerCase()}/${w.name}`);
+    entry.risks.push({ id: 'restart-required', level: 'info', message: `${names.join(', ')}: running pods finish with IRSA; the next run gets Pod Identity` });
+  }
+  if (pods.manual.length) {
+    entry.risks.push({ id: 'manual-restart', level: 'warn', message: `no rollout can recreate: ${pods.manual.join(', ')}`, fix: 'Delete and recreate those pods after the association exists.' });
+  }
+  return pods.restart.map((workload) => ({
+    id: `restart:${workload.kind}/${workload.namespace}/${workload.name}`,
+    entry: entry.id,
+    phase: 4 as const,
+    kind: 'restart' as const,
+    workload,
+    description: `restart ${workload.kind.toLowerCase()}/${workload.name} in ${workload.namespace} so its pods get Pod Identity`,
+  }));
+}
+
+/** Annotation and OIDC-trust removal: last, and only when no IRSA pod would be left behind. */
+export function addRemovals(ctx: PlanContext, entry: PlanEntry, irsaRoleArn: string, role: Role | undefined, otherAccount: boolean, annotationKeys: string[]): Step[] {
+  const { options } = ctx;
+  if (!options.removeOidcTrust && !options.removeAnnotations) return [];
+  const pods = podsFor(ctx, entry);
+  const leftBehind = pods.manual.length > 0 || (pods.restart.length > 0 && !options.restart);
+  if (leftBehind) {
+    entry.risks.push({ id: 'oidc-deferred', level: 'warn', message: 'annotation and OIDC-trust removal wait: pods of this service account still run with IRSA credentials', fix: 'Restart them (--restart), then run again.' });
+    return [];
+  }
+  const verifyRoleArn = entry.association?.roleArn ?? irsaRoleArn;
+  const steps: Step[] = [];
+  if (options.removeOidcTrust && ctx.providerArn) {
+    const current = ctx.ledger.withAdds(irsaRoleArn, role);
+    const removal = current ? removeOidcSubject(current, ctx.providerArn, entry.namespace, entry.serviceAccount) : ({ kind: 'removed' } as const);
+    if (removal.kind === 'wildcard') {
+      entry.risks.push({ id: 'oidc-wildcard', level: 'warn', message: `OIDC trust of ${irsaRoleArn} is not specific to ${entry.id} (${removal.detail}); left in place`, fix: 'Narrow or remove that statement yourself once no service account needs it.' });
+    } else if (removal.kind === 'removed') {
+      ctx.ledger.remove(irsaRoleArn, role, otherAccount, entry.id, { providerArn: ctx.providerArn, namespace: entry.namespace, serviceAccount: entry.serviceAccount });
+      steps.push({
+        id: `oidc:${entry.id}`,
+        entry: entry.id,
+        phase: 5,
+        kind: 'remove-oidc-trust',
+        roleArn: irsaRoleArn,
+        providerArn: ctx.providerArn,
+        subject: irsaSubject(entry.namespace, entry.serviceAccount),
+        namespace: entry.namespace,
+        serviceAccount: entry.serviceAccount,
+        verifyRoleArn,
+        description: `remove ${irsaSubject(entry.namespace, entry.serviceAccount)} of this cluster's OIDC provider from the trust of ${irsaRoleArn}`,
+      });
+    }
+  }
+  if (options.removeAnnotations && annotationKeys.length) {
+    steps.push({ id: `annotation:${entry.id}`, entry: entry.id, phase: 5, kind: 'remove-annotation', namespace: entry.namespace, serviceAccount: entry.serviceAccount, keys: annotationKeys, verifyRoleArn, description: `remove ${annotationKeys.join(', ')} from service account ${entry.id}` });
+  }
+  return steps;
+}
+
+/** Same-account role: add the workload-scoped statement unless the trust already accepts the SA. */
+export function planTrust(ctx: PlanContext, entry: PlanEntry, roleArn: string, role: Role | undefined, steps: Step[], otherAccount = false): boolean {
+  entry.association ??= { roleArn };
+  const current = ctx.ledger.withAdds(roleArn, role);
+  if (current && trustAcceptsPodIdentity(current, roleArn, ctx.cluster, entry.namespace, entry.serviceAccount)) {
+    if (hasUnscopedPodIdentityStatement(current)) {
+      entry.risks.push({ id: 'unscoped-trust', level: 'warn', message: `role ${roleArn} trusts pods.eks.amazonaws.com without namespace/service-account conditions: every association in the account can use it`, fix: `Replace that statement with a scoped one: podid policy trust -w ${ctx.cluster.name}:${entry.namespace}:${entry.serviceAccount}` });
+    }
+    return true;
+  }
+  const statement = trustStatementFor({ clusterArn: ctx.cluster.arn, namespace: entry.namespace, serviceAccount: entry.serviceAccount });
+  const added = ctx.ledger.add(roleArn, role, otherAccount, entry.id, statement);
+  if (added.kind === 'over-quota') {
+    blockEntry(entry, { id: 'trust-quota', level: 'block', message: `trust policy of ${roleArn} would be ${added.size} characters, over the quota of ${ctx.options.trustQuota}`, fix: raiseTrustQuotaHint(ctx.options.trustQuota) });
+    return false;
+  }
+  if (added.kind === 'added') {
+    steps.push({ id: `trust:${entry.id}`, entry: entry.id, phase: 2, kind: 'add-trust', roleArn, statement: added.statement, purpose: 'pod-identity', namespace: entry.namespace, serviceAccount: entry.serviceAccount, description: `add trust for pods.eks.amazonaws.com scoped to ${entry.id} to ${roleArn}` });
+  }
+  return true;
+}
+

@@ -1,0 +1,124 @@
+import pLimit from 'p-limit';
+import { AGENT_NAME, AGENT_NAMESPACE, isAgentPod, type DoctorFacts, type DoctorScope } from '../core/doctor/index.js';
+import { isRemoteError, UserError } from '../core/errors.js';
+import type { Addon, Association, Cluster, Pod, Role } from '../core/model.js';
+import type { EksPort, IamPort, KubePort } from '../core/ports.js';
+import type { Reporter } from '../core/reporter.js';
+import { readRoles } from './associations.js';
+
+// Gathers everything `podid doctor` judges, once: the cluster, the agent add-on, nodes, the agent
+// DaemonSet and its pods, service accounts, pods and workloads in scope, associations (list once,
+// describe each) and every distinct role once, with bounded concurrency.
+
+export interface DoctorFactsDeps {
+  eks: EksPort;
+  iam: IamPort;
+  kube: KubePort;
+  reporter: Reporter;
+  now: () => Date;
+  backend?: 'local' | 'aws';
+}
+
+const CONCURRENCY = 8;
+
+async function describeClusterOrExplain(eks: EksPort, name: string): Promise<Cluster> {
+  try {
+    return await eks.describeCluster(name);
+  } catch (error) {
+    if (!isRemoteError(error, 'not-found')) throw error;
+    const known = await eks.listClusters().catch(() => undefined);
+    throw new UserError(`cluster ${name} not found`, { hint: known?.length ? `Clusters here: ${known.join(', ')}` : 'Check -c, --region and --profile (or --state).', cause: error });
+  }
+}
+
+async function readAgentAddon(deps: DoctorFactsDeps, cluster: string): Promise<Addon | null | undefined> {
+  try {
+    return await deps.eks.describeAddon(cluster, AGENT_NAME);
+  } catch (error) {
+    if (isRemoteError(error, 'not-found')) return null;
+    if (!isRemoteError(error)) throw error;
+    deps.reporter.warn(`cannot read the ${AGENT_NAME} add-on (${error.message}); the add-on check is skipped`);
+    return undefined;
+  }
+}
+
+interface KubeFacts {
+  nodes?: DoctorFacts['nodes'];
+  daemonSets?: DoctorFacts['daemonSets'];
+  serviceAccounts?: DoctorFacts['serviceAccounts'];
+  pods?: Pod[];
+  workloads?: DoctorFacts['workloads'];
+}
+
+async function readKube(deps: DoctorFactsDeps, namespace: string | undefined): Promise<KubeFacts> {
+  try {
+    const agentPods = namespace && namespace !== AGENT_NAMESPACE ? deps.kube.listPods(AGENT_NAMESPACE).then((pods) => pods.filter(isAgentPod)) : Promise.resolve([]);
+    const [nodes, daemonSets, serviceAccounts, pods, workloads, agents] = await Promise.all([
+      deps.kube.listNodes(),
+      deps.kube.listDaemonSets(AGENT_NAMESPACE),
+      deps.kube.listServiceAccounts(namespace),
+      deps.kube.listPods(namespace),
+      deps.kube.listWorkloads(namespace),
+      agentPods,
+    ]);
+    return { nodes, daemonSets, serviceAccounts, pods: agents.length ? [...pods, ...agents] : pods, workloads };
+  } catch (error) {
+    if (!isRemoteError(error)) throw error;
+    deps.reporter.warn(`cannot read Kubernetes (${error.message}); service-account, pod and agent checks are skipped`);
+    return {};
+  }
+}
+
+async function readAssociations(eks: EksPort, cluster: string, filter: { namespace?: string; serviceAccount?: string }): Promise<Association[]> {
+  const limit = pLimit(CONCURRENCY);
+  const summaries = await eks.listAssociations(cluster, filter);
+  return Promise.all(summaries.map((s) => limit(() => eks.describeAssociation(cluster, s.associationId))));
+}
+
+/** With --state, node instance roles are modelled as roles that trust ec2.amazonaws.com. */
+async function readNodeRoles(deps: DoctorFactsDeps): Promise<Role[] | undefined> {
+  if (deps.backend !== 'local') return undefined;
+  const roles = await deps.iam.listRoles().catch(() => []);
+  const trustsEc2 = (role: Role) => JSON.stringify(role.trustPolicy).includes('ec2.amazonaws.com');
+  const found = roles.filter(trustsEc2);
+  return found.length ? found : undefined;
+}
+
+function checkScope(scope: DoctorScope, kube: KubeFacts, associations: Association[], cluster: string): Association[] {
+  if (scope.pod) {
+    const { namespace, name } = scope.pod;
+    if (!kube.pods) throw new UserError(`cannot check pod ${namespace}/${name}: Kubernetes could not be read`);
+    const pod = kube.pods.find((p) => p.namespace === namespace && p.name === name);
+    if (!pod) throw new UserError(`pod ${namespace}/${name} not found in cluster ${cluster}`, { hint: `List pods with: kubectl -n ${namespace} get pods` });
+    return associations.filter((a) => a.namespace === namespace && a.serviceAccount === pod.serviceAccountName);
+  }
+  if (scope.serviceAccount) {
+    const { namespace, name } = scope.serviceAccount;
+    const exists = kube.serviceAccounts?.some((s) => s.namespace === namespace && s.name === name);
+    if (exists === false && !associations.length) {
+      throw new UserError(`service account ${namespace}/${name} not found in cluster ${cluster}, and no association names it`, { hint: `List them with: kubectl -n ${namespace} get serviceaccounts` });
+    }
+  }
+  return associations;
+}
+
+export async function gatherDoctorFacts(deps: DoctorFactsDeps, clusterName: string, scope: DoctorScope = {}): Promise<DoctorFacts> {
+  const task = deps.reporter.task(`Reading cluster ${clusterName}`);
+  try {
+    const cluster = await describeClusterOrExplain(deps.eks, clusterName);
+    const namespace = scope.pod?.namespace ?? scope.serviceAccount?.namespace ?? scope.namespace;
+    const [agentAddon, kube, listed, nodeRoles] = await Promise.all([
+      readAgentAddon(deps, cluster.name),
+      readKube(deps, namespace),
+      readAssociations(deps.eks, cluster.name, { namespace, serviceAccount: scope.serviceAccount?.name }),
+      readNodeRoles(deps),
+    ]);
+    const associations = checkScope(scope, kube, listed, cluster.name);
+    const roles: Map<string, Role | null> = await readRoles(deps, associations.flatMap((a) => [a.roleArn, a.targetRoleArn].filter((r): r is string => Boolean(r))));
+    task.succeed(`Read cluster ${cluster.name}: ${associations.length} association(s), ${kube.pods?.length ?? '?'} pod(s), ${roles.size} role(s)`);
+    return { cluster, scope, agentAddon, ...kube, associations, roles, nodeRoles, now: deps.now() };
+  } catch (error) {
+    task.fail(`Reading cluster ${clusterName} failed`);
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+import type { MigrateIrsaResult } from '../../commands/migrate-irsa.js';
+import type { MigrateRollbackResult } from '../../commands/migrate-rollback.js';
+import type { MigrationPlan, PlanEntry, Risk } from '../../core/migrate/types.js';
+import { renderTable } from './table.js';
+
+// Renderers of `podid migrate-irsa`: the plan (table), the PR comment (markdown), applied steps,
+// exported IaC, and rollback.
+
+const riskIds = (risks: Risk[]) => risks.filter((r) => r.level !== 'block' && r.level !== 'skip').map((r) => r.id).join(', ');
+const roleCell = (e: PlanEntry) => (e.association?.targetRoleArn ? `${e.association.roleArn} → ${e.association.targetRoleArn}` : (e.association?.roleArn ?? e.irsaRoleArn));
+
+export function summaryLine(plan: MigrationPlan): string {
+  const s = plan.summary;
+  const what = `${s.serviceAccounts} IRSA service account(s)${s.addons ? `, ${s.addons} add-on(s)` : ''}`;
+  return `Cluster ${plan.cluster.name}: ${what} — ${s.pending} pending, ${s.done} done, ${s.blocked} blocked, ${s.skipped} skipped (${s.steps} step(s), ${s.restarts} restart(s))`;
+}
+
+function entriesTable(plan: MigrationPlan): string {
+  return renderTable(plan.entries, [
+    { header: 'entry', value: (e) => e.id },
+    { header: 'status', value: (e) => e.status },
+    { header: 'role', value: roleCell },
+    { header: 'pods', value: (e) => e.pods },
+    { header: 'steps', value: (e) => e.steps.length },
+    { header: 'risks', value: (e) => riskIds(e.risks) },
+  ]);
+}
+
+function problems(plan: MigrationPlan): string[] {
+  const out: string[] = [];
+  const stopped = plan.entries.filter((e) => e.status === 'blocked' || e.status === 'skipped');
+  if (stopped.length) {
+    out.push('', 'Blocked and skipped:');
+    for (const e of stopped) out.push(`  ${e.id} (${e.status}): ${e.reason}`, ...(e.fix ? [`    fix: ${e.fix}`] : []));
+  }
+  const warnings = plan.entries.flatMap((e) => e.risks.filter((r) => r.level === 'warn').map((r) => `  ${e.id}: ${r.message}${r.fix ? `\n    fix: ${r.fix}` : ''}`));
+  if (warnings.length || plan.warnings.length) out.push('', 'Warnings:', ...plan.warnings.map((w) => `  ${w}`), ...warnings);
+  return out;
+}
+
+function planText(plan: MigrationPlan, listSteps = true): string[] {
+  const lines = [summaryLine(plan), ''];
+  if (!plan.entries.length) return [`Cluster ${plan.cluster.name}: no service account or add-on uses IRSA. Nothing to migrate.`];
+  lines.push(entriesTable(plan).trimEnd());
+  if (plan.steps.length && listSteps) {
+    lines.push('', 'Steps, in order:');
+    plan.steps.forEach((s, i) => lines.push(`  ${String(i + 1).padStart(3)}. ${s.description}`));
+  }
+  lines.push(...problems(plan));
+  return lines;
+}
+
+export function renderMigrateTable(result: MigrateIrsaResult): string {
+  if (result.export?.text !== undefined) return result.export.text;
+  const lines = planText(result.plan, !result.apply);
+  if (result.export?.file) lines.push('', `Wrote ${result.export.format} for ${result.plan.summary.pending + result.plan.summary.done} entr(ies) to ${result.export.file}.`);
+  else if (result.apply) {
+    lines.push('', 'Applied:');
+    for (const s of result.apply.steps) lines.push(`  ${s.status.padEnd(9)} ${s.description}${s.note ? ` — ${s.note}` : ''}`);
+    if (!result.apply.steps.length) lines.push('  nothing to do');
+    if (result.apply.journal) lines.push('', `Journal: ${result.apply.journal}  (undo: podid migrate-irsa rollback ${result.apply.journal})`);
+    if (result.apply.status === 'incomplete') lines.push('Some steps wait (deferred, manual or blocked): run again after they are resolved.');
+  } else if (result.mode === 'check') {
+    lines.push('', result.pending ? `Pending: ${result.plan.summary.pending} entr(ies) to migrate, ${result.plan.summary.blocked} blocked (exit 3).` : 'Nothing pending.');
+  } else if (result.plan.steps.length) {
+    lines.push('', `No changes were applied. Run again with --approve to apply${result.plan.summary.restarts && !result.plan.options.restart ? ' (add --restart to restart the workloads)' : ''}.`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const md = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function renderMigrateMarkdown(result: MigrateIrsaResult): string {
+  const { plan } = result;
+  const s = plan.summary;
+  const lines = [
+    `### podid migrate-irsa — cluster \`${plan.cluster.name}\``,
+    '',
+    '| pending | done | blocked | skipped | steps | restarts |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${s.pending} | ${s.done} | ${s.blocked} | ${s.skipped} | ${s.steps} | ${s.restarts} |`,
+    '',
+  ];
+  if (plan.entries.length) {
+    lines.push('| entry | status | role | pods | steps | risks |', '| --- | --- | --- | ---: | ---: | --- |');
+    for (const e of plan.entries) lines.push(`| \`${md(e.id)}\` | ${e.status} | \`${md(roleCell(e))}\` | ${e.pods} | ${e.steps.length} | ${md(riskIds(e.risks)) || '—'} |`);
+  } else lines.push('No service account or add-on uses IRSA.');
+  const stopped = plan.entries.filter((e) => e.status === 'blocked' || e.status === 'skipped');
+  if (stopped.length) {
+    lines.push('', '#### Blocked and skipped', '');
+    for (const e of stopped) lines.push(`- **\`${md(e.id)}\`** (${e.status}): ${md(e.reason ?? '')}${e.fix ? ` — _fix:_ ${md(e.fix)}` : ''}`);
+  }
+  if (plan.steps.length) {
+    lines.push('', '<details><summary>Steps, in order</summary>', '');
+    plan.steps.forEach((step, i) => lines.push(`${i + 1}. ${md(step.description)}`));
+    lines.push('', '</details>');
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function renderRollbackTable(result: MigrateRollbackResult): string {
+  const head = `${result.dryRun ? 'Would roll back' : 'Rolled back'} ${result.journal} (cluster ${result.cluster}):`;
+  if (!result.actions.length) return `${head} nothing to undo.\n`;
+  return `${head}\n\n` + renderTable(result.actions, [
+    { header: 'action', value: (a) => a.action },
+    { header: 'target', value: (a) => a.target },
+    { header: 'status', value: (a) => a.status },
+    { header: 'note', value: (a) => a.note },
+  ]);
+}

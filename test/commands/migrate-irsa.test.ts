@@ -1,0 +1,263 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { StateDocument } from '../../src/adapters/local/schema.js';
+import { migrateIrsa, type MigrateIrsaOptions } from '../../src/commands/migrate-irsa.js';
+import { migrateRollback } from '../../src/commands/migrate-rollback.js';
+import { DEFAULT_OPTIONS, type MigrationOptions } from '../../src/core/migrate/types.js';
+import type { Deps } from '../../src/deps.js';
+import { fakeDeps } from '../helpers/fake-deps.js';
+import { runCli } from '../helpers/run-cli.js';
+import { CROSS_ROLE, withProblems, world } from '../core/migrate/world.js';
+
+const ALL: MigrationOptions = { ...DEFAULT_OPTIONS, restart: true, removeAnnotations: true, removeOidcTrust: true };
+const tmp = () => mkdtempSync(join(tmpdir(), 'podid-migrate-'));
+const options = (o: Partial<MigrateIrsaOptions> = {}): MigrateIrsaOptions => ({ filter: {}, options: ALL, mode: 'plan', cwd: tmp(), ...o });
+
+/** What must survive any interruption: trust policies, annotations, associations (without ids), add-on links. */
+function essentials(state: StateDocument) {
+  const c = state.clusters[0];
+  return {
+    roles: Object.fromEntries(state.roles.map((r) => [r.arn, r.trustPolicy])),
+    annotations: Object.fromEntries(c.serviceAccounts.map((s) => [`${s.namespace}/${s.name}`, s.annotations])),
+    associations: c.associations.map((a) => `${a.namespace}/${a.serviceAccount} ${a.roleArn} ${a.targetRoleArn ?? ''} ${a.ownerArn ? 'addon' : ''}`).sort(),
+    addons: c.addons.map((a) => [a.name, a.podIdentityAssociations.length]),
+  };
+}
+const original = (state: StateDocument) => ({ roles: essentials(state).roles, annotations: essentials(state).annotations });
+
+const MUTATIONS = ['createAssociation', 'deleteAssociation', 'updateAddonPodIdentity', 'createRole', 'updateTrustPolicy', 'putRolePolicy', 'deleteRolePolicy', 'deleteRole', 'annotateServiceAccount', 'restartWorkload'];
+
+/** Wraps the ports: the n-th mutation throws, before (`lost: false`) or after (`lost: true`, a lost response) it happens. */
+function faulty(deps: Deps, n: number, lost: boolean): Deps & { count: () => number } {
+  let count = 0;
+  const wrap = <T extends object>(port: T): T =>
+    new Proxy(port, {
+      get(target, key) {
+        const value = (target as Record<string | symbol, unknown>)[key];
+        if (typeof value !== 'function' || !MUTATIONS.includes(String(key))) return value;
+        return async (...args: unknown[]) => {
+          count++;
+          if (count === n && !lost) throw new Error(`injected failure before mutation ${n} (${String(key)})`);
+          const out = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          if (count === n) throw new Error(`injected failure after mutation ${n} (${String(key)})`);
+          return out;
+        };
+      },
+    });
+  return { ...deps, eks: wrap(deps.eks), iam: wrap(deps.iam), kube: wrap(deps.kube), count: () => count };
+}
+
+describe('migrate-irsa: plan → check → approve → re-plan → rollback', () => {
+  it('converges, then rolls back trust policies and annotations exactly', async () => {
+    const state = withProblems(world());
+    const deps = fakeDeps(state);
+    const journal = join(tmp(), 'j.json');
+    const plan = await migrateIrsa(options(), deps);
+    expect(plan.pending).toBe(true);
+    expect(essentials(deps.store.doc)).toEqual(essentials(state));
+
+    const applied = await migrateIrsa(options({ mode: 'apply', journal }), deps);
+    expect(applied.apply?.steps.every((s) => s.status === 'done')).toBe(true);
+    expect(existsSync(journal)).toBe(true);
+
+    const again = await migrateIrsa(options({ mode: 'check' }), deps);
+    expect(again.plan.steps).toEqual([]);
+    expect(again.plan.summary.pending).toBe(0);
+    const assoc = essentials(deps.store.doc).associations;
+    expect(assoc).toContain(`data/cross arn:aws:iam::111122223333:role/podid-bridge-data-cross ${CROSS_ROLE} `);
+
+    const rolled = await migrateRollback({ journal, dryRun: false }, deps);
+    expect(rolled.actions.every((a) => a.status === 'done')).toBe(true);
+    expect(original(deps.store.doc)).toEqual(original(state));
+    expect(JSON.stringify(deps.store.doc.roles)).toBe(JSON.stringify(state.roles));
+    expect(deps.store.doc.clusters[0].associations).toEqual([]);
+    await expect(migrateRollback({ journal, dryRun: false }, deps)).rejects.toThrow(/already rolled back/);
+  });
+
+  it('journals every mutation with its prior state, written before the change', async () => {
+    const deps = fakeDeps(world());
+    const journal = join(tmp(), 'j.json');
+    await migrateIrsa(options({ mode: 'apply', journal }), deps);
+    const doc = JSON.parse(readFileSync(journal, 'utf8'));
+    expect(doc.kind).toBe('PodidMigrationJournal');
+    expect(doc.status).toBe('done');
+    const trust = doc.records.find((r: { step: { id: string } }) => r.step.id === 'trust:apps/web');
+    expect(JSON.parse(trust.prior.trustPolicyJson)).toEqual(world().roles.find((r) => r.name === 'web-role')!.trustPolicy);
+    expect(doc.records.every((r: { state: string }) => r.state === 'done')).toBe(true);
+  });
+
+  it('without --restart defers restarts and the removals that depend on them', async () => {
+    const deps = fakeDeps(world());
+    const result = await migrateIrsa(options({ mode: 'apply', journal: join(tmp(), 'j.json'), options: { ...ALL, restart: false } }), deps);
+    const web = result.apply!.steps.filter((s) => s.entry === 'apps/web').map((s) => s.status);
+    expect(web).toEqual(['done', 'done', 'deferred']);
+    expect(deps.store.doc.clusters[0].serviceAccounts.find((s) => s.name === 'web')!.annotations['eks.amazonaws.com/role-arn']).toBeDefined();
+    expect((await migrateIrsa(options({ mode: 'check', options: { ...ALL, restart: false } }), deps)).pending).toBe(true);
+  });
+});
+
+describe('migrate-irsa: fault injection and --resume', () => {
+  const reference = async () => {
+    const deps = fakeDeps(world());
+    const counted = faulty(deps, Number.POSITIVE_INFINITY, false);
+    await migrateIrsa(options({ mode: 'apply', journal: join(tmp(), 'j.json') }), counted);
+    return { total: counted.count(), final: essentials(deps.store.doc) };
+  };
+
+  it('the uninterrupted run makes a known number of mutations', async () => {
+    const { total } = await reference();
+    expect(total).toBeGreaterThanOrEqual(20);
+  });
+
+  for (const lost of [false, true]) {
+    it(`fails at every mutation N (${lost ? 'response lost after the change' : 'before the change'}), resumes to the same end state, rolls back exactly`, async () => {
+      const { total, final } = await reference();
+      for (let n = 1; n <= total; n++) {
+        const state = world();
+        const deps = fakeDeps(state);
+        const journal = join(tmp(), 'j.json');
+        await expect(migrateIrsa(options({ mode: 'apply', journal }), faulty(deps, n, lost)), `N=${n}`).rejects.toThrow(/injected failure/);
+        const resumed = await migrateIrsa(options({ resume: journal, mode: 'apply' }), deps);
+        expect(resumed.apply?.steps.some((s) => s.status === 'failed'), `N=${n}`).toBe(false);
+        expect(essentials(deps.store.doc), `N=${n}`).toEqual(final);
+        expect((await migrateIrsa(options({ mode: 'check' }), deps)).plan.steps, `N=${n}`).toEqual([]);
+        await migrateRollback({ journal, dryRun: false }, deps);
+        expect(original(deps.store.doc), `N=${n}`).toEqual(original(state));
+        expect(deps.store.doc.clusters[0].associations, `N=${n}`).toEqual([]);
+        expect(deps.store.doc.roles.some((r) => r.name.startsWith('podid-bridge')), `N=${n}`).toBe(false);
+      }
+    });
+  }
+});
+
+describe('migrate-irsa: bad input', () => {
+  it('a journal from another cluster is refused and nothing changes', async () => {
+    const deps = fakeDeps(world());
+    const journal = join(tmp(), 'j.json');
+    await migrateIrsa(options({ mode: 'apply', journal }), deps);
+    const doc = JSON.parse(readFileSync(journal, 'utf8'));
+    doc.cluster = { name: 'prod', arn: 'arn:aws:eks:us-west-2:111122223333:cluster/prod' };
+    writeFileSync(journal, JSON.stringify(doc));
+    const before = JSON.stringify(deps.store.doc);
+    await expect(migrateRollback({ journal, dryRun: false }, deps)).rejects.toThrow(/belongs to cluster prod .* nothing was changed/);
+    await expect(migrateIrsa(options({ resume: journal, mode: 'apply' }), deps)).rejects.toThrow(/belongs to cluster prod/);
+    expect(JSON.stringify(deps.store.doc)).toBe(before);
+  });
+
+  it('a file that is not a journal is refused', async () => {
+    const path = join(tmp(), 'x.json');
+    writeFileSync(path, '{"kind":"PodidState"}');
+    await expect(migrateRollback({ journal: path, dryRun: false }, fakeDeps(world()))).rejects.toThrow(/not a podid migration journal/);
+  });
+
+  it('malformed and other-partition annotations are blocked with the reason; the rest is applied', async () => {
+    const deps = fakeDeps(withProblems(world()));
+    const result = await migrateIrsa(options({ mode: 'apply', journal: join(tmp(), 'j.json') }), deps);
+    expect(result.plan.entries.filter((e) => e.status === 'blocked').map((e) => e.id)).toEqual(['bad/china', 'bad/malformed']);
+    expect(result.apply!.steps.some((s) => s.entry.startsWith('bad/'))).toBe(false);
+    expect(deps.store.doc.clusters[0].serviceAccounts.find((s) => s.name === 'malformed')!.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::12345:role/nope' });
+  });
+});
+
+describe('migrate-irsa CLI (--state, in-process)', () => {
+  const stateFile = (state: StateDocument = world()) => {
+    const path = join(tmp(), 'state.json');
+    writeFileSync(path, JSON.stringify(state));
+    return path;
+  };
+
+  it('plan exits 0, --check exits 3, --approve then --check exits 0, rollback restores', async () => {
+    const file = stateFile();
+    const dir = tmp();
+    const plan = await runCli(['migrate-irsa', '--state', file]);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('No changes were applied. Run again with --approve');
+    expect((await runCli(['migrate-irsa', '--state', file, '--check'])).code).toBe(3);
+    const approve = await runCli(['migrate-irsa', '--state', file, '--approve', '--restart', '--remove-annotations', '--remove-oidc-trust'], { cwd: dir });
+    expect(approve.code).toBe(0);
+    const journal = /Journal: (\S+)/.exec(approve.stdout)![1];
+    expect(journal.startsWith(join(dir, '.podid', 'migrate-demo-'))).toBe(true);
+    const check = await runCli(['migrate-irsa', '--state', file, '--check', '-o', 'json']);
+    expect(check.code).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({ schemaVersion: 1, pending: false, plan: { steps: [] } });
+    const rollback = await runCli(['migrate-irsa', 'rollback', journal, '--state', file]);
+    expect(rollback.code).toBe(0);
+    expect(original(JSON.parse(readFileSync(file, 'utf8')))).toEqual(original(world()));
+  });
+
+  it('-o markdown renders a PR comment', async () => {
+    const out = await runCli(['migrate-irsa', '--state', stateFile(withProblems(world())), '-o', 'markdown']);
+    expect(out.stdout).toMatch(/^### podid migrate-irsa — cluster `demo`/);
+    expect(out.stdout).toContain('| 5 | 0 | 2 | 1 |');
+    expect(out.stdout).toContain('#### Blocked and skipped');
+  });
+
+  it('--export terraform prints IaC; --export-file writes it', async () => {
+    const file = stateFile();
+    const out = await runCli(['migrate-irsa', '--state', file, '--export', 'terraform']);
+    expect(out.stdout).toMatch(/^# podid migrate-irsa/);
+    expect(out.stdout).toContain('aws_eks_pod_identity_association');
+    const target = join(tmp(), 'out.yaml');
+    const written = await runCli(['migrate-irsa', '--state', file, '--export', 'eksctl', '--export-file', target]);
+    expect(written.stdout).toContain(`to ${target}`);
+    expect(readFileSync(target, 'utf8')).toContain('podIdentityAssociations');
+  });
+
+  it('filters by namespace, selector and exclude', async () => {
+    const file = stateFile();
+    const json = async (...args: string[]) => JSON.parse((await runCli(['migrate-irsa', '--state', file, '-o', 'json', ...args])).stdout).plan.entries.map((e: { id: string }) => e.id);
+    expect(await json('-n', 'data')).toEqual(['addon:aws-ebs-csi-driver', 'data/cross']);
+    expect(await json('--selector', 'team=web')).toEqual(['addon:aws-ebs-csi-driver', 'apps/web']);
+    expect(await json('--exclude', 'apps/a', '--exclude', 'data/cross')).toEqual(['addon:aws-ebs-csi-driver', 'apps/b', 'apps/web']);
+  });
+
+  it.each([
+    [['--check', '--approve'], /cannot be used with/],
+    [['--export', 'terraform', '--approve'], /cannot be used with/],
+    [['--export-file', 'x.tf'], /needs '--export/],
+    [['--trust-quota', 'lots'], /--trust-quota/],
+    [['--exclude', 'nope'], /NAMESPACE\/SERVICE_ACCOUNT/],
+    [['--manifests', '-', '--approve'], /read-only/],
+  ])('usage error for %j', async (args, message) => {
+    const out = await runCli(['migrate-irsa', '--state', stateFile(), ...args]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(message);
+  });
+
+  it('reads helm-template style multi-document YAML from --manifests', async () => {
+    const yaml = [
+      '---',
+      '# Source: chart/templates/sa.yaml',
+      'apiVersion: v1',
+      'kind: ServiceAccount',
+      'metadata:',
+      '  name: web',
+      '  namespace: apps',
+      '  annotations:',
+      '    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/web-role',
+      '---',
+      'apiVersion: v1',
+      'kind: ServiceAccount',
+      'metadata:',
+      '  name: untouched',
+      '  namespace: apps',
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: web',
+      '  namespace: apps',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      serviceAccountName: web',
+      '      containers: [{ name: app, image: app:1 }]',
+    ].join('\n');
+    const out = await runCli(['migrate-irsa', '--state', stateFile(), '--manifests', '-', '-o', 'json'], { stdin: yaml });
+    expect(out.code).toBe(0);
+    const doc = JSON.parse(out.stdout);
+    expect(doc.plan.entries.filter((e: { kind: string }) => e.kind === 'service-account').map((e: { id: string }) => e.id)).toEqual(['apps/web']);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../../src/core/doctor/index.js';
+import { association, injectedPod, role, roleArnOf, run, sa, scopedTrust, statuses, world } from './helpers.js';
+
+const check = (id: string) => CHECKS.find((c) => c.id === id)!;
+const WEB = roleArnOf('web');
+
+describe('association.service-account', () => {
+  const c = check('association.service-account');
+  it('ok when it exists', () => expect(statuses(run(c, world()))).toEqual(['ok']));
+  it('fail when it does not, with create and delete commands', () => {
+    const [r] = run(c, world({ serviceAccounts: [] }));
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/service account app\/web not found/);
+    expect(r.fix).toMatch(/kubectl -n app create serviceaccount web .*aws eks delete-pod-identity-association --cluster-name c1 --association-id a-app-web/);
+  });
+  it('skip when Kubernetes could not be read', () => expect(statuses(run(c, world({ serviceAccounts: undefined })))).toEqual(['skip']));
+});
+
+describe('association.role', () => {
+  const c = check('association.role');
+  it('ok for a same-account role, path included', () => {
+    const r = role('teams/app/web', scopedTrust('app', 'web'), { arn: 'arn:aws:iam::111122223333:role/teams/app/web', name: 'web', path: '/teams/app/' });
+    const [res] = run(c, world({ associations: [association('app', 'web', r.arn)], roles: new Map([[r.arn, r]]) }));
+    expect(res).toMatchObject({ status: 'ok', detail: expect.stringMatching(/path \/teams\/app\//) });
+  });
+  it('fail: role in another account without targetRoleArn, with the chaining fix', () => {
+    const other = 'arn:aws:iam::999988887777:role/web';
+    const [res] = run(c, world({ associations: [association('app', 'web', other)] }));
+    expect(res.status).toBe('fail');
+    expect(res.detail).toMatch(/role is in another account.*999988887777.*no targetRoleArn/);
+    expect(res.fix).toMatch(/podid associate -c c1 -n app -s web --create-role --target-role-arn arn:aws:iam::999988887777:role\/web --approve/);
+    expect(res.fix).toMatch(/podid policy target-trust/);
+  });
+  it('fail: the role does not exist', () => {
+    expect(run(c, world({ roles: new Map([[WEB, null]]) }))[0]).toMatchObject({ status: 'fail', detail: `role ${WEB} does not exist` });
+  });
+  it('fail: not a role ARN', () => {
+    expect(statuses(run(c, world({ associations: [association('app', 'web', 'arn:aws:iam::111122223333:user/bob')] })))).toEqual(['fail']);
+  });
+  it('skip: the role could not be read', () => expect(statuses(run(c, world({ roles: new Map() })))).toEqual(['skip']));
+});
+
+describe('association.session-policy', () => {
+  const c = check('association.session-policy');
+  const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
+  it('no result without a session policy', () => expect(run(c, world())).toEqual([]));
+  it('ok with disableSessionTags', () => expect(statuses(run(c, world({ associations: [association('app', 'web', WEB, { policy, disableSessionTags: true })] })))).toEqual(['ok']));
+  it('fail with session tags on, with the update command', () => {
+    const [r] = run(c, world({ associations: [association('app', 'web', WEB, { policy })] }));
+    expect(r).toMatchObject({ status: 'fail', fix: 'aws eks update-pod-identity-association --cluster-name c1 --association-id a-app-web --disable-session-tags' });
+  });
+  it('fail when the policy is not JSON', () => expect(statuses(run(c, world({ associations: [association('app', 'web', WEB, { policy: '{nope', disableSessionTags: true })] })))).toEqual(['fail']));
+});
+
+describe('association.packed-size', () => {
+  const c = check('association.packed-size');
+  it('ok for the six EKS tags', () => expect(run(c, world())[0]).toMatchObject({ status: 'ok', detail: expect.stringMatching(/about \d+% of STS's packed-size limit/) }));
+  it('warn near the limit (long names plus a session policy)', () => {
+    const long = 'x'.repeat(60);
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: Array.from({ length: 4 }, (_, i) => ({ Effect: 'Allow', Action: `s3:GetObject${i}`, Resource: `arn:aws:s3:::${long}/*` })) });
+    const facts = world({ associations: [association('app', long, WEB, { policy, disableSessionTags: true })] });
+    expect(statuses(run(c, facts))).toEqual(['warn']);
+  });
+});
+
+describe('association.in-use', () => {
+  const c = check('association.in-use');
+  it('ok when a pod uses the service account', () => expect(statuses(run(c, world()))).toEqual(['ok']));
+  it('warn when no pod does', () => {
+    const [r] = run(c, world({ pods: [] }));
+    expect(r.status).toBe('warn');
+    expect(r.fix).toMatch(/delete-pod-identity-association/);
+  });
+  it('ok when only finished pods (a CronJob between runs) use it', () => {
+    expect(run(c, world({ pods: [injectedPod('app', 'web-1', 'web', { phase: 'Succeeded' })] }))[0]).toMatchObject({ status: 'ok', detail: expect.stringMatching(/only finished pods/) });
+  });
+  it('no result when the service account is missing (association.service-account reports it)', () => expect(run(c, world({ serviceAccounts: [], pods: [] }))).toEqual([]));
+});
+
+describe('association.shared-role', () => {
+  const c = check('association.shared-role');
+  it('nothing when each namespace has its own role', () => expect(run(c, world())).toEqual([]));
+  it('warn when one role serves two namespaces', () => {
+    const facts = world({ associations: [association('app', 'web', WEB), association('batch', 'jobs', WEB)], serviceAccounts: [sa('app', 'web'), sa('batch', 'jobs')], pods: [injectedPod('app', 'web-1', 'web')] });
+    const [r] = run(c, facts);
+    expect(r).toMatchObject({ status: 'warn', subject: `role ${WEB}`, detail: expect.stringMatching(/role shared across namespaces: app\/web, batch\/jobs/) });
+  });
+  it('ok-silent for two service accounts of one namespace', () => {
+    expect(run(c, world({ associations: [association('app', 'web', WEB), association('app', 'api', WEB)] }))).toEqual([]);
+  });
+});

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { CHECKS, noProxyCovers, runDoctor, selectChecks } from '../../../src/core/doctor/index.js';
+import { UsageError } from '../../../src/core/errors.js';
+import type { Pod } from '../../../src/core/model.js';
+import { agentPod, association, injectedPod, node, rawPod, role, run, sa, scopedTrust, statuses, T0, world } from './helpers.js';
+
+const check = (id: string) => CHECKS.find((c) => c.id === id)!;
+const withPods = (...pods: Pod[]) => world({ pods: [...pods, agentPod('n1'), agentPod('n2')], nodes: [node('n1'), node('n2'), node('f1', { computeType: 'fargate' }), node('w1', { os: 'windows' })] });
+const env = (pod: Pod, vars: Record<string, string>): Pod => ({ ...pod, containers: pod.containers.map((c) => ({ ...c, env: [...c.env, ...Object.entries(vars).map(([name, value]) => ({ name, value }))] })) });
+
+describe('pod.injection', () => {
+  const c = check('pod.injection');
+  it('ok when env and projected token are injected', () => expect(statuses(run(c, world()))).toEqual(['ok']));
+  it('fail: created before the association, with the rollout restart of its Deployment', () => {
+    const [r] = run(c, withPods(rawPod('app', 'web-1', 'web', { creationTimestamp: '2026-11-01T00:00:00Z' })));
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/created before the association \(pod 2026-11-01T00:00Z, association 2026-11-10T00:00Z\)/);
+    expect(r.fix).toMatch(/kubectl -n app rollout restart deployment\/web$/);
+  });
+  it('fail: created after the association but not injected (webhook missed it)', () => {
+    const [r] = run(c, withPods(rawPod('app', 'web-1', 'web')));
+    expect(r.detail).toMatch(/webhook missed it/);
+  });
+  it('groups pods failing the same way into one finding', () => {
+    const pods = Array.from({ length: 20 }, (_, i) => rawPod('app', `web-${i}`, 'web', { creationTimestamp: '2026-11-01T00:00:00Z' }));
+    const results = run(c, withPods(...pods, injectedPod('app', 'web-ok', 'web')));
+    expect(results.map((r) => [r.status, r.subject])).toEqual([['fail', 'pods of app/web (20 of 21)'], ['ok', 'pods of app/web']]);
+    expect(results[0].detail).toMatch(/and 15 more\)$/);
+  });
+});
+
+describe('pod.irsa-env', () => {
+  const c = check('pod.irsa-env');
+  it('ok without IRSA env', () => expect(statuses(run(c, world()))).toEqual(['ok']));
+  it('fail with IRSA env; the fix removes a leftover annotation, then restarts', () => {
+    const pod = env(injectedPod('app', 'web-1', 'web'), { AWS_ROLE_ARN: 'arn:aws:iam::111122223333:role/old', AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/secrets/eks.amazonaws.com/serviceaccount/token' });
+    const facts = { ...withPods(pod), serviceAccounts: [sa('app', 'web', { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/old' })] };
+    const [r] = run(c, facts);
+    expect(r.status).toBe('fail');
+    expect(r.fix).toMatch(/kubectl -n app annotate serviceaccount web eks.amazonaws.com\/role-arn- ; then Restart/);
+  });
+});
+
+describe('pod.static-keys', () => {
+  const c = check('pod.static-keys');
+  it('ok without keys', () => expect(statuses(run(c, world()))).toEqual(['ok']));
+  it('fail with keys, never printing their values', () => {
+    const pod = env(injectedPod('app', 'web-1', 'web'), { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+    const [r] = run(c, withPods(pod));
+    expect(r.status).toBe('fail');
+    expect(JSON.stringify(r)).not.toMatch(/AKIAIOSFODNN7EXAMPLE|wJalrXUtnFEMI/);
+    expect(r.detail).toMatch(/AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY \(values not shown\)/);
+  });
+});
+
+describe('pod.host-network', () => {
+  const c = check('pod.host-network');
+  it('ok on the pod network', () => expect(statuses(run(c, world()))).toEqual(['ok']));
+  it('fail with hostNetwork', () => expect(run(c, withPods(injectedPod('app', 'web-1', 'web', { hostNetwork: true })))[0]).toMatchObject({ status: 'fail', fix: expect.stringMatching(/without hostNetwork/) }));
+});
+
+describe('pod.compute', () => {
+  const c = check('pod.compute');
+  it('ok on Linux EC2', () => expect(statuses(run(c, withPods(injectedPod('app', 'web-1', 'web'))))).toEqual(['ok']));
+  it('fail on Fargate and on Windows, one finding each', () => {
+    const results = run(c, withPods(injectedPod('app', 'web-1', 'web', { nodeName: 'f1' }), injectedPod('app', 'web-2', 'web', { nodeName: 'w1' })));
+    expect(results.map((r) => [r.status, r.detail.match(/a (\w+) node/)?.[1]])).toEqual([['fail', 'Fargate'], ['fail', 'Windows']]);
+  });
+  it('no result for a pending pod without a node', () => expect(run(c, withPods(injectedPod('app', 'web-1', 'web', { nodeName: undefined })))).toEqual([]));
+});
+
+describe('pod.proxy', () => {
+  const c = check('pod.proxy');
+  const proxied = (vars: Record<string, string>) => withPods(env(injectedPod('app', 'web-1', 'web'), { HTTPS_PROXY: 'http://proxy:3128', ...vars }));
+  it('ok without a proxy, or with NO_PROXY covering both agent addresses', () => {
+    expect(statuses(run(c, world()))).toEqual(['ok']);
+    expect(statuses(run(c, proxied({ NO_PROXY: 'localhost,169.254.170.23,fd00:ec2::23' })))).toEqual(['ok']);
+    expect(statuses(run(c, proxied({ no_proxy: '169.254.0.0/16,[fd00:ec2::/32]' })))).toEqual(['ok']);
+  });
+  it('fail when NO_PROXY misses 169.254.170.23', () => expect(run(c, proxied({ NO_PROXY: 'localhost' }))[0]).toMatchObject({ status: 'fail', fix: 'Add 169.254.170.23,fd00:ec2::23 to NO_PROXY (and no_proxy) in the pod spec' }));
+  it('warn when only the IPv6 address is missing', () => expect(statuses(run(c, proxied({ NO_PROXY: '169.254.170.23' })))).toEqual(['warn']));
+});
+
+describe('noProxyCovers', () => {
+  it.each([
+    ['169.254.170.23', '169.254.170.23', true],
+    ['*', '169.254.170.23', true],
+    ['169.254.170.0/24', '169.254.170.23', true],
+    ['169.254.171.0/24', '169.254.170.23', false],
+    ['.internal,localhost', '169.254.170.23', false],
+    ['fd00:ec2:0::23', 'fd00:ec2::23', true],
+    ['[fd00:ec2::23]', 'fd00:ec2::23', true],
+    ['fd00::/8', 'fd00:ec2::23', true],
+    ['fe80::/10', 'fd00:ec2::23', false],
+  ])('%s covers %s: %s', (noProxy, ip, expected) => expect(noProxyCovers(noProxy, ip)).toBe(expected));
+});
+
+describe('pod.exchange', () => {
+  const c = check('pod.exchange');
+  it('ok when the simulated exchange returns credentials', () => expect(run(c, world())[0]).toMatchObject({ status: 'ok', detail: 'the simulated exchange returns credentials for 1 pod(s)' }));
+  it('fail with the EKS Auth error and the trust fix', () => {
+    const r = role('web', scopedTrust('other', 'web'));
+    const [res] = run(c, world({ roles: new Map([[r.arn, r]]) }));
+    expect(res.status).toBe('fail');
+    expect(res.detail).toMatch(/fails with AccessDeniedException: The trust policy of role web does not let pods.eks.amazonaws.com call sts:AssumeRole\.$/);
+    expect(res.fix).toMatch(/--fix-trust --approve/);
+  });
+});
+
+describe('irsa.candidate', () => {
+  const c = check('irsa.candidate');
+  it('lists annotated service accounts without an association, with the migrate command', () => {
+    const facts = world({ serviceAccounts: [sa('app', 'web'), sa('legacy', 'api', { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/api' })] });
+    expect(run(c, facts)).toEqual([
+      expect.objectContaining({ status: 'ok', subject: 'service account legacy/api', fix: expect.stringMatching(/^podid migrate-irsa -c c1 -n legacy --approve/) }),
+    ]);
+  });
+  it('leaves out service accounts that already have an association', () => {
+    expect(run(c, world({ serviceAccounts: [sa('app', 'web', { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/x' })] }))).toEqual([]);
+  });
+});
+
+describe('runner', () => {
+  it('selects checks by id, group and group.*; unknown ids are usage errors', () => {
+    expect(selectChecks(['association.trust']).map((c) => c.id)).toEqual(['association.trust']);
+    expect(selectChecks(['agent']).map((c) => c.id)).toEqual(['agent.addon', 'agent.daemonset', 'agent.node-role']);
+    expect(selectChecks(['pod.*']).every((c) => c.group === 'pod')).toBe(true);
+    expect(() => selectChecks(['nope'])).toThrow(UsageError);
+  });
+
+  it('a healthy world has no fail or warn', () => {
+    const { summary } = runDoctor(world({ associations: [association('app', 'web', role('web', scopedTrust('app', 'web')).arn, { createdAt: T0 })] }));
+    expect(summary.fail + summary.warn).toBe(0);
+  });
+
+  it('an empty cluster: only cluster and agent checks', () => {
+    const { checks, summary } = runDoctor(world({ associations: [], serviceAccounts: [], pods: [], roles: new Map() }));
+    expect(summary).toMatchObject({ fail: 0, warn: 0 });
+    expect(new Set(checks.map((c) => c.id))).toEqual(new Set(['cluster.status', 'agent.addon', 'agent.daemonset', 'agent.node-role']));
+  });
+});
