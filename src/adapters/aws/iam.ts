@@ -53,6 +53,8 @@ const tagsOf = (tags: { Key?: string; Value?: string }[] | undefined) => Object.
 export interface IamOptions {
   /** Parallel IAM requests at most (default 8). */
   concurrency?: number;
+  /** The caller's account (memoised GetCallerIdentity): IAM only reaches roles of this account. */
+  callerAccount?: () => Promise<string>;
 }
 
 export function awsIam(client: IAMClient, reporter: Reporter, options: IamOptions = {}): IamPort {
@@ -136,8 +138,28 @@ export function awsIam(client: IAMClient, reporter: Reporter, options: IamOption
     };
   };
 
+  // IAM addresses roles by name within the caller's account. An ARN of another account must not
+  // silently become the same-named role here (eksctl's bug): refuse it instead.
+  const roleName = async (nameOrArn: string, operation: string) => {
+    if (!isArn(nameOrArn) || !options.callerAccount) return roleNameOf(nameOrArn);
+    const { accountId, name } = parseRoleArn(nameOrArn);
+    const caller = await options.callerAccount();
+    if (accountId !== caller) {
+      throw new RemoteError(`role ${nameOrArn} is in account ${accountId}, but podid's credentials are for account ${caller}`, {
+        kind: 'access-denied', service: 'iam', operation, code: 'CrossAccountRole',
+        hint: 'IAM reads and changes roles only in the caller\'s account: run with credentials for that account (--profile).',
+      });
+    }
+    return name;
+  };
+
   const getRole = async (nameOrArn: string) => {
-    const out = await send('GetRole', () => client.send(new GetRoleCommand({ RoleName: roleNameOf(nameOrArn) })));
+    const name = await roleName(nameOrArn, 'GetRole');
+    const out = await send('GetRole', () => client.send(new GetRoleCommand({ RoleName: name })));
+    if (isArn(nameOrArn) && out.Role?.Arn && out.Role.Arn !== nameOrArn) {
+      // Same name, other path: the ARN asked for does not exist.
+      throw new RemoteError(`The role with ARN ${nameOrArn} cannot be found (${out.Role.Arn} has that name).`, { kind: 'not-found', service: 'iam', operation: 'GetRole', code: 'NoSuchEntity' });
+    }
     return assemble(out.Role!, { policies: true });
   };
 
@@ -170,23 +192,29 @@ export function awsIam(client: IAMClient, reporter: Reporter, options: IamOption
       );
       return assemble(out.Role!, { policies: false });
     },
-    async updateTrustPolicy(roleName, document) {
-      await send('UpdateAssumeRolePolicy', () => client.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleNameOf(roleName), PolicyDocument: JSON.stringify(document) })));
+    async updateTrustPolicy(target, document) {
+      const name = await roleName(target, 'UpdateAssumeRolePolicy');
+      await send('UpdateAssumeRolePolicy', () => client.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(document) })));
     },
-    async putRolePolicy(roleName, policyName, document) {
-      await send('PutRolePolicy', () => client.send(new PutRolePolicyCommand({ RoleName: roleNameOf(roleName), PolicyName: policyName, PolicyDocument: JSON.stringify(document) })));
+    async putRolePolicy(target, policyName, document) {
+      const name = await roleName(target, 'PutRolePolicy');
+      await send('PutRolePolicy', () => client.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: policyName, PolicyDocument: JSON.stringify(document) })));
     },
-    async deleteRolePolicy(roleName, policyName) {
-      await send('DeleteRolePolicy', () => client.send(new DeleteRolePolicyCommand({ RoleName: roleNameOf(roleName), PolicyName: policyName })));
+    async deleteRolePolicy(target, policyName) {
+      const name = await roleName(target, 'DeleteRolePolicy');
+      await send('DeleteRolePolicy', () => client.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName })));
     },
-    async attachRolePolicy(roleName, policyArn) {
-      await send('AttachRolePolicy', () => client.send(new AttachRolePolicyCommand({ RoleName: roleNameOf(roleName), PolicyArn: policyArn })));
+    async attachRolePolicy(target, policyArn) {
+      const name = await roleName(target, 'AttachRolePolicy');
+      await send('AttachRolePolicy', () => client.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: policyArn })));
     },
-    async detachRolePolicy(roleName, policyArn) {
-      await send('DetachRolePolicy', () => client.send(new DetachRolePolicyCommand({ RoleName: roleNameOf(roleName), PolicyArn: policyArn })));
+    async detachRolePolicy(target, policyArn) {
+      const name = await roleName(target, 'DetachRolePolicy');
+      await send('DetachRolePolicy', () => client.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: policyArn })));
     },
-    async deleteRole(roleName) {
-      await send('DeleteRole', () => client.send(new DeleteRoleCommand({ RoleName: roleNameOf(roleName) })));
+    async deleteRole(target) {
+      const name = await roleName(target, 'DeleteRole');
+      await send('DeleteRole', () => client.send(new DeleteRoleCommand({ RoleName: name })));
     },
     async simulatePrincipalPolicy(principalArn, actions, resourceArns, context = {}) {
       const ContextEntries: ContextEntry[] = Object.entries(context).map(([key, values]) => ({

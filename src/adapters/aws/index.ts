@@ -13,10 +13,13 @@ export { eksAuthEndpoint } from './eks-auth.js';
 
 export function awsPorts(options: AwsOptions): Omit<Ports, 'kube'> {
   const clients = makeClients(options);
+  const sts = awsSts(clients, options.reporter);
+  let account: Promise<string> | undefined;
+  const callerAccount = () => (account ??= sts.getCallerIdentity().then((identity) => identity.account));
   return {
     eks: awsEks(clients.eks, options.reporter),
-    iam: awsIam(clients.iam, options.reporter),
-    sts: awsSts(clients, options.reporter),
+    iam: awsIam(clients.iam, options.reporter, { callerAccount }),
+    sts,
     eksAuth: awsEksAuth({
       env: options.env,
       reporter: options.reporter,

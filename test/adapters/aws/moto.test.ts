@@ -5,7 +5,7 @@ import { awsPorts } from '../../../src/adapters/aws/index.js';
 import { RemoteError } from '../../../src/core/errors.js';
 import type { PolicyDocument } from '../../../src/core/iam/types.js';
 import { silentReporter } from '../../../src/core/reporter.js';
-import { MOTO_DEFAULT_ACCOUNT, startMoto, type Moto } from '../../helpers/moto.js';
+import { MOTO_DEFAULT_ACCOUNT, startMoto, uniqueAccountId, type Moto } from '../../helpers/moto.js';
 
 // Real wire traffic to moto (reference/test-backends.md §1). Each test takes its own account.
 
@@ -105,14 +105,28 @@ describe('IAM against moto', () => {
   });
 
   it('maps IAM errors: NoSuchEntity → not-found, EntityAlreadyExists → conflict, MalformedPolicyDocument → invalid', async () => {
-    const env = await moto.accountEnv();
+    const account = uniqueAccountId();
+    const env = await moto.accountEnv(account);
     const { iam } = awsPorts({ env, reporter: silentReporter });
-    expect(await remoteError(iam.getRole('arn:aws:iam::123456789012:role/team/nope'))).toMatchObject({ kind: 'not-found', code: 'NoSuchEntity' });
+    expect(await remoteError(iam.getRole(`arn:aws:iam::${account}:role/team/nope`))).toMatchObject({ kind: 'not-found', code: 'NoSuchEntity' });
     expect(await remoteError(iam.updateTrustPolicy('nope', trust()))).toMatchObject({ kind: 'not-found', operation: 'UpdateAssumeRolePolicy' });
     await iam.createRole({ name: 'dup', trustPolicy: trust() });
     expect(await remoteError(iam.createRole({ name: 'dup', trustPolicy: trust() }))).toMatchObject({ kind: 'conflict', code: 'EntityAlreadyExists' });
     const bad = { Version: '2012-10-17', Statement: [{ Effect: 'Maybe', Action: '*', Resource: '*' }] } as unknown as PolicyDocument;
     expect(await remoteError(iam.putRolePolicy('dup', 'bad', bad))).toMatchObject({ kind: 'invalid', code: 'MalformedPolicyDocument' });
+  });
+
+  it('never turns a role ARN of another account, or of another path, into a same-named role of this account', async () => {
+    const account = uniqueAccountId();
+    const env = await moto.accountEnv(account);
+    const { iam } = awsPorts({ env, reporter: silentReporter });
+    await iam.createRole({ name: 'shared-name', path: '/a/', trustPolicy: trust() });
+    const foreign = 'arn:aws:iam::999988887777:role/a/shared-name';
+    expect(await remoteError(iam.getRole(foreign))).toMatchObject({ kind: 'access-denied', code: 'CrossAccountRole' });
+    expect(await remoteError(iam.updateTrustPolicy(foreign, trust({ StringEquals: { 'aws:SourceAccount': '1' } })))).toMatchObject({ kind: 'access-denied' });
+    expect((await iam.getRole('shared-name')).trustPolicy).toEqual(trust());
+    expect(await remoteError(iam.getRole(`arn:aws:iam::${account}:role/b/shared-name`))).toMatchObject({ kind: 'not-found' });
+    expect((await iam.getRole(`arn:aws:iam::${account}:role/a/shared-name`)).path).toBe('/a/');
   });
 
   it('SimulatePrincipalPolicy: moto answers HTTP 500 HTML, so the port says it cannot simulate', async () => {
