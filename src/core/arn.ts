@@ -81,7 +81,7 @@ export function assumedRoleArn(role: RoleArn, sessionName: string): string {
   return `arn:${role.partition}:sts::${role.accountId}:assumed-role/${role.name}/${sessionName}`;
 }
 
-/** DNS suffix for endpoints and service principals per partition. */
+/** The partition a region belongs to (cn-*, us-gov-*, us-iso*, eu-isoe-*, eusc-*, else aws). */
 export function partitionOfRegion(region: string): Partition {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';

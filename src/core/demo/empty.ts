@@ -1,4 +1,4 @@
-import { clusterArn } from '../arn.js';
+import { clusterArn, partitionOfRegion } from '../arn.js';
 import { POD_IDENTITY_ADDON } from '../model.js';
 import { CALLER_POLICIES } from './policies.js';
 import { hexId } from './ids.js';
@@ -12,16 +12,8 @@ export interface EmptyStateOptions {
   account: string;
 }
 
-/** The partition a region belongs to (cn-*, us-gov-*, us-iso*, eu-isoe-*, else aws). */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('eu-isoe-')) return 'aws-iso-e';
-  if (region.startsWith('us-isof-')) return 'aws-iso-f';
-  return 'aws';
-}
+/** The partition a region belongs to. */
+export const partitionOf = (region: string): string => partitionOfRegion(region);
 
 const DNS_SUFFIX: Record<string, string> = { 'aws-cn': 'amazonaws.com.cn' };
 
