@@ -1,5 +1,58 @@
 import type { Command } from 'commander';
-import type { CliContext } from './run-action.js';
+import { UsageError } from '../core/errors.js';
+import { addGlobalOptions } from './globals.js';
+import { action, backendFor, type CliContext } from './run-action.js';
 
-// Wiring for `podid apply`. Until the command lands, src/cli/not-yet.ts lists it as not available.
-export function registerApply(_program: Command, _ctx: CliContext) {}
+// Wiring for `podid apply -f podid.yaml`: converge the cluster's associations to the file.
+
+const EXAMPLES = `
+The file (YAML): apiVersion podid/v1, kind Associations, cluster, associations[] of
+{ namespace, serviceAccount, roleArn | role: {name, path, policyArns, abacTemplates,
+inlinePolicy, permissionsBoundary, maxSessionDuration}, targetRoleArn, sessionTags,
+sessionPolicy, tags, createServiceAccount, fixTrust }. See fixtures/apply/podid.yaml.
+
+Without --approve podid prints the plan and changes nothing. --prune also deletes
+associations the file does not list (never add-on-owned ones).
+
+Examples:
+  $ podid apply -f podid.yaml                     # plan
+  $ podid apply -f podid.yaml --approve --prune
+  $ podid apply -f podid.yaml --check             # CI: exit 3 when the cluster differs from the file
+  $ podid apply -f fixtures/apply/podid.yaml --state demo.json`;
+
+export function registerApply(program: Command, ctx: CliContext) {
+  const cmd = program
+    .command('apply')
+    .description('converge Pod Identity associations (and their roles) to a declarative podid.yaml')
+    .requiredOption('-f, --file <file>', 'the podid.yaml file (- for stdin)')
+    .option('--prune', 'also delete associations the file does not list (never add-on-owned ones)')
+    .option('--restart', 'restart workloads whose pods started before their association')
+    .option('--approve', 'apply without asking')
+    .option('--check', 'change nothing; exit 3 when something would change');
+  addGlobalOptions(cmd).addHelpText('after', EXAMPLES);
+  cmd.action(
+    action(ctx, async (env) => {
+      const o = cmd.opts<{ file: string; prune?: boolean; restart?: boolean; approve?: boolean; check?: boolean }>();
+      if (o.approve && o.check) throw new UsageError("options '--approve' and '--check' cannot be used together");
+      const [{ apply, applyExitCode, parseApplyFile }, { renderApply }, { readTextFile, confirmer }] = await Promise.all([
+        import('../commands/apply.js'),
+        import('../ui/render/apply.js'),
+        import('./associate.js'),
+      ]);
+      const text = o.file === '-' ? await readStdin(env.io.stdin) : await readTextFile(env.io, o.file, '-f, --file');
+      const file = parseApplyFile(o.file, text);
+      if (env.globals.cluster && env.globals.cluster !== file.cluster) {
+        throw new UsageError(`option '-c, --cluster' (${env.globals.cluster}) differs from cluster '${file.cluster}' in ${o.file}`);
+      }
+      const deps = await backendFor({ ...env, globals: { ...env.globals, cluster: file.cluster } });
+      const result = await apply({ path: o.file, text, approve: o.approve, prune: o.prune, check: o.check, restart: o.restart, confirm: confirmer(env, renderApply, 'Apply these changes?') }, deps);
+      return { result, renderers: { table: renderApply }, exitCode: applyExitCode(result, o.check) };
+    }),
+  );
+}
+
+async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stdin) text += chunk.toString();
+  return text;
+}

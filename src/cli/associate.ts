@@ -1,5 +1,152 @@
-import type { Command } from 'commander';
-import type { CliContext } from './run-action.js';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { UsageError, UserError } from '../core/errors.js';
+import type { Io } from '../ui/io.js';
+import { addGlobalOptions } from './globals.js';
+import { action, backendFor, parseKeyValues, type ActionEnv, type CliContext } from './run-action.js';
 
-// Wiring for `podid associate`. Until the command lands, src/cli/not-yet.ts lists it as not available.
-export function registerAssociate(_program: Command, _ctx: CliContext) {}
+// Wiring for `podid associate`: flags → AssociateOptions; plan by default, --approve (or a yes at
+// a TTY prompt) applies, --check exits 3 when something would change.
+
+const EXAMPLES = `
+Without --approve podid prints the preflight and the plan and changes nothing (exit 0; exit 1
+when a check fails). At a terminal it asks before applying; in CI pass --approve.
+
+Examples:
+  $ podid associate -c prod -n payments -s api --create-role --policy-arn arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
+  $ podid associate -c prod -n payments -s api --create-role --abac-template s3-prefix:bucket=team-data --approve
+  $ podid associate -c prod -n payments -s api --role-arn arn:aws:iam::111122223333:role/api --fix-trust --approve
+  $ podid associate -c prod -n ledger -s writer --create-role --target-role-arn arn:aws:iam::444455556666:role/ledger
+  $ podid associate -c prod -n payments -s api --role-arn arn:aws:iam::111122223333:role/api --check   # CI: exit 3 if it would change
+  $ podid associate --state demo.json -n orders -s fulfilment --create-role --create-service-account --approve`;
+
+/** Reads a text file relative to the working directory; a clear error names the flag and file. */
+export async function readTextFile(io: Pick<Io, 'cwd'>, path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(resolve(io.cwd, path), 'utf8');
+  } catch (error) {
+    throw new UserError(`option '${flag}': cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/** A y/N question on stderr, answered on stdin (only called when env.terminal.canPrompt). */
+export async function askYesNo(io: Io, question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream, terminal: false });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** Renders the plan to stderr and asks; undefined when podid may not prompt (CI, no TTY, machine output). */
+export function confirmer<R>(env: ActionEnv, render: (result: R) => string, question: string) {
+  if (!env.terminal.canPrompt || env.globals.output !== 'table') return undefined;
+  return async (preview: R) => {
+    env.io.stderr.write(render(preview) + '\n');
+    return askYesNo(env.io, question);
+  };
+}
+
+export function parseSeconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`option '${flag}' expects whole seconds, got '${value}'`);
+  return n;
+}
+
+interface Flags {
+  namespace: string;
+  serviceAccount: string;
+  roleArn?: string;
+  createRole?: boolean;
+  roleName?: string;
+  rolePath?: string;
+  policyArn?: string[];
+  policyFile?: string;
+  abacTemplate?: string[];
+  permissionsBoundary?: string;
+  maxSessionDuration?: string;
+  targetRoleArn?: string;
+  disableSessionTags?: boolean;
+  sessionPolicy?: string;
+  tags?: string[];
+  createServiceAccount?: boolean;
+  fixTrust?: boolean;
+  restart?: boolean;
+  approve?: boolean;
+  check?: boolean;
+  manifests?: string[];
+}
+
+export function registerAssociate(program: Command, ctx: CliContext) {
+  const cmd = program
+    .command('associate')
+    .description('create or converge one Pod Identity association (and optionally its role), with preflight checks')
+    .requiredOption('-n, --namespace <ns>', 'namespace of the service account')
+    .requiredOption('-s, --service-account <name>', 'service account name')
+    .option('--role-arn <arn>', 'use this existing IAM role (same account as the cluster)')
+    .option('--create-role', 'create the role, with a trust scoped to this cluster, namespace and service account')
+    .option('--role-name <name>', 'name of the created role (default: podid-<cluster>-<ns>-<sa>)')
+    .option('--role-path <path>', 'IAM path of the created role (default: /)')
+    .option('--policy-arn <arn...>', 'attach these managed policies to the created role')
+    .option('--policy-file <file>', 'put this JSON policy on the created role as inline policy podid-inline')
+    .option('--abac-template <spec...>', 'inline ABAC policies TEMPLATE[:key=value,…], e.g. s3-prefix:bucket=b (see podid policy abac)')
+    .option('--permissions-boundary <arn>', 'permissions boundary of the created role')
+    .option('--max-session-duration <seconds>', 'max session duration of the created role (3600–43200)')
+    .option('--target-role-arn <arn>', 'chain to this role (any account): EKS assumes --role-arn, then this one')
+    .option('--disable-session-tags', 'do not pass the six EKS session tags (needed for --session-policy)')
+    .option('--session-policy <file>', 'inline session policy (JSON) limiting the credentials; requires --disable-session-tags')
+    .option('--tags <k=v...>', 'tags for the association (and the created role)')
+    .option('--create-service-account', 'create the service account when it does not exist')
+    .option('--fix-trust', "merge a statement scoped to this workload into the role's trust policy when it does not admit it")
+    .option('--restart', 'restart the workloads whose pods started before the association')
+    .option('--manifests <path...>', 'read Kubernetes objects from files, folders or - (stdin)')
+    .addOption(new Option('--approve', 'apply the plan without asking').conflicts('check'))
+    .option('--check', 'change nothing; exit 3 when the association (or role) would change');
+  addGlobalOptions(cmd).addHelpText('after', EXAMPLES);
+  cmd.action(
+    action(ctx, async (env) => {
+      const f = cmd.opts<Flags>();
+      const [{ associate, associateExitCode }, { renderAssociate }, { readPolicyFile }] = await Promise.all([
+        import('../commands/associate.js'),
+        import('../ui/render/associate.js'),
+        import('../commands/policy-io.js'),
+      ]);
+      const readText = (path: string) => readTextFile(env.io, path, path === f.policyFile ? '--policy-file' : '--session-policy');
+      const policyDocument = f.policyFile ? await readPolicyFile(f.policyFile, { reporter: env.reporter, readText }) : undefined;
+      const sessionPolicy = f.sessionPolicy ? await readText(f.sessionPolicy) : undefined;
+      const deps = await backendFor(env, { manifests: f.manifests });
+      const result = await associate(
+        {
+          namespace: f.namespace,
+          serviceAccount: f.serviceAccount,
+          roleArn: f.roleArn,
+          createRole: f.createRole,
+          roleName: f.roleName,
+          rolePath: f.rolePath,
+          policyArns: f.policyArn,
+          policyDocument,
+          abacTemplates: f.abacTemplate,
+          permissionsBoundary: f.permissionsBoundary,
+          maxSessionDuration: parseSeconds('--max-session-duration', f.maxSessionDuration),
+          targetRoleArn: f.targetRoleArn,
+          disableSessionTags: f.disableSessionTags,
+          sessionPolicy,
+          tags: parseKeyValues('--tags', f.tags),
+          createServiceAccount: f.createServiceAccount,
+          fixTrust: f.fixTrust,
+          restart: f.restart,
+          approve: f.approve,
+          check: f.check,
+          confirm: confirmer(env, renderAssociate, 'Apply these changes?'),
+        },
+        deps,
+      );
+      return { result, renderers: { table: renderAssociate }, exitCode: associateExitCode(result, f.check) };
+    }),
+  );
+}

@@ -3,7 +3,7 @@ import { UsageError } from '../core/errors.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, type CliContext } from './run-action.js';
 
-// `podid associations list|describe` (update/delete join them when association management lands).
+// `podid associations list|describe|update|delete`.
 
 export function registerAssociations(program: Command, ctx: CliContext) {
   const group = program.command('associations').description('list, describe, update and delete Pod Identity associations').enablePositionalOptions();
@@ -48,6 +48,84 @@ Examples:
       const deps = await backendFor(env, { manifests: opts.manifests });
       const result = await associationsDescribe({ ref: args[0] }, deps);
       return { result, renderers: { table: renderAssociationDescribe } };
+    }),
+  );
+
+  const update = group
+    .command('update')
+    .description('change the role, target role, session tags or session policy of one association (with preflight)')
+    .argument('<ref>', 'association id (a-…) or NAMESPACE/SERVICE_ACCOUNT')
+    .option('--role-arn <arn>', 'new role (same account as the cluster)')
+    .option('--target-role-arn <arn>', 'chain to this role')
+    .option('--no-target-role', 'remove the target role')
+    .option('--disable-session-tags', 'stop passing the EKS session tags')
+    .option('--enable-session-tags', 'pass the EKS session tags again')
+    .option('--session-policy <file>', 'set the inline session policy (requires session tags off)')
+    .option('--no-session-policy', 'remove the session policy')
+    .option('--fix-trust', "merge a statement scoped to this workload into the new role's trust when needed")
+    .option('--approve', 'apply without asking')
+    .option('--check', 'change nothing; exit 3 when the association would change')
+    .addHelpText('after', `
+Add-on-owned associations are refused (change them through the add-on). Pods keep the old
+credentials until restarted or the agent cache expires (up to 6 h; 59 min with a target role).
+
+Examples:
+  $ podid associations update payments/payments-api --role-arn arn:aws:iam::111122223333:role/api-v2 --approve
+  $ podid associations update a-1a2b3c4d5e6f7g8h9 -c prod --no-target-role
+  $ podid associations update web/app --disable-session-tags --session-policy session.json --approve`);
+  addGlobalOptions(update).action(
+    action(ctx, async (env, args) => {
+      const o = update.opts<{ roleArn?: string; targetRoleArn?: string; targetRole?: boolean; disableSessionTags?: boolean; enableSessionTags?: boolean; sessionPolicy?: string | false; fixTrust?: boolean; approve?: boolean; check?: boolean }>();
+      if (o.disableSessionTags && o.enableSessionTags) throw new UsageError("options '--disable-session-tags' and '--enable-session-tags' cannot be used together");
+      if (o.targetRoleArn && o.targetRole === false) throw new UsageError("options '--target-role-arn' and '--no-target-role' cannot be used together");
+      if (o.approve && o.check) throw new UsageError("options '--approve' and '--check' cannot be used together");
+      const [{ associationsUpdate }, { associateExitCode }, { renderAssociate }, { readTextFile, confirmer }] = await Promise.all([
+        import('../commands/associations-update.js'), import('../commands/associate.js'), import('../ui/render/associate.js'), import('./associate.js'),
+      ]);
+      const sessionPolicy = typeof o.sessionPolicy === 'string' ? await readTextFile(env.io, o.sessionPolicy, '--session-policy') : o.sessionPolicy === false ? null : undefined;
+      const deps = await backendFor(env);
+      const result = await associationsUpdate(
+        {
+          ref: args[0],
+          roleArn: o.roleArn,
+          targetRoleArn: o.targetRole === false ? null : o.targetRoleArn,
+          disableSessionTags: o.disableSessionTags ? true : o.enableSessionTags ? false : undefined,
+          sessionPolicy,
+          fixTrust: o.fixTrust,
+          approve: o.approve,
+          check: o.check,
+          confirm: confirmer(env, renderAssociate, 'Apply these changes?'),
+        },
+        deps,
+      );
+      return { result, renderers: { table: renderAssociate }, exitCode: associateExitCode(result, o.check) };
+    }),
+  );
+
+  const remove = group
+    .command('delete')
+    .alias('rm')
+    .description('delete one association; with --delete-role also the role podid created for it')
+    .argument('<ref>', 'association id (a-…) or NAMESPACE/SERVICE_ACCOUNT')
+    .option('--delete-role', 'also delete its role: only a role tagged podid:managed-by=podid that no other association uses (policies are detached first)')
+    .option('--approve', 'delete without asking')
+    .option('--check', 'change nothing; exit 3 when something would be deleted')
+    .addHelpText('after', `
+Add-on-owned associations are refused (change them through the add-on).
+
+Examples:
+  $ podid associations delete orders/fulfilment --state demo.json --approve
+  $ podid associations delete a-1a2b3c4d5e6f7g8h9 -c prod --delete-role --approve`);
+  addGlobalOptions(remove).action(
+    action(ctx, async (env, args) => {
+      const o = remove.opts<{ deleteRole?: boolean; approve?: boolean; check?: boolean }>();
+      if (o.approve && o.check) throw new UsageError("options '--approve' and '--check' cannot be used together");
+      const [{ associationsDelete, deleteExitCode }, { renderAssociationsDelete }, { confirmer }] = await Promise.all([
+        import('../commands/associations-delete.js'), import('../ui/render/associate.js'), import('./associate.js'),
+      ]);
+      const deps = await backendFor(env);
+      const result = await associationsDelete({ ref: args[0], deleteRole: o.deleteRole, approve: o.approve, check: o.check, confirm: confirmer(env, renderAssociationsDelete, 'Delete?') }, deps);
+      return { result, renderers: { table: renderAssociationsDelete }, exitCode: deleteExitCode(result, o.check) };
     }),
   );
 }

@@ -5,9 +5,6 @@ import type { CliContext } from './run-action.js';
 // Commands of DESIGN.md §1 that this build does not have yet. They say so plainly instead of
 // pretending to work; each disappears from this list when its module lands.
 const PENDING: ReadonlyArray<readonly [string, string]> = [
-  ['associate', 'create or converge one Pod Identity association (and its role)'],
-  ['associations', 'list, describe, update and delete associations'],
-  ['apply', 'converge associations to a declarative podid.yaml'],
 ];
 
 export function registerNotYetAvailable(program: Command, _ctx: CliContext, available: ReadonlySet<string> = new Set()) {

@@ -84,11 +84,13 @@ export function localIam(store: LocalStore): IamPort {
     async simulatePrincipalPolicy(principalArn, actions, resourceArns, context = {}) {
       const caller = store.doc.caller;
       if (principalArn !== caller.arn || caller.policies.length === 0) return undefined;
+      // As IAM's simulator (and the AWS adapter): a one-value key is a single-valued string key.
+      const request = Object.fromEntries(Object.entries(context).map(([key, values]) => [key, values.length === 1 && key.toLowerCase() !== 'aws:tagkeys' ? values[0] : values]));
       const decisions: Record<string, 'allowed' | 'explicitDeny' | 'implicitDeny'> = {};
       for (const action of actions) {
         const verdicts = resourceArns.map((resource) =>
           authorize({
-            request: { principal: { type: 'aws', arn: principalArn, accountId: caller.account }, action, resource, context },
+            request: { principal: { type: 'aws', arn: principalArn, accountId: caller.account }, action, resource, context: request },
             identityPolicies: caller.policies,
           }).decision,
         );

@@ -1,0 +1,124 @@
+import {
+  checkAssociateInput,
+  planAssociate,
+  preflight,
+  resolveSpec,
+  type AssociateInput,
+  type AssociatePlan,
+  type AssociationSpec,
+  type FieldChange,
+  type PreflightCheck,
+  type RestartInfo,
+  type Step,
+} from '../core/associate/index.js';
+import { EXIT } from '../core/errors.js';
+import type { Association } from '../core/model.js';
+import type { Deps } from '../deps.js';
+import { requireCluster } from '../deps.js';
+import { applySteps, type StepOutcome } from '../services/associate-apply.js';
+import { describeClusterOrFail, gatherAssociateFacts, gatherClusterContext, type ClusterContext, type GatherDeps } from '../services/associate-gather.js';
+
+// `podid associate`: validate → gather → plan + preflight → (approve) apply.
+
+export interface AssociateOptions extends AssociateInput {
+  approve?: boolean;
+  /** --check: never apply; exit 3 when something would change. */
+  check?: boolean;
+  /** --restart: restart workloads whose pods started before the association. */
+  restart?: boolean;
+  /** Asked (at a TTY) when the plan has changes and --approve was not given; resolves true to apply. */
+  confirm?: (preview: AssociateResult) => Promise<boolean>;
+}
+
+export type AssociateStatus = 'up-to-date' | 'planned' | 'applied' | 'blocked' | 'failed';
+
+export interface AssociateResult {
+  cluster: string;
+  namespace: string;
+  serviceAccount: string;
+  roleArn: string;
+  targetRoleArn?: string;
+  status: AssociateStatus;
+  checks: PreflightCheck[];
+  steps: Step[];
+  /** Differences to the existing association. */
+  changes: FieldChange[];
+  /** The existing association, or the one after applying. */
+  association?: Association;
+  restart: RestartInfo;
+  /** What ran, with --approve. */
+  applied?: StepOutcome[];
+  notes: string[];
+}
+
+export type AssociateDeps = GatherDeps & Pick<Deps, 'clusterName' | 'now'>;
+
+export interface Prepared {
+  spec: AssociationSpec;
+  plan: AssociatePlan;
+  checks: PreflightCheck[];
+  existing?: Association;
+}
+
+/** Gathers facts for one spec and returns its plan and preflight (no writes). */
+export async function prepare(deps: AssociateDeps, ctx: ClusterContext, spec: AssociationSpec, opts: { restart?: boolean; existing?: Association | null }): Promise<Prepared> {
+  const facts = await gatherAssociateFacts(deps, ctx, spec, opts.existing);
+  const plan = planAssociate(facts, spec, { restart: opts.restart, now: deps.now().toISOString() });
+  return { spec, plan, checks: preflight(facts, spec, plan), existing: facts.existing };
+}
+
+export function notesFor(p: Prepared): string[] {
+  const notes: string[] = [];
+  if (p.plan.tagDrift?.length) notes.push(`association tags ${p.plan.tagDrift.join(', ')} differ; UpdatePodIdentityAssociation cannot change tags (use aws eks tag-resource)`);
+  if (p.plan.changes.length && p.existing) {
+    notes.push(`running pods keep the old credentials until they are restarted or the agent's cache expires (up to 6 h, 59 min with a target role)`);
+  }
+  return notes;
+}
+
+export function resultOf(p: Prepared, status: AssociateStatus): AssociateResult {
+  return {
+    cluster: p.spec.clusterName,
+    namespace: p.spec.namespace,
+    serviceAccount: p.spec.serviceAccount,
+    roleArn: p.spec.roleArn,
+    ...(p.spec.targetRoleArn ? { targetRoleArn: p.spec.targetRoleArn } : {}),
+    status,
+    checks: p.checks,
+    steps: p.plan.steps,
+    changes: p.plan.changes,
+    ...(p.existing ? { association: p.existing } : {}),
+    restart: p.plan.restart,
+    notes: notesFor(p),
+  };
+}
+
+/** Status before applying: blocked by a failed check, up to date, or a plan. */
+export const initialStatus = (p: Prepared): AssociateStatus => (p.checks.some((c) => c.status === 'fail') ? 'blocked' : p.plan.steps.length === 0 ? 'up-to-date' : 'planned');
+
+/** Runs the plan when approved (flag or prompt); otherwise returns it. */
+export async function decideAndApply(p: Prepared, opts: Pick<AssociateOptions, 'approve' | 'check' | 'confirm'>, deps: AssociateDeps): Promise<AssociateResult> {
+  const result = resultOf(p, initialStatus(p));
+  if (result.status !== 'planned' || opts.check) return result;
+  const approved = opts.approve || (opts.confirm ? await opts.confirm(result) : false);
+  if (!approved) return result;
+  const outcome = await applySteps(p.plan.steps, p.spec.clusterName, deps);
+  return { ...result, status: outcome.ok ? 'applied' : 'failed', applied: outcome.outcomes, ...(outcome.association ? { association: outcome.association } : {}) };
+}
+
+export async function associate(opts: AssociateOptions, deps: AssociateDeps): Promise<AssociateResult> {
+  const clusterName = requireCluster(deps);
+  checkAssociateInput(opts);
+  const cluster = await describeClusterOrFail(deps.eks, clusterName);
+  const spec = resolveSpec(opts, cluster);
+  const ctx = await gatherClusterContext(deps, cluster, spec.namespace);
+  const prepared = await prepare(deps, ctx, spec, { restart: opts.restart });
+  return decideAndApply(prepared, opts, deps);
+}
+
+/** 1 when blocked or failed, 3 with --check when something would change, else 0. */
+export function associateExitCode(result: Pick<AssociateResult, 'status'>, check?: boolean): number {
+  if (result.status === 'blocked' || result.status === 'failed') return EXIT.failure;
+  if (check && result.status === 'planned') return EXIT.pending;
+  return EXIT.ok;
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { PolicyDocument } from '../iam/types.js';
+import { saKey } from '../model.js';
+import type { AssociateInput } from './validate.js';
+
+// The declarative file of `podid apply` (podid.yaml). validateApplyFile returns errors instead of
+// throwing (rule 5); the command decides how to report them.
+
+const policy = z.object({ Version: z.string().optional(), Statement: z.union([z.array(z.any()), z.record(z.string(), z.any())]) }).passthrough();
+
+const role = z
+  .object({
+    name: z.string().min(1).optional(),
+    path: z.string().optional(),
+    policyArns: z.array(z.string()).default([]),
+    abacTemplates: z.array(z.string()).default([]),
+    inlinePolicy: policy.optional(),
+    permissionsBoundary: z.string().optional(),
+    maxSessionDuration: z.number().int().optional(),
+  })
+  .strict();
+
+const entry = z
+  .object({
+    namespace: z.string().min(1),
+    serviceAccount: z.string().min(1),
+    roleArn: z.string().optional(),
+    role: role.optional(),
+    targetRoleArn: z.string().optional(),
+    sessionTags: z.boolean().default(true),
+    sessionPolicy: z.union([policy, z.string()]).optional(),
+    tags: z.record(z.string(), z.string()).default({}),
+    createServiceAccount: z.boolean().default(false),
+    fixTrust: z.boolean().default(false),
+  })
+  .strict()
+  .refine((e) => Boolean(e.roleArn) !== Boolean(e.role), { message: 'give exactly one of roleArn and role' });
+
+export const applyFileSchema = z
+  .object({
+    apiVersion: z.literal('podid/v1'),
+    kind: z.literal('Associations'),
+    cluster: z.string().min(1),
+    associations: z.array(entry).default([]),
+  })
+  .strict();
+
+export type ApplyFile = z.infer<typeof applyFileSchema>;
+export type ApplyEntry = ApplyFile['associations'][number];
+
+export function validateApplyFile(raw: unknown): { file?: ApplyFile; errors: string[] } {
+  const parsed = applyFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { errors: parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`) };
+  }
+  const seen = new Map<string, number>();
+  const errors: string[] = [];
+  parsed.data.associations.forEach((e, i) => {
+    const key = saKey(e.namespace, e.serviceAccount);
+    if (seen.has(key)) errors.push(`associations.${i}: ${key} is already listed at associations.${seen.get(key)} (one association per service account)`);
+    else seen.set(key, i);
+  });
+  return errors.length ? { errors } : { file: parsed.data, errors };
+}
+
+/** One entry as the input `associate` takes. */
+export function entryInput(e: ApplyEntry): AssociateInput {
+  const sessionPolicy = e.sessionPolicy === undefined ? undefined : typeof e.sessionPolicy === 'string' ? e.sessionPolicy : JSON.stringify(e.sessionPolicy);
+  return {
+    namespace: e.namespace,
+    serviceAccount: e.serviceAccount,
+    roleArn: e.roleArn,
+    createRole: Boolean(e.role),
+    roleName: e.role?.name,
+    rolePath: e.role?.path,
+    policyArns: e.role?.policyArns,
+    abacTemplates: e.role?.abacTemplates,
+    policyDocument: e.role?.inlinePolicy as PolicyDocument | undefined,
+    permissionsBoundary: e.role?.permissionsBoundary,
+    maxSessionDuration: e.role?.maxSessionDuration,
+    targetRoleArn: e.targetRoleArn,
+    disableSessionTags: !e.sessionTags,
+    sessionPolicy,
+    tags: e.tags,
+    createServiceAccount: e.createServiceAccount,
+    fixTrust: e.fixTrust,
+  };
+}

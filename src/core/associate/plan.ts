@@ -1,0 +1,153 @@
+import { evaluateFirstHop } from '../exchange/index.js';
+import type { PolicyDocument } from '../iam/types.js';
+import type { Association, Cluster, Role } from '../model.js';
+import { mergeTrust, sourceRolePermissionStatement, trustStatementFor, POLICY_VERSION } from '../policy/index.js';
+import { restartInfo } from './restart.js';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type AssociateFacts, type AssociatePlan, type AssociationSpec, type FieldChange, type Step } from './types.js';
+
+// The plan of `associate`: what to create or change so the association (and its role, trust,
+// service account) match the spec. Pure: (facts, spec) → plan. Re-running on converged facts
+// yields no steps.
+
+export const TARGET_POLICY_NAME = 'podid-assume-target';
+
+export const isManagedRole = (role: Pick<Role, 'tags'>) => role.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE;
+
+/** The six session tags EKS would send for a pod of this service account (pod name and uid are placeholders). */
+export function eksSessionTags(cluster: Cluster, namespace: string, serviceAccount: string): Record<string, string> {
+  return {
+    'eks-cluster-arn': cluster.arn,
+    'eks-cluster-name': cluster.name,
+    'kubernetes-namespace': namespace,
+    'kubernetes-service-account': serviceAccount,
+    'kubernetes-pod-name': `${serviceAccount}-podid-preflight`,
+    'kubernetes-pod-uid': '00000000-0000-0000-0000-000000000000',
+  };
+}
+
+export const tagsFor = (cluster: Cluster, spec: Pick<AssociationSpec, 'namespace' | 'serviceAccount' | 'disableSessionTags'>) =>
+  spec.disableSessionTags ? {} : eksSessionTags(cluster, spec.namespace, spec.serviceAccount);
+
+export function scopedTrustStatement(cluster: Cluster, spec: AssociationSpec) {
+  return trustStatementFor({ clusterArn: cluster.arn, namespace: spec.namespace, serviceAccount: spec.serviceAccount }, { sessionTags: spec.disableSessionTags ? 'off' : 'on' });
+}
+
+const canonicalPolicy = (text?: string) => {
+  if (text === undefined || text === '') return undefined;
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text;
+  }
+};
+
+/** Fields of the existing association that differ from the spec. */
+export function associationChanges(existing: Association, spec: AssociationSpec): FieldChange[] {
+  const changes: FieldChange[] = [];
+  if (existing.roleArn !== spec.roleArn) changes.push({ field: 'roleArn', from: existing.roleArn, to: spec.roleArn });
+  if ((existing.targetRoleArn ?? undefined) !== spec.targetRoleArn) changes.push({ field: 'targetRoleArn', from: existing.targetRoleArn, to: spec.targetRoleArn });
+  if (existing.disableSessionTags !== spec.disableSessionTags) changes.push({ field: 'disableSessionTags', from: existing.disableSessionTags, to: spec.disableSessionTags });
+  const from = canonicalPolicy(existing.policy);
+  const to = canonicalPolicy(spec.sessionPolicy);
+  if (from !== to) changes.push({ field: 'policy', from, to });
+  return changes;
+}
+
+interface RolePlan {
+  steps: Step[];
+  effectiveRole?: Role;
+}
+
+function syntheticRole(cluster: Cluster, spec: AssociationSpec, trust: PolicyDocument): Role {
+  const r = spec.createRole!;
+  return {
+    arn: spec.roleArn,
+    name: r.name,
+    path: r.path,
+    roleId: 'AROA(planned)',
+    accountId: cluster.accountId,
+    trustPolicy: trust,
+    inlinePolicies: [],
+    attachedPolicies: [],
+    tags: r.tags,
+    maxSessionDuration: r.maxSessionDuration ?? 3600,
+  };
+}
+
+/** Steps that make an existing role (or the one to create) fit the spec; the role as it will be. */
+function planRole(facts: AssociateFacts, spec: AssociationSpec): RolePlan {
+  const { cluster } = facts;
+  const statement = scopedTrustStatement(cluster, spec);
+  const steps: Step[] = [];
+  let role: Role | undefined;
+  const create = spec.createRole;
+  if (create && facts.role === null) {
+    const trustPolicy: PolicyDocument = { Version: POLICY_VERSION, Statement: [statement] };
+    steps.push({ kind: 'create-role', target: spec.roleArn, reason: `role for ${spec.namespace}/${spec.serviceAccount} with trust scoped to it`, roleName: create.name, path: create.path, trustPolicy, tags: create.tags, permissionsBoundaryArn: create.permissionsBoundaryArn, maxSessionDuration: create.maxSessionDuration });
+    role = syntheticRole(cluster, spec, trustPolicy);
+  } else if (facts.role) {
+    role = structuredClone(facts.role);
+    const managed = isManagedRole(role);
+    if (create && (!managed || role.arn !== spec.roleArn)) return { steps: [], effectiveRole: role };
+    const admits = evaluateFirstHop(role, cluster, tagsFor(cluster, spec)).allowed;
+    if (!admits && (managed || spec.fixTrust)) {
+      const merged = mergeTrust(role.trustPolicy, [statement]);
+      if (merged.added.length) {
+        steps.push({ kind: 'update-trust', target: role.arn, reason: `trust does not admit ${spec.namespace}/${spec.serviceAccount}; add a statement scoped to it`, roleName: role.name, trustPolicy: merged.policy, added: merged.added.map((s) => s.Sid ?? '(no Sid)') });
+        role.trustPolicy = merged.policy;
+      }
+    }
+  } else return { steps };
+  if (create) {
+    for (const arn of create.policyArns) {
+      if (role.attachedPolicies.some((p) => p.arn === arn)) continue;
+      steps.push({ kind: 'attach-policy', target: role.arn, reason: 'requested with --policy-arn', roleName: role.name, policyArn: arn });
+      role.attachedPolicies.push({ arn, name: arn.slice(arn.lastIndexOf('/') + 1) });
+    }
+    for (const p of create.inlinePolicies) role = putInline(steps, role, p.name, p.document, p.name === 'podid-inline' ? 'requested with --policy-file' : `ABAC template ${p.name.replace('podid-abac-', '')}`);
+  }
+  if (spec.targetRoleArn && (create || isManagedRole(role))) {
+    const document: PolicyDocument = { Version: POLICY_VERSION, Statement: [sourceRolePermissionStatement(spec.targetRoleArn)] };
+    role = putInline(steps, role, TARGET_POLICY_NAME, document, `let the role assume and tag into the target role ${spec.targetRoleArn}`);
+  }
+  return { steps, effectiveRole: role };
+}
+
+function putInline(steps: Step[], role: Role, name: string, document: PolicyDocument, reason: string): Role {
+  const current = role.inlinePolicies.find((p) => p.name === name);
+  if (current && JSON.stringify(current.document) === JSON.stringify(document)) return role;
+  steps.push({ kind: 'put-role-policy', target: role.arn, reason, roleName: role.name, policyName: name, document });
+  return { ...role, inlinePolicies: [...role.inlinePolicies.filter((p) => p.name !== name), { name, document }] };
+}
+
+export interface PlanOptions {
+  /** --restart: restart workloads whose pods predate the association. */
+  restart?: boolean;
+  now: string;
+}
+
+export function planAssociate(facts: AssociateFacts, spec: AssociationSpec, opts: PlanOptions): AssociatePlan {
+  const { steps, effectiveRole } = planRole(facts, spec);
+  if (facts.serviceAccount === null && spec.createServiceAccount) {
+    steps.push({ kind: 'create-service-account', target: `${spec.namespace}/${spec.serviceAccount}`, reason: 'requested with --create-service-account', namespace: spec.namespace, name: spec.serviceAccount });
+  }
+  const existing = facts.existing;
+  let changes: FieldChange[] = [];
+  let tagDrift: string[] | undefined;
+  const target = `${spec.namespace}/${spec.serviceAccount}`;
+  if (!existing) {
+    steps.push({ kind: 'create-association', target, reason: `no association for ${target} yet`, spec });
+  } else if (!existing.ownerArn) {
+    changes = associationChanges(existing, spec);
+    if (changes.length) steps.push({ kind: 'update-association', target, reason: `the association differs in ${changes.map((c) => c.field).join(', ')}`, associationId: existing.associationId, changes });
+    const drift = Object.entries(spec.tags).filter(([k, v]) => k !== MANAGED_BY_TAG && existing.tags[k] !== v).map(([k]) => k);
+    if (drift.length) tagDrift = drift;
+  }
+  const restart = restartInfo(facts, spec, { changing: !existing || changes.length > 0, createdAt: existing?.createdAt, now: opts.now });
+  if (opts.restart) {
+    for (const workload of restart.workloads) {
+      steps.push({ kind: 'restart-workload', target: `${workload.kind.toLowerCase()}/${workload.name}`, reason: 'its pods started without Pod Identity credentials', workload });
+    }
+  }
+  return { steps, existingId: existing?.associationId, changes, effectiveRole, restart, ...(tagDrift ? { tagDrift } : {}) };
+}

@@ -1,0 +1,180 @@
+import { assumedRoleArn, parseRoleArn } from '../arn.js';
+import { evaluateChain, evaluateFirstHop, packedPercent, PACKED_WARN_PERCENT } from '../exchange/index.js';
+import { IRSA_ROLE_ANNOTATION, POD_IDENTITY_ADDON, POD_IDENTITY_PRINCIPAL, type Association } from '../model.js';
+import { checkTrustSize, raiseTrustQuotaHint, sourceRolePermissionStatement, TRUST_QUOTA_DEFAULT } from '../policy/index.js';
+import { eksSessionTags, isManagedRole, scopedTrustStatement, tagsFor } from './plan.js';
+import type { AssociateFacts, AssociatePlan, AssociationSpec, CheckStatus, PreflightCheck } from './types.js';
+
+// The preflight of `associate`: independent named checks over the gathered facts and the plan
+// (the role is judged as it will be after the plan). Pure.
+
+const MAX_SESSION_POLICY = 2048;
+
+const check = (id: string, title: string, status: CheckStatus, detail: string, hint?: string): PreflightCheck => ({ id, title, status, detail, ...(hint ? { hint } : {}) });
+
+export const addonOf = (ownerArn: string) => ownerArn.split(':').pop()?.split('/')[2] ?? ownerArn;
+
+function clusterCheck(f: AssociateFacts): PreflightCheck {
+  const c = f.cluster;
+  if (c.status === 'ACTIVE') return check('cluster.active', 'cluster exists and is ACTIVE', 'ok', `cluster ${c.name} (${c.arn}) is ACTIVE`);
+  return check('cluster.active', 'cluster exists and is ACTIVE', 'fail', `cluster ${c.name} is ${c.status}`, 'Wait until the cluster is ACTIVE, then run again.');
+}
+
+function agentCheck(f: AssociateFacts): PreflightCheck {
+  const title = 'Pod Identity Agent installed';
+  const install = `aws eks create-addon --cluster-name ${f.cluster.name} --addon-name ${POD_IDENTITY_ADDON}`;
+  if (f.cluster.autoMode) return check('agent.installed', title, 'ok', 'EKS Auto Mode runs the Pod Identity Agent (no add-on needed)');
+  if (f.agentAddon === undefined) return check('agent.installed', title, 'warn', `could not read the ${POD_IDENTITY_ADDON} add-on`, 'Check eks:DescribeAddon permission, or verify with: podid doctor');
+  if (f.agentAddon === null) return check('agent.installed', title, 'fail', `the ${POD_IDENTITY_ADDON} add-on is not installed; pods would get no credentials`, `Install it: ${install}`);
+  if (f.agentAddon.status !== 'ACTIVE') return check('agent.installed', title, 'warn', `${POD_IDENTITY_ADDON} ${f.agentAddon.version} is ${f.agentAddon.status}`, 'Check the add-on: aws eks describe-addon; podid doctor');
+  return check('agent.installed', title, 'ok', `${POD_IDENTITY_ADDON} ${f.agentAddon.version} is ACTIVE`);
+}
+
+function ownerCheck(existing: Association | undefined): PreflightCheck[] {
+  if (!existing?.ownerArn) return [];
+  const addon = addonOf(existing.ownerArn);
+  return [check('association.owner', 'association not owned by an add-on', 'fail', `the association ${existing.associationId} is owned by the EKS add-on ${addon}; podid does not change it`, `Change it through the add-on: aws eks update-addon --addon-name ${addon} --pod-identity-associations …`)];
+}
+
+function roleExistsCheck(f: AssociateFacts, spec: AssociationSpec): PreflightCheck {
+  const title = 'role exists';
+  const arn = spec.roleArn;
+  if (spec.createRole) {
+    if (f.role === null) return check('role.exists', title, 'ok', `role ${arn} will be created (tagged podid:managed-by=podid)`);
+    if (f.role && isManagedRole(f.role) && f.role.arn === arn) return check('role.exists', title, 'ok', `role ${arn} exists and is managed by podid`);
+    if (f.role) {
+      const why = isManagedRole(f.role) ? `at another path (${f.role.arn})` : `and is not managed by podid (${f.role.arn})`;
+      return check('role.exists', title, 'fail', `a role named ${spec.createRole.name} already exists ${why}`, `Use it with --role-arn ${f.role.arn} (and --fix-trust), or pick another --role-name.`);
+    }
+  }
+  if (f.role === null) return check('role.exists', title, 'fail', `role ${arn} does not exist`, 'Check the ARN, or let podid create a role with --create-role.');
+  if (f.role === undefined) return check('role.exists', title, 'warn', `could not read role ${arn}`, 'Grant iam:GetRole, or verify the role by hand.');
+  return check('role.exists', title, 'ok', `role ${arn} exists`);
+}
+
+function accountCheck(f: AssociateFacts, spec: AssociationSpec): PreflightCheck {
+  const role = parseRoleArn(spec.roleArn);
+  const title = "role is in the cluster's account";
+  if (role.accountId === f.cluster.accountId) return check('role.account', title, 'ok', `account ${role.accountId}`);
+  return check(
+    'role.account',
+    title,
+    'fail',
+    `role ${spec.roleArn} is in account ${role.accountId}, but cluster ${f.cluster.name} is in ${f.cluster.accountId}; EKS can only pass a role of the cluster's account`,
+    `Use a role in ${f.cluster.accountId} (--create-role) and pass this one as --target-role-arn ${spec.roleArn}; give it the trust from: podid policy target-trust --source-role-arn <new role> --target-role-arn ${spec.roleArn} -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`,
+  );
+}
+
+function trustChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan): PreflightCheck[] {
+  const role = plan.effectiveRole;
+  const title = `trust admits ${POD_IDENTITY_PRINCIPAL} for ${spec.namespace}/${spec.serviceAccount}`;
+  if (!role) return [check('role.trust', title, 'skip', 'the role could not be read')];
+  const actions = spec.disableSessionTags ? 'sts:AssumeRole' : 'sts:AssumeRole and sts:TagSession';
+  const verdict = evaluateFirstHop(role, f.cluster, tagsFor(f.cluster, spec));
+  const fix = plan.steps.find((s) => s.kind === 'update-trust' || s.kind === 'create-role');
+  const out: PreflightCheck[] = [];
+  if (!verdict.allowed) {
+    const statement = scopedTrustStatement(f.cluster, spec);
+    out.push(check('role.trust', title, 'fail', `${verdict.explanation}`, `Run again with --fix-trust to merge the scoped statement ${statement.Sid}, or generate it with: podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}${spec.disableSessionTags ? ' --session-tags off' : ''}`));
+  } else {
+    const how = fix?.kind === 'update-trust' ? ` after the planned trust update (adds ${fix.added.join(', ')})` : fix?.kind === 'create-role' ? ' (generated trust of the new role)' : '';
+    out.push(check('role.trust', title, 'ok', `${verdict.decidedBy ?? 'the trust policy'} allows ${actions} with the session tags EKS sends${how}`));
+    if (!spec.disableSessionTags) {
+      const neighbour = evaluateFirstHop(role, f.cluster, eksSessionTags(f.cluster, spec.namespace, `${spec.serviceAccount}-x-podid-probe`));
+      if (neighbour.allowed) {
+        out.push(check('role.trust-scope', 'trust is scoped to this service account', 'warn', `the trust also admits other service accounts (${neighbour.decidedBy ?? 'a statement'} matches any SA in ${spec.namespace} or wider)`, `Narrow it to one statement per (cluster, namespace, SA): podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`));
+      }
+    }
+  }
+  if (fix) {
+    const doc = fix.kind === 'update-trust' || fix.kind === 'create-role' ? fix.trustPolicy : role.trustPolicy;
+    const size = checkTrustSize(doc, TRUST_QUOTA_DEFAULT);
+    if (!size.ok) out.push(check('role.trust-size', 'trust policy fits the quota', 'fail', `the trust policy would be ${size.size} characters, over the default quota of ${size.quota}`, raiseTrustQuotaHint(size.quota)));
+  }
+  return out;
+}
+
+function passRoleCheck(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan): PreflightCheck {
+  const title = 'caller may iam:PassRole the role';
+  const passes = plan.steps.some((s) => s.kind === 'create-association' || (s.kind === 'update-association' && s.changes.some((c) => c.field === 'roleArn')));
+  if (!passes) return check('role.passrole', title, 'skip', 'no association write passes the role');
+  const who = f.passRole.principal ?? f.caller?.arn ?? 'the caller';
+  const hint = `Allow iam:PassRole on ${spec.roleArn} for ${who} with Condition StringEquals iam:PassedToService = ${POD_IDENTITY_PRINCIPAL}.`;
+  if (f.passRole.decision === 'allowed') return check('role.passrole', title, 'ok', `${who} may pass ${spec.roleArn} to ${POD_IDENTITY_PRINCIPAL}`);
+  if (f.passRole.decision === 'denied') return check('role.passrole', title, 'fail', `${who} may not iam:PassRole ${spec.roleArn} (${f.passRole.detail ?? 'SimulatePrincipalPolicy: denied'}); EKS would reject the association`, hint);
+  return check('role.passrole', title, 'warn', `could not determine whether ${who} may iam:PassRole ${spec.roleArn}${f.passRole.detail ? ` (${f.passRole.detail})` : ''}`, `If the create fails with AccessDenied: ${hint}`);
+}
+
+function targetChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan): PreflightCheck[] {
+  if (!spec.targetRoleArn) return [];
+  const targetArn = spec.targetRoleArn;
+  const source = plan.effectiveRole;
+  const trustTitle = 'target role trusts the association role';
+  const permTitle = 'association role may assume the target role';
+  if (!source) return [check('target.trust', trustTitle, 'skip', 'the association role could not be read'), check('target.permission', permTitle, 'skip', 'the association role could not be read')];
+  const externalId = f.existing?.targetRoleArn === targetArn ? f.existing.externalId : undefined;
+  const association: Association = {
+    associationId: f.existing?.associationId ?? 'a-planned', associationArn: '', clusterName: f.cluster.name, namespace: spec.namespace, serviceAccount: spec.serviceAccount,
+    roleArn: source.arn, targetRoleArn: targetArn, disableSessionTags: spec.disableSessionTags, externalId, tags: {}, createdAt: '', modifiedAt: '',
+  };
+  const tags = tagsFor(f.cluster, spec);
+  const chain = evaluateChain({ source, sourceSessionArn: assumedRoleArn(parseRoleArn(source.arn), 'eks-podid-preflight'), target: f.targetRole ?? undefined, targetArn, association, tags });
+  const out: PreflightCheck[] = [];
+  const generate = `podid policy target-trust --source-role-arn ${source.arn} --target-role-arn ${targetArn} -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`;
+  if (f.targetRole === null) out.push(check('target.trust', trustTitle, 'fail', `target role ${targetArn} does not exist`, 'Check the ARN or create the role in its account.'));
+  else if (f.targetRole === undefined) out.push(check('target.trust', trustTitle, 'warn', `could not read target role ${targetArn} (another account?); its trust was not evaluated`, `Make sure its trust matches: ${generate}`));
+  else if (spec.disableSessionTags && !externalId) out.push(check('target.trust', trustTitle, 'warn', 'with session tags off the target trust should require the association\'s externalId, which EKS assigns when the association is created', `After creating: podid policy target-trust --association ${spec.namespace}/${spec.serviceAccount}`));
+  else if (chain.trustAllowed) out.push(check('target.trust', trustTitle, 'ok', `trust policy of ${targetArn} admits ${source.arn}${spec.disableSessionTags ? ' with the externalId' : ' with the session tags'}`));
+  else out.push(check('target.trust', trustTitle, 'fail', chain.explanation, `Generate the target trust with: ${generate}`));
+  if (chain.identityAllowed) out.push(check('target.permission', permTitle, 'ok', `${source.name} may ${spec.disableSessionTags ? 'sts:AssumeRole' : 'sts:AssumeRole and sts:TagSession'} on ${targetArn}`));
+  else out.push(check('target.permission', permTitle, 'fail', `the policies of ${source.name} do not allow sts:AssumeRole + sts:TagSession on ${targetArn}`, `Add to the role: ${JSON.stringify(sourceRolePermissionStatement(targetArn))}`));
+  return out;
+}
+
+function serviceAccountChecks(f: AssociateFacts, spec: AssociationSpec): PreflightCheck[] {
+  const title = 'service account exists';
+  const sa = `${spec.namespace}/${spec.serviceAccount}`;
+  if (f.serviceAccount === undefined) return [check('sa.exists', title, 'warn', 'could not read Kubernetes; the service account was not checked', 'Check kubeconfig / --context, or pass --manifests.')];
+  if (f.serviceAccount === null) {
+    if (spec.createServiceAccount) return [check('sa.exists', title, 'ok', `service account ${sa} will be created`)];
+    return [check('sa.exists', title, 'warn', `service account ${sa} does not exist; EKS accepts the association, but no pod can use it yet`, `Create it with --create-service-account, or: kubectl -n ${spec.namespace} create serviceaccount ${spec.serviceAccount}`)];
+  }
+  const out = [check('sa.exists', title, 'ok', `service account ${sa} exists`)];
+  const irsa = f.serviceAccount.annotations[IRSA_ROLE_ANNOTATION];
+  if (irsa) out.push(check('sa.irsa', 'no competing IRSA annotation', 'warn', `${sa} also has ${IRSA_ROLE_ANNOTATION}=${irsa}; Pod Identity takes precedence for pods admitted after the association`, 'Remove the annotation once the workload runs on Pod Identity (podid migrate-irsa handles both).'));
+  return out;
+}
+
+function sessionCheck(f: AssociateFacts, spec: AssociationSpec): PreflightCheck {
+  const title = 'session tags + session policy fit the packed size';
+  const policy = spec.sessionPolicy ? JSON.parse(spec.sessionPolicy) : undefined;
+  if (spec.sessionPolicy && spec.sessionPolicy.length > MAX_SESSION_POLICY) {
+    return check('session.size', title, 'fail', `the session policy is ${spec.sessionPolicy.length} characters, over STS's ${MAX_SESSION_POLICY}`, 'Shorten the session policy (or move the permissions into the role).');
+  }
+  const percent = packedPercent(tagsFor(f.cluster, spec), policy);
+  const what = spec.disableSessionTags ? (policy ? 'session policy' : 'no session tags or policy') : 'the six EKS session tags';
+  if (percent > PACKED_WARN_PERCENT) {
+    return check('session.size', title, 'warn', `${what}: about ${percent}% of STS's packed-size limit (podid's estimate); above 100% STS fails with PackedPolicyTooLarge`, spec.disableSessionTags ? 'Shorten the session policy.' : 'Shorter names help; or set --disable-session-tags (trust and ABAC then cannot use the tags).');
+  }
+  return check('session.size', title, 'ok', `${what}: about ${percent}% of the packed-size limit (podid's estimate)`);
+}
+
+/** Every preflight check, in a stable order. */
+export function preflight(facts: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan): PreflightCheck[] {
+  const roleKnown = facts.role !== undefined || spec.createRole;
+  return [
+    clusterCheck(facts),
+    agentCheck(facts),
+    ...ownerCheck(facts.existing),
+    roleExistsCheck(facts, spec),
+    accountCheck(facts, spec),
+    ...(roleKnown && facts.role !== null || plan.effectiveRole ? trustChecks(facts, spec, plan) : [check('role.trust', 'trust admits the workload', 'skip', 'the role does not exist')]),
+    passRoleCheck(facts, spec, plan),
+    ...targetChecks(facts, spec, plan),
+    ...serviceAccountChecks(facts, spec),
+    sessionCheck(facts, spec),
+  ];
+}
+
+export const worstStatus = (checks: readonly PreflightCheck[]): CheckStatus =>
+  checks.some((c) => c.status === 'fail') ? 'fail' : checks.some((c) => c.status === 'warn') ? 'warn' : 'ok';

@@ -1,0 +1,44 @@
+import type { ApplyResult } from '../../commands/apply.js';
+import type { RenderContext } from '../output.js';
+import { paint, renderChecks, renderOutcomes, renderSteps } from './associate.js';
+
+// `podid apply` for people: per association its status, the checks that need attention and its
+// steps; then associations the file does not list; then the restart commands.
+
+const STATUS: Record<ApplyResult['entries'][number]['status'], string> = {
+  'up-to-date': 'up to date',
+  planned: 'will change',
+  applied: 'applied',
+  blocked: 'BLOCKED',
+  failed: 'FAILED',
+};
+
+export function renderApply(r: ApplyResult, ctx?: RenderContext): string {
+  const parts = [`podid apply ${r.file}: cluster ${r.cluster}, ${r.entries.length} association${r.entries.length === 1 ? '' : 's'} in the file\n`];
+  for (const e of r.entries) {
+    parts.push(`\n${e.namespace}/${e.serviceAccount} → ${e.roleArn}: ${STATUS[e.status]}\n`);
+    const attention = e.checks.filter((c) => c.status === 'warn' || c.status === 'fail');
+    if (attention.length) parts.push(renderChecks(attention, ctx));
+    if (e.steps.length) parts.push(renderSteps(e.steps, ctx));
+    for (const note of e.notes) parts.push(`  note: ${note}\n`);
+  }
+  if (r.unlisted.length) {
+    parts.push(`\nIn the cluster but not in the file${r.prune ? '' : ' (kept; --prune deletes them)'}:\n`);
+    for (const u of r.unlisted) {
+      const what = u.action === 'delete' ? paint(`- delete association ${u.associationId}`, 'change', ctx) : u.ownerAddon ? `  keep (owned by add-on ${u.ownerAddon})` : '  keep';
+      parts.push(`  ${what} ${u.namespace}/${u.serviceAccount} → ${u.roleArn}\n`);
+    }
+  }
+  if (r.applied?.length) parts.push('\nApplied\n', renderOutcomes(r.applied));
+  const commands = r.entries.flatMap((e) => (e.applied?.some((o) => o.kind === 'restart-workload' && o.status === 'done') ? [] : e.restart.commands));
+  if (commands.length) parts.push(`\nPods that started before their association need a restart (or pass --restart):\n${commands.map((c) => `  ${c}`).join('\n')}\n`);
+  const end: Record<ApplyResult['status'], string> = {
+    'up-to-date': 'The cluster matches the file; nothing to change.',
+    planned: `${r.changes} change${r.changes === 1 ? '' : 's'} planned; nothing was changed. Run again with --approve to apply.`,
+    applied: 'Applied.',
+    blocked: 'Preflight failed for an association marked BLOCKED: nothing was changed.',
+    failed: 'A step failed; the steps before it were applied. Fix the error and run again (the plan converges).',
+  };
+  parts.push(`\n${end[r.status]}\n`);
+  return parts.join('');
+}

@@ -1,0 +1,122 @@
+import type { AssociateResult } from '../../commands/associate.js';
+import type { AssociationsDeleteResult } from '../../commands/associations-delete.js';
+import type { CheckStatus, FieldChange, PreflightCheck, RestartInfo, Step } from '../../core/associate/index.js';
+import type { StepOutcome } from '../../services/associate-apply.js';
+import type { RenderContext } from '../output.js';
+
+// `podid associate` for people: preflight checklist, plan, what ran, pods to restart, next step.
+// Plain lines (CI-friendly); colour only when the context allows it.
+
+const MARK: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', skip: 'skip' };
+
+export function paint(text: string, status: CheckStatus | 'change', ctx?: RenderContext): string {
+  if (!ctx?.color) return text;
+  const code = status === 'ok' ? 32 : status === 'fail' ? 31 : status === 'warn' || status === 'change' ? 33 : 90;
+  return `\u001b[${code}m${text}\u001b[39m`;
+}
+
+export function renderChecks(checks: readonly PreflightCheck[], ctx?: RenderContext): string {
+  const width = Math.max(...checks.map((c) => c.id.length));
+  return checks
+    .map((c) => {
+      const line = `  ${paint(MARK[c.status], c.status, ctx)}  ${c.id.padEnd(width)}  ${c.detail}`;
+      return c.hint && (c.status === 'fail' || c.status === 'warn') ? `${line}\n  ${' '.repeat(4)}  ${' '.repeat(width)}  fix: ${c.hint}` : line;
+    })
+    .join('\n') + '\n';
+}
+
+const show = (v: string | boolean | undefined) => (v === undefined ? '(none)' : String(v));
+
+export function changeText(c: FieldChange): string {
+  return `${c.field}: ${show(c.from)} → ${show(c.to)}`;
+}
+
+export function stepText(step: Step): string {
+  switch (step.kind) {
+    case 'create-role':
+      return `+ create role ${step.target} (trust scoped to the workload; tags ${Object.entries(step.tags).map(([k, v]) => `${k}=${v}`).join(', ')})`;
+    case 'update-trust':
+      return `~ update trust of role ${step.target}: add ${step.added.join(', ')}`;
+    case 'attach-policy':
+      return `+ attach ${step.policyArn} to role ${step.roleName}`;
+    case 'put-role-policy':
+      return `+ put inline policy ${step.policyName} on role ${step.roleName} (${step.reason})`;
+    case 'create-service-account':
+      return `+ create service account ${step.target}`;
+    case 'create-association': {
+      const s = step.spec;
+      const extra = [s.targetRoleArn ? `target ${s.targetRoleArn}` : '', s.disableSessionTags ? 'session tags off' : '', s.sessionPolicy ? 'session policy' : ''].filter(Boolean);
+      return `+ create association ${step.target} → ${s.roleArn}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+    }
+    case 'update-association':
+      return `~ update association ${step.associationId} (${step.target}): ${step.changes.map(changeText).join('; ')}`;
+    case 'delete-association':
+      return `- delete association ${step.associationId} (${step.target})`;
+    case 'detach-policy':
+      return `- detach ${step.policyArn} from role ${step.roleName}`;
+    case 'delete-role-policy':
+      return `- delete inline policy ${step.policyName} of role ${step.roleName}`;
+    case 'delete-role':
+      return `- delete role ${step.target}`;
+    case 'restart-workload':
+      return `~ restart ${step.workload.kind.toLowerCase()}/${step.workload.name} in ${step.workload.namespace}`;
+  }
+}
+
+export function renderSteps(steps: readonly Step[], ctx?: RenderContext): string {
+  return steps.map((s) => `  ${paint(stepText(s), 'change', ctx)}`).join('\n') + '\n';
+}
+
+export function renderOutcomes(outcomes: readonly StepOutcome[]): string {
+  return outcomes.map((o) => `  ${o.status === 'done' ? 'done   ' : o.status === 'failed' ? 'FAILED ' : 'not run'}  ${o.kind} ${o.target}${o.detail ? `: ${o.detail}` : ''}`).join('\n') + '\n';
+}
+
+export function renderRestart(restart: RestartInfo, applied: boolean, restarted: boolean): string {
+  if (!restart.pods.length) return '';
+  const when = applied ? 'started before the association and get no credentials until they are recreated' : 'will need a restart after the change to get credentials';
+  const head = `\nPods of the service account that ${when}: ${restart.pods.join(', ')}\n`;
+  if (restarted) return head + (restart.manual.length ? `Recreate by hand:\n${restart.commands.filter((c) => c.includes('delete pod')).map((c) => `  ${c}`).join('\n')}\n` : '');
+  return head + `Restart them with (or pass --restart):\n${restart.commands.map((c) => `  ${c}`).join('\n')}\n`;
+}
+
+function footer(r: AssociateResult): string {
+  switch (r.status) {
+    case 'up-to-date':
+      return `\nAssociation ${r.namespace}/${r.serviceAccount} → ${r.roleArn} is already up to date; nothing to change.\n`;
+    case 'blocked':
+      return `\nPreflight failed: nothing was changed. Fix the checks marked FAIL and run again.\n`;
+    case 'planned':
+      return `\nNothing was changed. Run again with --approve to apply.\n`;
+    case 'applied':
+      return `\nApplied. Association ${r.association?.associationId ?? ''} ${r.namespace}/${r.serviceAccount} → ${r.roleArn}.\n`;
+    case 'failed':
+      return `\nA step failed; the steps before it were applied. Fix the error and run again (the plan converges).\n`;
+  }
+}
+
+export function renderAssociate(r: AssociateResult, ctx?: RenderContext): string {
+  const parts = [`Association ${r.namespace}/${r.serviceAccount} in cluster ${r.cluster} → ${r.roleArn}${r.targetRoleArn ? ` → ${r.targetRoleArn}` : ''}\n`, '\nPreflight\n', renderChecks(r.checks, ctx)];
+  if (r.steps.length) parts.push(`\nPlan (${r.steps.length} change${r.steps.length === 1 ? '' : 's'})\n`, renderSteps(r.steps, ctx));
+  if (r.applied) parts.push('\nApplied\n', renderOutcomes(r.applied));
+  for (const note of r.notes) parts.push(`\nNote: ${note}\n`);
+  const restarted = Boolean(r.applied?.some((o) => o.kind === 'restart-workload' && o.status === 'done'));
+  if (r.status !== 'blocked') parts.push(renderRestart(r.restart, r.status === 'applied' || r.status === 'up-to-date', restarted));
+  parts.push(footer(r));
+  return parts.join('');
+}
+
+export function renderAssociationsDelete(r: AssociationsDeleteResult, ctx?: RenderContext): string {
+  const a = r.association;
+  const parts = [`Delete association ${a.associationId} (${a.namespace}/${a.serviceAccount} → ${a.roleArn}) in cluster ${r.cluster}\n`];
+  if (r.checks.length) parts.push('\nPreflight\n', renderChecks(r.checks, ctx));
+  parts.push(`\nPlan (${r.steps.length} change${r.steps.length === 1 ? '' : 's'})\n`, renderSteps(r.steps, ctx));
+  if (r.applied) parts.push('\nApplied\n', renderOutcomes(r.applied));
+  const end: Record<AssociationsDeleteResult['status'], string> = {
+    blocked: 'Preflight failed: nothing was deleted.',
+    planned: 'Nothing was changed. Run again with --approve to delete.',
+    applied: 'Deleted. Running pods keep their credentials until they expire or restart.',
+    failed: 'A step failed; the steps before it were applied. Fix the error and run again.',
+  };
+  parts.push(`\n${end[r.status]}\n`);
+  return parts.join('');
+}

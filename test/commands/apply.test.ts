@@ -1,0 +1,93 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { LocalStore } from '../../src/adapters/local/index.js';
+import { apply, applyExitCode, parseApplyFile } from '../../src/commands/apply.js';
+import { UsageError, UserError } from '../../src/core/errors.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
+import { demoCopy, demoDeps } from '../core/associate/helpers.js';
+
+
+const FIXTURE = `${ROOT}fixtures/apply/podid.yaml`;
+const fixture = () => readFileSync(FIXTURE, 'utf8');
+
+describe('podid apply', () => {
+  it('the fixture validates and plans the new workload only; --prune lists the unlisted for deletion', async () => {
+    const d = demoDeps();
+    const plan = await apply({ path: 'podid.yaml', text: fixture() }, d);
+    expect(plan.status).toBe('planned');
+    expect(plan.entries.map((e) => `${e.namespace}/${e.serviceAccount}:${e.status}`)).toEqual([
+      'payments/payments-api:up-to-date', 'checkout/checkout-api:up-to-date', 'orders/fulfilment:planned', 'orders/order-notifier:up-to-date',
+    ]);
+    expect(plan.unlisted).toHaveLength(10);
+    expect(plan.unlisted.every((u) => u.action === 'keep')).toBe(true);
+    expect(plan.changes).toBe(4);
+    const pruned = await apply({ path: 'podid.yaml', text: fixture(), prune: true, check: true }, d);
+    expect(pruned.changes).toBe(14);
+    expect(applyExitCode(pruned, true)).toBe(3);
+  });
+
+  it('CLI: apply --approve --prune converges; a second run is up to date (exit 0 under --check)', async () => {
+    const state = demoCopy();
+    const first = await runCli(['apply', '-f', FIXTURE, '--state', state, '--approve', '--prune']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Applied.');
+    expect(first.stdout).toContain('kubectl -n orders rollout restart deployment/order-notifier');
+    const doc = (await LocalStore.open(state)).doc;
+    expect(doc.clusters[0].associations.map((a) => `${a.namespace}/${a.serviceAccount}`).sort()).toEqual(['checkout/checkout-api', 'orders/fulfilment', 'orders/order-notifier', 'payments/payments-api']);
+    const role = doc.roles.find((r) => r.name === 'podid-demo-orders-fulfilment')!;
+    expect(role.path).toBe('/pod-identity/');
+    expect(role.inlinePolicies.map((p) => p.name)).toEqual(['podid-abac-s3-prefix']);
+    const before = readFileSync(state, 'utf8');
+    const again = await runCli(['apply', '-f', FIXTURE, '--state', state, '--prune', '--check']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('The cluster matches the file');
+    expect(readFileSync(state, 'utf8')).toBe(before);
+  });
+
+  it('never prunes add-on-owned associations', async () => {
+    const d = demoDeps();
+    d.store.doc.clusters[0].associations[1].ownerArn = 'arn:aws:eks:us-west-2:111122223333:addon/demo/aws-ebs-csi-driver/abc';
+    const result = await apply({ path: 'podid.yaml', text: fixture(), prune: true, approve: true }, d);
+    expect(result.status).toBe('applied');
+    expect(result.unlisted.find((u) => u.serviceAccount === 'orders-worker')).toMatchObject({ action: 'keep', ownerAddon: 'aws-ebs-csi-driver' });
+    expect(d.store.doc.clusters[0].associations.some((a) => a.serviceAccount === 'orders-worker')).toBe(true);
+  });
+
+  it('a blocked entry stops the whole apply (nothing written)', async () => {
+    const d = demoDeps();
+    const text = fixture() + '  - namespace: inventory\n    serviceAccount: search-indexer\n    roleArn: arn:aws:iam::222233334444:role/search-indexer\n';
+    const before = JSON.stringify(d.store.doc);
+    const result = await apply({ path: 'podid.yaml', text, approve: true }, d);
+    expect(result.status).toBe('blocked');
+    expect(applyExitCode(result)).toBe(1);
+    expect(JSON.stringify(d.store.doc)).toBe(before);
+  });
+
+  it.each([
+    ['apiVersion: v2\nkind: Associations\ncluster: demo\n', /apiVersion/],
+    ['apiVersion: podid/v1\nkind: Associations\ncluster: demo\nassociations:\n  - namespace: a\n    serviceAccount: b\n', /exactly one of roleArn and role/],
+    ['apiVersion: podid/v1\nkind: Associations\ncluster: demo\nassociations:\n  - {namespace: a, serviceAccount: b, roleArn: x, extra: 1}\n', /extra|Unrecognized/i],
+    ['apiVersion: podid/v1\nkind: Associations\ncluster: demo\nassociations:\n  - {namespace: a, serviceAccount: b, roleArn: "arn:aws:iam::111122223333:role/x"}\n  - {namespace: a, serviceAccount: b, roleArn: "arn:aws:iam::111122223333:role/y"}\n', /already listed/],
+    ['[: not yaml', /not valid YAML/],
+  ])('invalid file %#', (text, message) => {
+    expect(() => parseApplyFile('podid.yaml', text)).toThrow(message);
+  });
+
+  it('bad names in an entry are usage errors naming the entry', async () => {
+    const text = 'apiVersion: podid/v1\nkind: Associations\ncluster: demo\nassociations:\n  - {namespace: Bad_NS, serviceAccount: b, roleArn: "arn:aws:iam::111122223333:role/x"}\n';
+    const error = await apply({ path: 'podid.yaml', text }, demoDeps()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(/associations\.0 \(Bad_NS\/b\)/);
+    const unknown = 'apiVersion: podid/v1\nkind: Associations\ncluster: nope\nassociations: []\n';
+    await expect(apply({ path: 'podid.yaml', text: unknown }, demoDeps())).rejects.toThrow(UserError);
+  });
+
+  it('CLI: -c that differs from the file is a usage error; a missing file exits 1', async () => {
+    const state = demoCopy();
+    const file = state.replace(/state\.json$/, 'podid.yaml');
+    writeFileSync(file, fixture());
+    expect((await runCli(['apply', '-f', file, '-c', 'other', '--state', state])).code).toBe(2);
+    expect((await runCli(['apply', '-f', `${file}.missing`, '--state', state])).code).toBe(1);
+    expect((await runCli(['apply', '--help'])).stdout).toContain('Examples:');
+  });
+});

@@ -1,0 +1,105 @@
+import { readFileSync, statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { LocalStore } from '../../src/adapters/local/index.js';
+import { evaluateFirstHop } from '../../src/core/exchange/index.js';
+import { eksSessionTags } from '../../src/core/associate/index.js';
+import { runCli } from '../helpers/run-cli.js';
+import { demoCopy } from '../core/associate/helpers.js';
+
+
+// `podid associate` end to end (in-process CLI) on a copy of the demo state.
+
+const ROLE = 'arn:aws:iam::111122223333:role/podid-demo-orders-fulfilment';
+
+describe('podid associate on the demo state', () => {
+  it('creates role + SA + association whose trust admits exactly that SA; a re-run writes nothing', async () => {
+    const state = demoCopy();
+    const args = ['associate', '--state', state, '-n', 'orders', '-s', 'fulfilment', '--create-role', '--create-service-account', '--tags', 'team=orders'];
+    const plan = await runCli(args);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('+ create role ' + ROLE);
+    expect(plan.stdout).toContain('Run again with --approve');
+
+    const applied = await runCli([...args, '--approve']);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('Applied. Association a-');
+
+    const store = await LocalStore.open(state);
+    const cluster = store.doc.clusters[0];
+    const association = cluster.associations.find((a) => a.serviceAccount === 'fulfilment')!;
+    expect(association).toMatchObject({ namespace: 'orders', roleArn: ROLE, tags: { team: 'orders', 'podid:managed-by': 'podid' } });
+    const role = store.doc.roles.find((r) => r.arn === ROLE)!;
+    expect(role.tags).toMatchObject({ 'podid:managed-by': 'podid', team: 'orders' });
+    expect(cluster.serviceAccounts.some((s) => s.namespace === 'orders' && s.name === 'fulfilment')).toBe(true);
+    const c = cluster.cluster;
+    expect(evaluateFirstHop(role, c, eksSessionTags(c, 'orders', 'fulfilment')).allowed).toBe(true);
+    expect(evaluateFirstHop(role, c, eksSessionTags(c, 'orders', 'orders-worker')).allowed).toBe(false);
+    expect(evaluateFirstHop(role, c, eksSessionTags(c, 'payments', 'fulfilment')).allowed).toBe(false);
+
+    const before = { text: readFileSync(state, 'utf8'), mtime: statSync(state).mtimeMs };
+    await new Promise((r) => setTimeout(r, 20));
+    const again = await runCli([...args, '--approve']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already up to date');
+    expect(readFileSync(state, 'utf8')).toBe(before.text);
+    expect(statSync(state).mtimeMs).toBe(before.mtime);
+    const check = await runCli([...args, '--check']);
+    expect(check.code).toBe(0);
+  });
+
+  it('--check exits 3 when something would change, and writes nothing', async () => {
+    const state = demoCopy();
+    const before = readFileSync(state, 'utf8');
+    const r = await runCli(['associate', '--state', state, '-n', 'web', '-s', 'frontend', '--role-arn', 'arn:aws:iam::111122223333:role/web-frontend', '--fix-trust', '--check']);
+    expect(r.code).toBe(3);
+    expect(readFileSync(state, 'utf8')).toBe(before);
+  });
+
+  it("the demo's other-account role fails preflight with the target-role hint (exit 1)", async () => {
+    const state = demoCopy();
+    const r = await runCli(['associate', '--state', state, '-n', 'inventory', '-s', 'search-indexer', '--role-arn', 'arn:aws:iam::222233334444:role/search-indexer']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL {2}role\.account/);
+    expect(r.stdout).toContain('--target-role-arn arn:aws:iam::222233334444:role/search-indexer');
+    expect(r.stdout).toContain('nothing was changed');
+  });
+
+  it('a fresh IRSA SA with running pods: lists the rollout restart; --restart performs it', async () => {
+    const state = demoCopy();
+    const args = ['associate', '--state', state, '-n', 'web', '-s', 'frontend', '--role-arn', 'arn:aws:iam::111122223333:role/web-frontend', '--fix-trust'];
+    const plan = await runCli(args);
+    expect(plan.stdout).toContain('kubectl -n web rollout restart deployment/frontend');
+    expect(plan.stdout).toMatch(/WARN {2}sa\.irsa/);
+    const done = await runCli([...args, '--restart', '--approve', '-o', 'json']);
+    expect(done.code).toBe(0);
+    const json = JSON.parse(done.stdout);
+    expect(json.schemaVersion).toBe(1);
+    expect(json.status).toBe('applied');
+    expect(json.applied.map((o: { kind: string }) => o.kind)).toEqual(['update-trust', 'create-association', 'restart-workload']);
+    const store = await LocalStore.open(state);
+    const pods = store.doc.clusters[0].pods.filter((p) => p.serviceAccountName === 'frontend');
+    expect(pods.every((p) => p.containers.every((c) => c.env.some((e) => e.name === 'AWS_CONTAINER_CREDENTIALS_FULL_URI')))).toBe(true);
+  });
+
+  it.each([
+    [['-n', 'Bad_NS', '-s', 'x', '--role-arn', 'arn:aws:iam::111122223333:role/x'], 2, /not a valid Kubernetes namespace/],
+    [['-n', 'apps', '-s', 'x', '--role-arn', 'not-an-arn'], 2, /--role-arn/],
+    [['-n', 'apps', '-s', 'x', '--create-role', '--approve', '--check'], 2, /cannot be used with/],
+    [['-n', 'apps', '-s', 'x', '--create-role', '--max-session-duration', '1h'], 2, /whole seconds/],
+    [['-n', 'apps', '-s', 'x', '--role-arn', 'arn:aws:iam::111122223333:role/x', '-c', 'nope'], 1, /cluster 'nope' not found/],
+  ])('bad input %j → exit %i', async (extra, code, message) => {
+    const state = demoCopy();
+    const before = readFileSync(state, 'utf8');
+    const r = await runCli(['associate', '--state', state, ...extra]);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(readFileSync(state, 'utf8')).toBe(before);
+  });
+
+  it('--help has examples', async () => {
+    const r = await runCli(['associate', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('--create-role');
+  });
+});

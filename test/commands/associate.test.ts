@@ -1,0 +1,268 @@
+import { describe, expect, it, vi } from 'vitest';
+import { associate, associateExitCode, type AssociateOptions } from '../../src/commands/associate.js';
+import { RemoteError, UsageError, UserError } from '../../src/core/errors.js';
+import { fakeDeps, minimalState } from '../helpers/fake-deps.js';
+import { ACCOUNT, PASS_ROLE_POLICY, demoDeps, role, sa, scopedTrust } from '../core/associate/helpers.js';
+
+
+// Every preflight outcome of `podid associate`, with deps over a temp state file.
+
+type StateOverrides = Parameters<typeof minimalState>[0];
+
+function world(extra: { roles?: object[]; serviceAccounts?: object[]; associations?: object[]; addons?: object[]; cluster?: object; policies?: object[]; pods?: object[]; workloads?: object[] } = {}) {
+  const base = minimalState();
+  const c = base.clusters[0];
+  return minimalState({
+    caller: { ...base.caller, policies: (extra.policies ?? [PASS_ROLE_POLICY]) as never },
+    roles: (extra.roles ?? [role('app', scopedTrust('apps', 'api'))]) as never,
+    clusters: [
+      {
+        ...c,
+        cluster: { ...c.cluster, ...(extra.cluster ?? {}) },
+        addons: (extra.addons ?? c.addons) as never,
+        serviceAccounts: (extra.serviceAccounts ?? [sa('apps', 'api')]) as never,
+        associations: (extra.associations ?? []) as never,
+        pods: (extra.pods ?? []) as never,
+        workloads: (extra.workloads ?? []) as never,
+      },
+    ],
+  } as StateOverrides);
+}
+
+const base: AssociateOptions = { namespace: 'apps', serviceAccount: 'api', roleArn: `arn:aws:iam::${ACCOUNT}:role/app` };
+const run = (opts: Partial<AssociateOptions>, state = world()) => {
+  const deps = fakeDeps(state);
+  return associate({ ...base, ...opts }, deps).then((result) => ({ result, deps }));
+};
+const byId = (checks: { id: string }[], id: string) => checks.find((c) => c.id === id) as { status: string; detail: string; hint?: string } | undefined;
+
+describe('associate: preflight outcomes', () => {
+  it('all ok: plans one create-association, exit 0, nothing written', async () => {
+    const { result, deps } = await run({});
+    expect(result.status).toBe('planned');
+    expect(result.checks.map((c) => `${c.id}:${c.status}`)).toEqual([
+      'cluster.active:ok', 'agent.installed:ok', 'role.exists:ok', 'role.account:ok', 'role.trust:ok', 'role.passrole:ok', 'sa.exists:ok', 'session.size:ok',
+    ]);
+    expect(result.steps.map((s) => s.kind)).toEqual(['create-association']);
+    expect(deps.store.doc.clusters[0].associations).toHaveLength(0);
+    expect(associateExitCode(result)).toBe(0);
+    expect(associateExitCode(result, true)).toBe(3);
+  });
+
+  it('cluster not ACTIVE → cluster.active fail, exit 1', async () => {
+    const { result } = await run({}, world({ cluster: { status: 'UPDATING' } }));
+    expect(byId(result.checks, 'cluster.active')?.status).toBe('fail');
+    expect(result.status).toBe('blocked');
+    expect(associateExitCode(result)).toBe(1);
+  });
+
+  it('agent add-on missing → fail with the create-addon hint; DEGRADED → warn; Auto Mode → ok', async () => {
+    const missing = await run({}, world({ addons: [] }));
+    expect(byId(missing.result.checks, 'agent.installed')).toMatchObject({ status: 'fail', hint: expect.stringContaining('create-addon') });
+    const degraded = await run({}, world({ addons: [{ name: 'eks-pod-identity-agent', version: 'v1', status: 'DEGRADED' }] }));
+    expect(byId(degraded.result.checks, 'agent.installed')?.status).toBe('warn');
+    const auto = await run({}, world({ addons: [], cluster: { autoMode: true } }));
+    expect(byId(auto.result.checks, 'agent.installed')).toMatchObject({ status: 'ok', detail: expect.stringContaining('Auto Mode') });
+  });
+
+  it('role missing → role.exists fail', async () => {
+    const { result } = await run({ roleArn: `arn:aws:iam::${ACCOUNT}:role/nope` });
+    expect(byId(result.checks, 'role.exists')?.status).toBe('fail');
+    expect(result.status).toBe('blocked');
+  });
+
+  it('role in another account → role.account fail with the --target-role-arn hint', async () => {
+    const other = role('x', scopedTrust('apps', 'api'), { accountId: '222233334444' });
+    const { result } = await run({ roleArn: other.arn }, world({ roles: [other] }));
+    expect(byId(result.checks, 'role.account')).toMatchObject({ status: 'fail', hint: expect.stringContaining(`--target-role-arn ${other.arn}`) });
+  });
+
+  it('trust without sts:TagSession → role.trust fail; --fix-trust merges a scoped statement', async () => {
+    const state = world({ roles: [role('app', scopedTrust('apps', 'api', ['sts:AssumeRole']))] });
+    const plain = await run({}, state);
+    expect(byId(plain.result.checks, 'role.trust')).toMatchObject({ status: 'fail', detail: expect.stringContaining('sts:TagSession'), hint: expect.stringContaining('--fix-trust') });
+    const fixed = await run({ fixTrust: true, approve: true }, state);
+    expect(byId(fixed.result.checks, 'role.trust')).toMatchObject({ status: 'ok', detail: expect.stringContaining('after the planned trust update') });
+    expect(fixed.result.steps.map((s) => s.kind)).toEqual(['update-trust', 'create-association']);
+    expect(fixed.result.status).toBe('applied');
+    const trust = fixed.deps.store.doc.roles[0].trustPolicy.Statement as object[];
+    expect(trust).toHaveLength(2);
+  });
+
+  it('trust for the wrong namespace → fail; a trust for any SA → role.trust-scope warn', async () => {
+    const wrong = await run({}, world({ roles: [role('app', scopedTrust('other', 'api'))] }));
+    expect(byId(wrong.result.checks, 'role.trust')?.status).toBe('fail');
+    const wide = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] };
+    const loose = await run({}, world({ roles: [role('app', wide)] }));
+    expect(byId(loose.result.checks, 'role.trust')?.status).toBe('ok');
+    expect(byId(loose.result.checks, 'role.trust-scope')?.status).toBe('warn');
+  });
+
+  it('iam:PassRole: denied → fail; not simulable → warn; allowed → ok', async () => {
+    const denied = await run({}, world({ policies: [{ name: 'none', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'eks:*', Resource: '*' }] } }] }));
+    expect(byId(denied.result.checks, 'role.passrole')).toMatchObject({ status: 'fail', hint: expect.stringContaining('iam:PassedToService') });
+    const unknown = await run({}, world({ policies: [] }));
+    expect(byId(unknown.result.checks, 'role.passrole')?.status).toBe('warn');
+    expect(unknown.result.status).toBe('planned');
+  });
+
+  it('an assumed-role caller is simulated as its role', async () => {
+    const state = world();
+    state.caller.arn = `arn:aws:sts::${ACCOUNT}:assumed-role/admin/session-1`;
+    const deps = fakeDeps(state);
+    const spy = vi.spyOn(deps.iam, 'simulatePrincipalPolicy');
+    await associate(base, deps);
+    expect(spy.mock.calls[0][0]).toBe(`arn:aws:iam::${ACCOUNT}:role/admin`);
+  });
+
+  it('service account: missing → warn; --create-service-account → step; IRSA annotation → sa.irsa warn', async () => {
+    const missing = await run({}, world({ serviceAccounts: [] }));
+    expect(byId(missing.result.checks, 'sa.exists')).toMatchObject({ status: 'warn', hint: expect.stringContaining('--create-service-account') });
+    const create = await run({ createServiceAccount: true, approve: true }, world({ serviceAccounts: [] }));
+    expect(create.result.steps.map((s) => s.kind)).toEqual(['create-service-account', 'create-association']);
+    expect(create.deps.store.doc.clusters[0].serviceAccounts.map((s) => s.name)).toEqual(['api']);
+    const irsa = await run({}, world({ serviceAccounts: [sa('apps', 'api', { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${ACCOUNT}:role/old` })] }));
+    expect(byId(irsa.result.checks, 'sa.irsa')?.status).toBe('warn');
+  });
+
+  it('Kubernetes unreadable → sa.exists warn, the plan still runs', async () => {
+    const deps = fakeDeps(world());
+    deps.kube.listServiceAccounts = async () => {
+      throw new RemoteError('forbidden', { kind: 'access-denied', service: 'kubernetes', operation: 'ListServiceAccounts' });
+    };
+    const result = await associate(base, deps);
+    expect(byId(result.checks, 'sa.exists')?.status).toBe('warn');
+    expect(deps.reporter.lines.some((l) => l.startsWith('warn: cannot read Kubernetes'))).toBe(true);
+  });
+
+  it('session policy: needs --disable-session-tags (usage error); too long → session.size fail', async () => {
+    await expect(run({ sessionPolicy: '{"Statement":[]}' })).rejects.toThrow(/requires --disable-session-tags/);
+    const big = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: Array.from({ length: 100 }, (_, i) => `arn:aws:s3:::bucket-${i}/*`) }] });
+    const state = world({ roles: [role('app', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } }] })] });
+    const { result } = await run({ disableSessionTags: true, sessionPolicy: big }, state);
+    expect(byId(result.checks, 'role.trust')?.status).toBe('ok');
+    expect(byId(result.checks, 'session.size')?.status).toBe('fail');
+  });
+
+  it('an add-on-owned association for the SA → association.owner fail naming the add-on', async () => {
+    const owned = { associationId: 'a-owned', associationArn: 'arn:aws:eks:us-west-2:111122223333:podidentityassociation/demo/a-owned', clusterName: 'demo', namespace: 'apps', serviceAccount: 'api', roleArn: `arn:aws:iam::${ACCOUNT}:role/other`, ownerArn: 'arn:aws:eks:us-west-2:111122223333:addon/demo/aws-ebs-csi-driver/x1', createdAt: '2026-11-01T00:00:00Z', modifiedAt: '2026-11-01T00:00:00Z' };
+    const { result } = await run({}, world({ associations: [owned] }));
+    expect(byId(result.checks, 'association.owner')).toMatchObject({ status: 'fail', detail: expect.stringContaining('aws-ebs-csi-driver') });
+  });
+
+  it('target role: ok chain, trust fail, permission fail, unreadable → warn', async () => {
+    const d = demoDeps();
+    const ok = await associate({ namespace: 'checkout', serviceAccount: 'checkout-api', roleArn: `arn:aws:iam::${ACCOUNT}:role/checkout-api`, targetRoleArn: 'arn:aws:iam::444455556666:role/checkout-ledger-access' }, d);
+    expect(ok.status).toBe('up-to-date');
+    expect(byId(ok.checks, 'target.trust')?.status).toBe('ok');
+    expect(byId(ok.checks, 'target.permission')?.status).toBe('ok');
+    // orders-worker may not assume the ledger role, and the ledger role trusts only checkout-api.
+    const bad = await associate({ namespace: 'orders', serviceAccount: 'orders-worker', roleArn: `arn:aws:iam::${ACCOUNT}:role/orders-worker`, targetRoleArn: 'arn:aws:iam::444455556666:role/checkout-ledger-access' }, demoDeps());
+    expect(byId(bad.checks, 'target.permission')).toMatchObject({ status: 'fail', hint: expect.stringContaining('sts:AssumeRole') });
+    expect(byId(bad.checks, 'target.trust')?.status).toBe('fail');
+    const hidden = demoDeps();
+    const getRole = hidden.iam.getRole.bind(hidden.iam);
+    hidden.iam.getRole = async (arn) => {
+      if (arn.includes('444455556666')) throw new RemoteError('denied', { kind: 'access-denied', service: 'iam', operation: 'GetRole' });
+      return getRole(arn);
+    };
+    const unreadable = await associate({ namespace: 'checkout', serviceAccount: 'checkout-api', roleArn: `arn:aws:iam::${ACCOUNT}:role/checkout-api`, targetRoleArn: 'arn:aws:iam::444455556666:role/checkout-ledger-access' }, hidden);
+    expect(byId(unreadable.checks, 'target.trust')?.status).toBe('warn');
+  });
+
+  it('--create-role with --target-role-arn adds the source permission as an inline policy', async () => {
+    const d = demoDeps();
+    const result = await associate({ namespace: 'checkout', serviceAccount: 'ledger-sync', createRole: true, createServiceAccount: true, targetRoleArn: 'arn:aws:iam::444455556666:role/checkout-ledger-access' }, d);
+    expect(result.steps.map((s) => s.kind)).toEqual(['create-role', 'put-role-policy', 'create-service-account', 'create-association']);
+    expect(byId(result.checks, 'target.permission')?.status).toBe('ok');
+    // The ledger role trusts only checkout/checkout-api: its trust must be extended by its owner.
+    expect(byId(result.checks, 'target.trust')).toMatchObject({ status: 'fail', hint: expect.stringContaining('podid policy target-trust') });
+  });
+});
+
+describe('associate: bad input (nothing is read or created)', () => {
+  const cases: [string, Partial<AssociateOptions>, typeof UsageError | typeof UserError, RegExp][] = [
+    ['malformed role ARN', { roleArn: 'arn:aws:iam:role/app' }, UsageError, /--role-arn/],
+    ['not a role ARN', { roleArn: 'arn:aws:s3:::bucket' }, UsageError, /not an IAM role ARN/],
+    ['bad namespace', { namespace: 'Apps_1' }, UsageError, /not a valid Kubernetes namespace/],
+    ['bad service account', { serviceAccount: '-api' }, UsageError, /not a valid service account/],
+    ['both --role-arn and --create-role', { createRole: true }, UsageError, /exactly one/],
+    ['neither', { roleArn: undefined }, UsageError, /exactly one/],
+    ['create-only flag without --create-role', { policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }, UsageError, /only works with --create-role/],
+    ['bad max session', { roleArn: undefined, createRole: true, maxSessionDuration: 60 }, UsageError, /3600 to 43200/],
+    ['bad policy ARN', { roleArn: undefined, createRole: true, policyArns: ['arn:aws:iam::aws:role/x'] }, UsageError, /not an IAM policy ARN/],
+    ['unknown ABAC template', { roleArn: undefined, createRole: true, abacTemplates: ['nope'] }, UsageError, /unknown ABAC template/],
+    ['role in another partition', { roleArn: `arn:aws-cn:iam::${ACCOUNT}:role/app` }, UserError, /partition aws-cn/],
+  ];
+  it.each(cases)('%s', async (_name, opts, type, message) => {
+    const deps = fakeDeps(world());
+    const before = JSON.stringify(deps.store.doc);
+    const error = await associate({ ...base, ...opts }, deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(type);
+    expect((error as Error).message).toMatch(message);
+    expect(JSON.stringify(deps.store.doc)).toBe(before);
+  });
+
+  it('unknown cluster → UserError with a hint', async () => {
+    const deps = fakeDeps(world(), { cluster: 'nope' });
+    const error = await associate(base, deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error).toMatchObject({ message: "cluster 'nope' not found", hint: expect.stringContaining('--region') });
+  });
+});
+
+describe('associate: plan, idempotence, update, restart', () => {
+  it('an identical association → up to date, no write', async () => {
+    const d = demoDeps();
+    const result = await associate({ namespace: 'payments', serviceAccount: 'payments-api', roleArn: `arn:aws:iam::${ACCOUNT}:role/teams/payments/payments-api`, approve: true }, d);
+    expect(result.status).toBe('up-to-date');
+    expect(result.steps).toEqual([]);
+    expect(associateExitCode(result, true)).toBe(0);
+  });
+
+  it('a different association for the same SA → update with the diff', async () => {
+    const d = demoDeps();
+    const result = await associate({ namespace: 'orders', serviceAccount: 'orders-worker', roleArn: `arn:aws:iam::${ACCOUNT}:role/order-notifier`, fixTrust: true, approve: true }, d);
+    expect(result.changes).toEqual([{ field: 'roleArn', from: `arn:aws:iam::${ACCOUNT}:role/orders-worker`, to: `arn:aws:iam::${ACCOUNT}:role/order-notifier` }]);
+    expect(result.steps.map((s) => s.kind)).toEqual(['update-trust', 'update-association']);
+    expect(result.status).toBe('applied');
+    expect(d.store.doc.clusters[0].associations.find((a) => a.serviceAccount === 'orders-worker')?.roleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/order-notifier`);
+    expect(result.notes.join(' ')).toMatch(/up to 6 h/);
+  });
+
+  it('lists pods that predate the association with rollout commands; --restart restarts them', async () => {
+    const d = demoDeps();
+    const plan = await associate({ namespace: 'orders', serviceAccount: 'order-notifier', roleArn: `arn:aws:iam::${ACCOUNT}:role/order-notifier` }, d);
+    expect(plan.status).toBe('up-to-date');
+    expect(plan.restart.commands).toEqual(['kubectl -n orders rollout restart deployment/order-notifier']);
+    const restarted = await associate({ namespace: 'orders', serviceAccount: 'order-notifier', roleArn: `arn:aws:iam::${ACCOUNT}:role/order-notifier`, restart: true, approve: true }, d);
+    expect(restarted.steps.map((s) => s.kind)).toEqual(['restart-workload']);
+    expect(restarted.status).toBe('applied');
+    const again = await associate({ namespace: 'orders', serviceAccount: 'order-notifier', roleArn: `arn:aws:iam::${ACCOUNT}:role/order-notifier`, restart: true }, d);
+    expect(again.status).toBe('up-to-date');
+    expect(again.restart.pods).toEqual([]);
+  });
+
+  it('asks through confirm when not approved; a no changes nothing', async () => {
+    const d = fakeDeps(world());
+    const asked: string[] = [];
+    const no = await associate({ ...base, confirm: async (r) => (asked.push(r.status), false) }, d);
+    expect(asked).toEqual(['planned']);
+    expect(no.status).toBe('planned');
+    expect(d.store.doc.clusters[0].associations).toHaveLength(0);
+    const yes = await associate({ ...base, confirm: async () => true }, d);
+    expect(yes.status).toBe('applied');
+  });
+
+  it('uses a deterministic clientRequestToken', async () => {
+    const tokens: (string | undefined)[] = [];
+    for (let i = 0; i < 2; i++) {
+      const d = fakeDeps(world());
+      const create = d.eks.createAssociation.bind(d.eks);
+      d.eks.createAssociation = (input) => (tokens.push(input.clientRequestToken), create(input));
+      await associate({ ...base, approve: true }, d);
+    }
+    expect(tokens[0]).toMatch(/^podid-[0-9a-f]{32}$/);
+    expect(tokens[1]).toBe(tokens[0]);
+  });
+});

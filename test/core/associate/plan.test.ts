@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import {
+  associationChanges,
+  defaultRoleName,
+  planAssociate,
+  preflight,
+  resolveSpec,
+  restartInfo,
+  validateApplyFile,
+  type AssociateFacts,
+} from '../../../src/core/associate/index.js';
+import type { Association, Cluster, Pod } from '../../../src/core/model.js';
+import { renderAssociate } from '../../../src/ui/render/associate.js';
+
+// Pure core of associate: spec resolution, plan (idempotent), restart list, file validation.
+
+const cluster: Cluster = { name: 'demo', arn: 'arn:aws:eks:us-west-2:111122223333:cluster/demo', accountId: '111122223333', region: 'us-west-2', partition: 'aws', status: 'ACTIVE', autoMode: false };
+const NOW = '2026-11-26T12:00:00.000Z';
+const facts = (extra: Partial<AssociateFacts> = {}): AssociateFacts => ({ cluster, agentAddon: { name: 'eks-pod-identity-agent', version: 'v1', status: 'ACTIVE', podIdentityAssociations: [] }, role: null, serviceAccount: null, pods: [], workloads: [], passRole: { decision: 'allowed' }, ...extra });
+
+describe('resolveSpec', () => {
+  it('names a created role podid-<cluster>-<ns>-<sa>, cut to 64 with a hash', () => {
+    expect(defaultRoleName('demo', 'orders', 'api')).toBe('podid-demo-orders-api');
+    const long = defaultRoleName('a-very-long-cluster-name', 'a-very-long-namespace-name', 'a-very-long-service-account-name');
+    expect(long).toHaveLength(64);
+    expect(long).toBe(defaultRoleName('a-very-long-cluster-name', 'a-very-long-namespace-name', 'a-very-long-service-account-name'));
+  });
+
+  it('derives the role ARN (with path) and tags', () => {
+    const spec = resolveSpec({ namespace: 'orders', serviceAccount: 'api', createRole: true, rolePath: 'team/x', tags: { a: 'b' } }, cluster);
+    expect(spec.roleArn).toBe('arn:aws:iam::111122223333:role/team/x/podid-demo-orders-api');
+    expect(spec.tags).toEqual({ a: 'b', 'podid:managed-by': 'podid' });
+  });
+});
+
+describe('planAssociate', () => {
+  const spec = resolveSpec({ namespace: 'orders', serviceAccount: 'api', createRole: true, createServiceAccount: true, policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }, cluster);
+
+  it('fresh: create role, attach, create SA, create association', () => {
+    const plan = planAssociate(facts(), spec, { now: NOW });
+    expect(plan.steps.map((s) => s.kind)).toEqual(['create-role', 'attach-policy', 'create-service-account', 'create-association']);
+    expect(preflight(facts(), spec, plan).filter((c) => c.status !== 'ok')).toEqual([]);
+  });
+
+  it('converged facts plan nothing (idempotent)', () => {
+    const first = planAssociate(facts(), spec, { now: NOW });
+    const created = first.steps.find((s) => s.kind === 'create-role')!;
+    const role = { ...first.effectiveRole!, trustPolicy: created.kind === 'create-role' ? created.trustPolicy : { Statement: [] } };
+    const existing: Association = { associationId: 'a-1', associationArn: 'x', clusterName: 'demo', namespace: 'orders', serviceAccount: 'api', roleArn: spec.roleArn, disableSessionTags: false, tags: spec.tags, createdAt: NOW, modifiedAt: NOW };
+    const plan = planAssociate(facts({ role, existing, serviceAccount: { namespace: 'orders', name: 'api', uid: 'u', annotations: {}, creationTimestamp: NOW } }), spec, { now: NOW });
+    expect(plan.steps).toEqual([]);
+  });
+
+  it('associationChanges compares policies as JSON, not text', () => {
+    const a: Association = { associationId: 'a', associationArn: 'x', clusterName: 'demo', namespace: 'n', serviceAccount: 's', roleArn: 'r', disableSessionTags: true, policy: '{ "Statement": [] }', tags: {}, createdAt: NOW, modifiedAt: NOW };
+    expect(associationChanges(a, { ...spec, roleArn: 'r', disableSessionTags: true, sessionPolicy: '{"Statement":[]}' })).toEqual([]);
+    expect(associationChanges(a, { ...spec, roleArn: 'r2', disableSessionTags: false })).toEqual([
+      { field: 'roleArn', from: 'r', to: 'r2' },
+      { field: 'disableSessionTags', from: true, to: false },
+      { field: 'policy', from: '{"Statement":[]}', to: undefined },
+    ]);
+  });
+});
+
+describe('restartInfo', () => {
+  const pod = (name: string, created: string, owner?: { kind: string; name: string }, injected = false): Pod => ({
+    namespace: 'orders', name, uid: name, serviceAccountName: 'api', hostNetwork: false, phase: 'Running', initContainers: [], projectedTokens: [], labels: {}, creationTimestamp: created,
+    ownerReferences: owner ? [{ ...owner, controller: true }] : [],
+    containers: [{ name: 'c', image: 'i', volumeMounts: [], env: injected ? [{ name: 'AWS_CONTAINER_CREDENTIALS_FULL_URI', value: 'x' }, { name: 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', value: 'y' }] : [] }],
+  });
+  const workloads = [{ kind: 'ReplicaSet', namespace: 'orders', name: 'api-7d', ownerReferences: [{ kind: 'Deployment', name: 'api', controller: true }] }];
+
+  it('older or uninjected pods: rollout for the owning Deployment, delete for bare pods', () => {
+    const pods = [pod('api-7d-a', '2026-11-01T00:00:00Z', { kind: 'ReplicaSet', name: 'api-7d' }), pod('bare', '2026-11-01T00:00:00Z'), pod('api-7d-new', '2026-11-20T00:00:00Z', { kind: 'ReplicaSet', name: 'api-7d' }, true)];
+    const info = restartInfo({ pods, workloads }, { namespace: 'orders', serviceAccount: 'api' }, { changing: false, createdAt: '2026-11-10T00:00:00Z', now: NOW });
+    expect(info.pods).toEqual(['api-7d-a', 'bare']);
+    expect(info.commands).toEqual(['kubectl -n orders rollout restart deployment/api', 'kubectl -n orders delete pod bare']);
+    expect(info.manual).toEqual(['bare']);
+  });
+
+  it('a new association: every running pod of the SA needs a restart', () => {
+    const info = restartInfo({ pods: [pod('api-7d-new', '2026-11-20T00:00:00Z', { kind: 'ReplicaSet', name: 'api-7d' }, true)], workloads }, { namespace: 'orders', serviceAccount: 'api' }, { changing: true, now: NOW });
+    expect(info.workloads).toEqual([{ kind: 'Deployment', namespace: 'orders', name: 'api' }]);
+  });
+});
+
+describe('validateApplyFile', () => {
+  it.each([
+    [{ apiVersion: 'podid/v1', kind: 'Associations', cluster: 'demo', associations: [{ namespace: 'a', serviceAccount: 'b', role: { policyArns: [] } }] }, 0],
+    [{ apiVersion: 'podid/v1', kind: 'Associations', cluster: 'demo' }, 0],
+    [{ apiVersion: 'podid/v1', kind: 'Other', cluster: 'demo' }, 1],
+    [{ apiVersion: 'podid/v1', kind: 'Associations', cluster: 'demo', associations: [{ namespace: 'a', serviceAccount: 'b', roleArn: 'x', role: {} }] }, 1],
+    [{ apiVersion: 'podid/v1', kind: 'Associations', cluster: 'demo', associations: [{ namespace: 'a', serviceAccount: 'b', roleArn: 'x', sessionTags: 'no' }] }, 1],
+  ])('case %# → %i errors', (raw, errors) => {
+    expect(validateApplyFile(raw).errors).toHaveLength(errors);
+  });
+});
+
+describe('renderAssociate', () => {
+  it('prints checks with fixes, the plan and the next step as plain lines', () => {
+    const spec = resolveSpec({ namespace: 'orders', serviceAccount: 'api', roleArn: 'arn:aws:iam::222233334444:role/x' }, cluster);
+    const f = facts({ role: { arn: spec.roleArn, name: 'x', path: '/', roleId: 'R', accountId: '222233334444', trustPolicy: { Statement: [] }, inlinePolicies: [], attachedPolicies: [], tags: {}, maxSessionDuration: 3600 }, serviceAccount: undefined });
+    const plan = planAssociate(f, spec, { now: NOW });
+    const text = renderAssociate({ cluster: 'demo', namespace: 'orders', serviceAccount: 'api', roleArn: spec.roleArn, status: 'blocked', checks: preflight(f, spec, plan), steps: plan.steps, changes: [], restart: plan.restart, notes: [] });
+    expect(text).toContain('FAIL  role.account');
+    expect(text).toMatch(/fix: Use a role in 111122223333/);
+    expect(text).toContain('+ create association orders/api → arn:aws:iam::222233334444:role/x');
+    expect(text).toContain('Preflight failed: nothing was changed.');
+    expect(text.includes(String.fromCharCode(27))).toBe(false);
+  });
+});
