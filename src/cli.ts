@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { programGlobalOptions } from './cli/globals.js';
 import type { CliContext } from './cli/run-action.js';
 import { registerCompletion } from './cli/completion.js';
-import { registerNotYetAvailable } from './cli/not-yet.js';
 import { registerAssociate } from './cli/associate.js';
 import { registerAssociations } from './cli/associations.js';
 import { registerPolicy } from './cli/policy.js';
@@ -25,12 +24,13 @@ export const VERSION = '0.1.0';
 const EXAMPLES = `
 Examples:
   $ podid local init --demo demo.json                 # a demo cluster to play with, offline
-  $ podid associations list --state demo.json -A
+  $ podid associations list --state demo.json
+  $ podid doctor --state demo.json                    # what is broken, and how to fix it
   $ podid policy trust -w arn:aws:eks:us-west-2:111122223333:cluster/demo:payments:api
   $ podid associate -c prod -n payments -s api --create-role --approve
-  $ podid migrate-irsa -c prod --check                 # CI gate: exit 3 while IRSA remains
+  $ podid migrate-irsa -c prod --check                # CI gate: exit 3 while IRSA remains
   $ podid doctor -c prod -o sarif > doctor.sarif
-  $ podid exec -n payments -s api --state demo.json -- npm start
+  $ podid exec -n payments -s payments-api --state demo.json -- npm start
 
 Exit codes: 0 ok · 1 failure or failed check · 2 usage error · 3 pending changes (--check) · 130 interrupted
 Docs: README.md`;
@@ -55,7 +55,6 @@ export function buildProgram(ctx: CliContext): Command {
   const registrars = [
     registerAssociate, registerAssociations, registerPolicy, registerMigrateIrsa, registerSimulate, registerToken, registerProxy, registerExec, registerDoctor, registerAudit, registerSnapshot, registerLocal, registerApply,
     registerCompletion,
-    registerNotYetAvailable, // last: fills in only what is still missing
   ];
   for (const register of registrars) register(program, ctx);
   return program;
