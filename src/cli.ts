@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { VERSION } from './version.js';
 import { programGlobalOptions } from './cli/globals.js';
 import type { CliContext } from './cli/run-action.js';
 import { registerCompletion } from './cli/completion.js';
@@ -18,8 +19,6 @@ import { registerApply } from './cli/apply.js';
 
 // Commander wiring only. Each command group registers itself from src/cli/<group>.ts and
 // import()s its command module when it runs, so `podid --help` loads nothing heavy.
-
-export const VERSION = '0.1.0';
 
 const EXAMPLES = `
 Examples:

@@ -1,8 +1,8 @@
-import { CommanderError } from 'commander';
-import { buildProgram } from './cli.js';
+import type { CommanderError } from 'commander';
 import type { CliContext } from './cli/run-action.js';
 import { EXIT, InterruptedError, PodidError, RemoteError, UsageError, describeError } from './core/errors.js';
 import { processIo, type Io } from './ui/io.js';
+import { VERSION } from './version.js';
 
 /** Runs podid with `argv` (without node and script) and returns the exit code. Never exits the process. */
 export async function run(argv: string[], io: Io = processIo()): Promise<number> {
@@ -10,9 +10,15 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     // The SDK warns on every client about Node 20 support; podid pins Node 20 deliberately.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   }
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    // Fast path: the most frequent probe of a CLI needs no command tree (startup budget, DESIGN.md §4).
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
   const ctx: CliContext = { io, exitCode: EXIT.ok };
-  const program = buildProgram(ctx);
   try {
+    const { buildProgram } = await import('./cli.js');
+    const program = buildProgram(ctx);
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;
   } catch (error) {
@@ -20,8 +26,12 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   }
 }
 
+// By its code, not its class: commander is bundled, so class identity and names are not stable.
+const isCommanderError = (error: unknown): error is CommanderError =>
+  error instanceof Error && typeof (error as CommanderError).code === 'string' && (error as CommanderError).code.startsWith('commander.');
+
 function normalize(error: unknown): unknown {
-  if (!(error instanceof CommanderError)) return error;
+  if (!isCommanderError(error)) return error;
   if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' && error.exitCode === 0) {
     return null;
   }

@@ -215,7 +215,7 @@ Examples:
       const [{ policyLint, lintFailed }, { renderLintTable, renderLintSarif }, { VERSION }] = await Promise.all([
         import('../commands/policy-lint.js'),
         import('../ui/render/policy-lint.js'),
-        import('../cli.js'),
+        import('../version.js'),
       ]);
       const result = await policyLint({ files: args, kind: opts.kind, association: opts.association, sessionTags: opts.sessionTags, quota: opts.trustQuota }, await policyDeps(env));
       return { result, renderers: { table: renderLintTable, sarif: (r: typeof result) => renderLintSarif(r, { version: VERSION }) }, exitCode: lintFailed(result) ? 1 : 0 };

@@ -56,3 +56,15 @@ describe('podid CLI skeleton', () => {
     expect(out.trim()).toBe('completion');
   });
 });
+
+describe('version', () => {
+  it('matches package.json', async () => {
+    const { readFileSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const { stdout } = await runCli(['--version']);
+    expect(stdout.trim()).toBe(pkg.version);
+    expect((await runCli(['-V'])).stdout.trim()).toBe(pkg.version);
+    // The fast path and commander agree (`podid --debug --version` goes through commander).
+    expect((await runCli(['--debug', '--version'])).stdout.trim()).toBe(pkg.version);
+  });
+});
