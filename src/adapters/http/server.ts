@@ -57,10 +57,20 @@ export function toProxyRequest(req: IncomingMessage): ProxyRequest {
   };
 }
 
+// Header objects of cached responses are reused for every hit: flatten each once (writeHead's
+// array form skips per-request object walking).
+const flatHeaders = new WeakMap<object, string[]>();
+
 /** Writes a response; the core gives headers in Go's canonical case and, for 200s, Content-Length. */
 export function writeOutcome(res: ServerResponse, outcome: ProxyOutcome) {
   const headers = outcome.headers;
-  res.writeHead(outcome.status, headers['Content-Length'] === undefined ? { ...headers, 'Content-Length': Buffer.byteLength(outcome.body) } : headers);
+  let flat = flatHeaders.get(headers);
+  if (!flat) {
+    const all = headers['Content-Length'] === undefined ? { ...headers, 'Content-Length': String(Buffer.byteLength(outcome.body)) } : headers;
+    flat = Object.entries(all).flat();
+    flatHeaders.set(headers, flat);
+  }
+  res.writeHead(outcome.status, flat);
   res.end(outcome.body);
 }
 
@@ -70,14 +80,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const limits = { ...DEFAULT_LIMITS, ...definedOnly(options) };
   const hash = tokenHasher();
   const log = options.onRequest;
+  const respond = (res: ServerResponse, request: ProxyRequest, outcome: ProxyOutcome, started: number) => {
+    writeOutcome(res, outcome);
+    if (log) log(eventFor(request, outcome, performance.now() - started, hash));
+  };
   const server = createServer({ maxHeaderSize: limits.maxHeaderSize, requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 1000 }, (req, res) => {
+    // Bodies are ignored, as the agent does; Node drains an unread body once the response ends.
     const started = log ? performance.now() : 0;
-    req.resume(); // the agent ignores bodies; drain them so keep-alive keeps working
     const request = toProxyRequest(req);
-    const finish = (outcome: ProxyOutcome) => {
-      writeOutcome(res, outcome);
-      if (log) log(eventFor(request, outcome, performance.now() - started, hash));
-    };
     let result: ProxyOutcome | Promise<ProxyOutcome>;
     try {
       result = options.handle(request);
@@ -85,8 +95,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       result = INTERNAL_ERROR;
     }
     // The handler maps every expected failure; anything else is a bug, answered like Go's panic recovery.
-    if (result instanceof Promise) result.then(finish, () => finish(INTERNAL_ERROR));
-    else finish(result);
+    if (result instanceof Promise) {
+      result.then(
+        (outcome) => respond(res, request, outcome, started),
+        () => respond(res, request, INTERNAL_ERROR, started),
+      );
+    } else respond(res, request, result, started);
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') return void socket.destroy();

@@ -15,6 +15,8 @@ export interface CachedCredentials {
   response: PodIdentityCredentialsResponse;
   /** The 200 response, serialised once. */
   ok: ProxyResponse;
+  /** The outcome of a cache hit for this token, built once: hits allocate nothing. */
+  hit: ProxyOutcome;
   expiresAtMs: number;
 }
 
@@ -61,7 +63,7 @@ function credentialRequest(request: ProxyRequest, deps: HandlerDeps): ProxyOutco
   const invalid = validateBasicClaims(parsed.token, deps.clock());
   if (invalid) return { ...textError(400, `Service account token failed basic claim validations: ${invalid}`), token };
   const hit = deps.cache.peek(token);
-  if (hit) return { ...hit.ok, cache: 'hit', token };
+  if (hit) return hit.hit;
   return deps.cache.get(token, (t) => fetchCredentials(deps.source, t)).then(
     ({ value, use }): ProxyOutcome => ({ ...value.ok, cache: use, token }),
     (error: unknown): ProxyOutcome => ({ ...upstreamErrorResponse(upstreamFailure(error)), cache: 'miss', token }),
@@ -95,5 +97,6 @@ export async function fetchCredentials(source: CredentialSource, token: string):
   if (!response?.credentials || !response.assumedRoleUser) {
     throw new Error('error getting credentials to cache: invalid response from server: credentials or assumed role empty');
   }
-  return { response, ok: credentialsResponse(credentialsBody(response)), expiresAtMs: response.credentials.expiration * 1000 };
+  const ok = credentialsResponse(credentialsBody(response));
+  return { response, ok, hit: { ...ok, cache: 'hit', token }, expiresAtMs: response.credentials.expiration * 1000 };
 }

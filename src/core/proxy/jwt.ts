@@ -134,8 +134,9 @@ export function parseUnverified(token: string): ParseResult {
 
 /** `jwt.NewValidator().Validate(claims)`: exp must be after now, nbf not after now; joined with ", ". */
 export function validateBasicClaims(token: Pick<ParsedToken, 'exp' | 'nbf'>, nowMs: number): string | undefined {
-  const errors: string[] = [];
-  if (token.exp !== undefined && !(nowMs < token.exp * 1000)) errors.push('token is expired');
-  if (token.nbf !== undefined && nowMs < token.nbf * 1000) errors.push('token is not valid yet');
-  return errors.length ? errors.join(', ') : undefined;
+  // Allocation-free when valid: this runs on every request, cached or not.
+  const expired = token.exp !== undefined && !(nowMs < token.exp * 1000);
+  const early = token.nbf !== undefined && nowMs < token.nbf * 1000;
+  if (!expired && !early) return undefined;
+  return expired && early ? 'token is expired, token is not valid yet' : expired ? 'token is expired' : 'token is not valid yet';
 }

@@ -4,12 +4,12 @@ import type { CacheEvent } from './cache.js';
 // text exposition format. `hit` counts successful background renewals, as the agent's does.
 
 export class ProxyMetrics {
-  private readonly responses = new Map<string, number>();
+  private readonly responses = new Map<number, number>();
   private readonly cacheStates = new Map<string, number>();
   private readonly cacheErrors = new Map<string, number>();
 
   response(status: number) {
-    bump(this.responses, String(status));
+    this.responses.set(status, (this.responses.get(status) ?? 0) + 1);
   }
 
   cacheEvent(event: CacheEvent) {
