@@ -16,6 +16,7 @@ import type { Association } from '../core/model.js';
 import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
 import { applySteps, type StepOutcome } from '../services/associate-apply.js';
+import { showChecks } from '../services/show-checks.js';
 import { describeClusterOrFail, gatherAssociateFacts, gatherClusterContext, type ClusterContext, type GatherDeps } from '../services/associate-gather.js';
 
 // `podid associate`: validate → gather → plan + preflight → (approve) apply.
@@ -113,6 +114,7 @@ export async function associate(opts: AssociateOptions, deps: AssociateDeps): Pr
   const spec = resolveSpec(opts, cluster);
   const ctx = await gatherClusterContext(deps, cluster, spec.namespace);
   const prepared = await prepare(deps, ctx, spec, { restart: opts.restart });
+  await showChecks(deps.reporter, `Preflight for ${spec.namespace}/${spec.serviceAccount} in cluster ${spec.clusterName}`, prepared.checks);
   return decideAndApply(prepared, opts, deps);
 }
 

@@ -1,5 +1,6 @@
-import { doctorExitCode, runDoctor, selectChecks, type CheckResult, type DoctorScope, type StatusCounts } from '../core/doctor/index.js';
+import { countStatuses, doctorExitCode, doctorSteps, selectChecks, worstOf, type CheckDefinition, type CheckResult, type DoctorFacts, type DoctorScope, type StatusCounts } from '../core/doctor/index.js';
 import { UsageError } from '../core/errors.js';
+import { checklistOf, type Checklist } from '../core/reporter.js';
 import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
 import { gatherDoctorFacts } from '../services/doctor-facts.js';
@@ -51,7 +52,30 @@ export async function doctor(opts: DoctorOptions, deps: Pick<Deps, 'eks' | 'iam'
   const checks = selectChecks(opts.checks);
   const clusterName = requireCluster(deps);
   const facts = await gatherDoctorFacts(deps, clusterName, scope);
-  const run = runDoctor(facts, checks);
+  const results = await runWithChecklist(facts, checks, checklistOf(deps.reporter, `Checking cluster ${facts.cluster.name}`));
+  const summary = countStatuses(results);
   const strict = Boolean(opts.strict);
-  return { cluster: facts.cluster.name, scope, strict, checks: run.checks, summary: run.summary, passed: doctorExitCode(run.summary, strict) === 0 };
+  return { cluster: facts.cluster.name, scope, strict, checks: results, summary, passed: doctorExitCode(summary, strict) === 0 };
+}
+
+/** Runs the checks one by one, settling a checklist row per check (a live view at a terminal). */
+async function runWithChecklist(facts: DoctorFacts, checks: readonly CheckDefinition[], list: Checklist): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  try {
+    for (const { check, results: found } of doctorSteps(facts, checks)) {
+      const row = list.start(check.title);
+      results.push(...found);
+      const status = worstOf(found);
+      const counts = found.length > 1 ? ` (${found.length} results${status === 'ok' ? '' : `, worst: ${status}`})` : '';
+      const text = `${check.id}: ${check.title}${counts}`;
+      if (status === 'fail') row.fail(text);
+      else if (status === 'warn') row.warn(text);
+      else if (status === 'skip') row.skip(text);
+      else row.succeed(text);
+      await new Promise((resolve) => setImmediate(resolve)); // let a live view draw the row
+    }
+  } finally {
+    await list.end();
+  }
+  return results;
 }

@@ -1,10 +1,11 @@
 import type { Reporter, Task } from '../core/reporter.js';
+import { liveChecklist, plainChecklist } from './checklist.js';
 import type { Io } from './io.js';
 import type { Terminal } from './env.js';
 
 const style = (color: boolean, code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[39m` : text);
 
-/** stderr progress: an ora spinner per task at an interactive terminal, plain lines elsewhere. */
+/** stderr progress: an ora spinner per task and a live ink checklist at an interactive terminal, plain lines elsewhere. */
 export async function createReporter(io: Io, terminal: Terminal, options: { debug: boolean; quiet?: boolean }): Promise<Reporter> {
   const color = terminal.color && Boolean(io.stderr.isTTY);
   const line = (text: string) => void io.stderr.write(text + '\n');
@@ -13,6 +14,7 @@ export async function createReporter(io: Io, terminal: Terminal, options: { debu
     info: (message) => !options.quiet && line(message),
     warn: (message) => line(style(color, 33, `warning: ${message}`)),
     debug: (message) => options.debug && line(style(color, 90, `debug: ${message}`)),
+    checklist: (title) => (terminal.canAnimate && !options.quiet ? liveChecklist(io.stderr, title) : plainChecklist(io.stderr, title, color)),
     task(text): Task {
       if (ora) {
         const spinner = ora({ text, stream: io.stderr as NodeJS.WritableStream, isEnabled: true }).start();

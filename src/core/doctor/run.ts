@@ -56,9 +56,20 @@ export interface DoctorRun {
 }
 
 export function runDoctor(facts: DoctorFacts, checks: readonly CheckDefinition[] = CHECKS): DoctorRun {
-  const indexed = indexFacts(facts);
-  const results = checks.flatMap((check) => check.run(indexed));
+  const results = [...doctorSteps(facts, checks)].flatMap((step) => step.results);
   return { checks: results, summary: countStatuses(results) };
+}
+
+/** The checks one at a time (facts indexed once), so a caller can show each as it completes. */
+export function* doctorSteps(facts: DoctorFacts, checks: readonly CheckDefinition[] = CHECKS): Generator<{ check: CheckDefinition; results: CheckResult[] }> {
+  const indexed = indexFacts(facts);
+  for (const check of checks) yield { check, results: check.run(indexed) };
+}
+
+/** The worst status of one check's results ('ok' when it found nothing to report). */
+export function worstOf(results: readonly CheckResult[]): CheckStatus {
+  for (const status of STATUS_ORDER) if (results.some((r) => r.status === status)) return status;
+  return 'ok';
 }
 
 /** 1 on any fail; warnings fail only with --strict. */

@@ -1,0 +1,59 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, DEMO_STATE, spawnCli } from '../helpers/run-cli.js';
+
+// The live checklist of doctor and associate: an ink view under a pseudo-terminal, plain lines in CI.
+
+function demoCopy(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'podid-tty-')), 'state.json');
+  copyFileSync(DEMO_STATE, path);
+  return path;
+}
+
+async function underPty(args: string[]): Promise<{ code: number; out: string }> {
+  const pty = await import('@lydell/node-pty');
+  const env = { ...process.env, CI: '', GITHUB_ACTIONS: '', TERM: 'xterm-256color', NO_COLOR: '' } as Record<string, string>;
+  const term = pty.spawn(process.execPath, [BIN, ...args], { cols: 200, rows: 60, env });
+  let out = '';
+  term.onData((d) => (out += d));
+  const code = await new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+  return { code, out };
+}
+
+// eslint-disable-next-line no-control-regex
+const plain = (text: string) => text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+
+describe('live checklist at a terminal', () => {
+  it('doctor shows each check settling (✔/⚠/✖) and still exits 1 on the demo', async () => {
+    const { code, out } = await underPty(['doctor', '--state', demoCopy()]);
+    expect(code).toBe(1);
+    const text = plain(out);
+    expect(text).toContain('Checking cluster demo');
+    expect(text).toMatch(/✔ cluster\.status: Cluster is ACTIVE/);
+    expect(text).toMatch(/✖ association\.trust: /);
+    expect(text).toMatch(/⚠ association\.shared-role: /);
+  });
+
+  it('associate shows its preflight as a checklist before the plan', async () => {
+    const { code, out } = await underPty(['associate', '--state', demoCopy(), '-n', 'inventory', '-s', 'search-indexer', '--role-arn', 'arn:aws:iam::222233334444:role/search-indexer']);
+    expect(code).toBe(1);
+    const text = plain(out);
+    expect(text).toContain('Preflight for inventory/search-indexer in cluster demo');
+    expect(text).toMatch(/✔ cluster\.active: /);
+    expect(text).toMatch(/✖ role\.account: /);
+  });
+});
+
+describe('plain checklist lines in CI', () => {
+  it('doctor writes one line per check on stderr and the report on stdout', async () => {
+    const { code, stdout, stderr } = await spawnCli(['doctor', '--state', demoCopy()], { env: { CI: 'true' } });
+    expect(code).toBe(1);
+    expect(stderr).toContain('Checking cluster demo\n');
+    expect(stderr).toMatch(/^ {2}✔ cluster\.status: Cluster is ACTIVE$/m);
+    expect(stderr).toMatch(/^ {2}✖ association\.trust: /m);
+    expect(stderr).not.toContain('\u001b[');
+    expect(stdout).toContain('FAIL');
+  });
+});
