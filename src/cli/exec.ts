@@ -38,6 +38,8 @@ Examples:
         import('node:fs/promises'),
       ]);
       const deps = await backendFor(env);
+      // Never the proxy's live view, even at a terminal: the child owns it. Request lines stay
+      // plain (on stderr with --debug), through the command's default onRequest.
       const result = await exec(
         { namespace: opts.namespace, serviceAccount: opts.serviceAccount, command, args: rest, source: opts.source as 'local' | 'sts' | 'eks-auth' | undefined, tokenFile: opts.tokenFile, env: env.io.env, cwd: env.io.cwd, strictHost: opts.strictHost },
         {

@@ -13,7 +13,12 @@ export function parsePort(flag: string, value: string): number {
   return port;
 }
 
-/** Aborts on env.io.signal when the caller provides one, else on the first SIGINT/SIGTERM. */
+/**
+ * Aborts on env.io.signal when the caller provides one, else on the first SIGINT/SIGTERM; a second
+ * signal during the graceful close ends the process at once, as it would with no handler. The
+ * listener stays until dispose: with one of its own installed, the exit hook ink registers
+ * (signal-exit) leaves the first signal to podid instead of re-raising it and killing the process.
+ */
 export function stopSignal(env: ActionEnv): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   if (env.io.signal) {
@@ -21,10 +26,21 @@ export function stopSignal(env: ActionEnv): { signal: AbortSignal; dispose: () =
     env.io.signal.addEventListener('abort', stop, { once: true });
     return { signal: controller.signal, dispose: () => env.io.signal?.removeEventListener('abort', stop) };
   }
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return { signal: controller.signal, dispose: () => void (process.off('SIGINT', stop), process.off('SIGTERM', stop)) };
+  const dispose = () => void (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal));
+  function onSignal(signal: NodeJS.Signals) {
+    if (!controller.signal.aborted) return controller.abort();
+    dispose();
+    process.kill(process.pid, signal);
+  }
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { signal: controller.signal, dispose };
+}
+
+/** Colour for the stderr live view: --no-color, NO_COLOR and FORCE_COLOR=0 turn it off. */
+function viewColor(env: ActionEnv): boolean {
+  const { NO_COLOR, FORCE_COLOR } = env.io.env;
+  return env.globals.color && (NO_COLOR === undefined || NO_COLOR === '') && FORCE_COLOR !== '0';
 }
 
 export function registerProxy(program: Command, ctx: CliContext) {
@@ -38,7 +54,9 @@ export function registerProxy(program: Command, ctx: CliContext) {
     .option('--allow-remote', 'allow a non-loopback --host (anyone who can reach it and holds a token gets credentials)')
     .option('--probe-port <n>', 'also serve /healthz, /readyz and /metrics on this port')
     .addHelpText('after', `
-Once listening, stdout gets the credentials URL (one JSON line with -o json); request logs go to stderr.
+Once listening, stdout gets the credentials URL (one JSON line with -o json). At an interactive
+terminal stderr shows a live view (counters, upstream errors, the last requests); in CI, in a
+pipe or with -o json it gets one log line per request instead.
 
 Examples:
   $ podid proxy --state fixtures/demo/state.json --port 8023
@@ -56,31 +74,39 @@ Examples:
         allowRemote: Boolean(opts.allowRemote),
         probePort: opts.probePort === undefined ? undefined : parsePort('--probe-port', opts.probePort),
       };
-      const [{ proxy, validateProxyOptions }, render, { startHttpServer }, { startProbeServer }, { randomUUID }] = await Promise.all([
+      // At an interactive terminal the ink live view replaces the banner and the per-request log
+      // lines on stderr; elsewhere (CI, pipes, -o json) the plain lines stay as they are.
+      const [{ proxy, validateProxyOptions }, render, { startHttpServer }, { startProbeServer }, { randomUUID }, liveView] = await Promise.all([
         import('../commands/proxy.js'),
         import('../ui/render/proxy.js'),
         import('../adapters/http/server.js'),
         import('../adapters/http/probe.js'),
         import('node:crypto'),
+        env.terminal.canAnimate ? import('../ui/ink/ProxyView.js') : undefined,
       ]);
       validateProxyOptions(options);
       const deps = await backendFor(env);
       const format = env.globals.output === 'json' || env.globals.output === 'yaml' ? env.globals.output : 'table';
+      const live = liveView?.proxyLiveSession({ stream: env.io.stderr, color: viewColor(env), debug: env.globals.debug, reporter: deps.reporter });
       const stop = stopSignal(env);
       try {
         const result = await proxy(options, {
           ...deps,
+          ...(live ? { reporter: live.reporter, onRequest: live.record } : {}),
           startHttpServer,
           startProbeServer,
           uuid: randomUUID,
           signal: stop.signal,
           onListening: (started) => {
             env.io.stdout.write(render.renderProxyStarted(started, format));
-            env.io.stderr.write(render.renderProxyBanner(started));
+            if (live) live.mount(started);
+            else env.io.stderr.write(render.renderProxyBanner(started));
           },
         });
+        await live?.unmount();
         env.io.stderr.write(render.renderProxySummary(result));
       } finally {
+        await live?.unmount();
         stop.dispose();
       }
     }),

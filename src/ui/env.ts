@@ -17,10 +17,13 @@ export interface Terminal {
   isCI: boolean;
 }
 
+/**
+ * ink's own CI rule (is-in-ci), so podid never mounts a live view that ink would then not draw:
+ * CI or CONTINUOUS_INTEGRATION present (even empty) and not "0"/"false". Plus providers that set neither.
+ */
 export function isCI(env: Record<string, string | undefined>): boolean {
-  const ci = env.CI;
-  if (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') return true;
-  return Boolean(env.GITHUB_ACTIONS || env.GITLAB_CI || env.BUILDKITE || env.JENKINS_URL || env.TF_BUILD || env.CODEBUILD_BUILD_ID);
+  const set = (key: string) => env[key] !== undefined && env[key] !== '0' && env[key] !== 'false';
+  return set('CI') || set('CONTINUOUS_INTEGRATION') || Boolean(env.GITHUB_ACTIONS || env.GITLAB_CI || env.BUILDKITE || env.JENKINS_URL || env.TF_BUILD || env.CODEBUILD_BUILD_ID);
 }
 
 export function detectTerminal(streams: TerminalStreams, flags: { noColor?: boolean; machineOutput?: boolean } = {}): Terminal {

@@ -14,7 +14,7 @@ function demoCopy(): string {
 
 async function underPty(args: string[]): Promise<{ code: number; out: string }> {
   const pty = await import('@lydell/node-pty');
-  const env = { ...process.env, CI: '', GITHUB_ACTIONS: '', TERM: 'xterm-256color', NO_COLOR: '' } as Record<string, string>;
+  const env = Object.fromEntries(Object.entries({ ...process.env, TERM: 'xterm-256color' }).filter(([k]) => k !== 'CI' && k !== 'NO_COLOR' && k !== 'GITHUB_ACTIONS' && k !== 'CONTINUOUS_INTEGRATION')) as Record<string, string>;
   const term = pty.spawn(process.execPath, [BIN, ...args], { cols: 200, rows: 60, env });
   let out = '';
   term.onData((d) => (out += d));

@@ -17,7 +17,7 @@ describe('built bin/podid.js', () => {
 
   it('runs under a pseudo-terminal', async () => {
     const pty = await import('@lydell/node-pty');
-    const term = pty.spawn(process.execPath, [BIN, '--version'], { cols: 80, rows: 10, env: { ...process.env, CI: '' } as Record<string, string> });
+    const term = pty.spawn(process.execPath, [BIN, '--version'], { cols: 80, rows: 10, env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'CI')) as Record<string, string> });
     let out = '';
     term.onData((d) => (out += d));
     const code = await new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));

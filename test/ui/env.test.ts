@@ -22,6 +22,8 @@ describe('detectTerminal', () => {
   it('recognises CI providers', () => {
     expect(isCI({ GITHUB_ACTIONS: 'true' })).toBe(true);
     expect(isCI({ CI: '0' })).toBe(false);
+    expect(isCI({ CI: '' })).toBe(true); // as ink's is-in-ci: present means CI
+    expect(isCI({ CONTINUOUS_INTEGRATION: 'true' })).toBe(true);
     expect(isCI({})).toBe(false);
   });
 });
