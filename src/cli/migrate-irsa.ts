@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
-import { UsageError } from '../core/errors.js';
+import type { MigrateIrsaOptions, MigrateIrsaResult } from '../commands/migrate-irsa.js';
+import { InterruptedError, UsageError } from '../core/errors.js';
 import { addGlobalOptions } from './globals.js';
-import { action, backendFor, collect, parseKeyValues, type CliContext } from './run-action.js';
+import { action, backendFor, collect, parseKeyValues, type ActionEnv, type CliContext } from './run-action.js';
 
-// `podid migrate-irsa` (plan / --check / --approve / --resume / --export) and `podid migrate-irsa rollback JOURNAL`.
+// `podid migrate-irsa` (plan / --check / --approve / --interactive / --resume / --export) and `podid migrate-irsa rollback JOURNAL`.
 
 interface MigrateFlags {
   namespace?: string[];
@@ -12,6 +13,7 @@ interface MigrateFlags {
   manifests?: string[];
   check?: boolean;
   approve?: boolean;
+  interactive?: boolean;
   restart?: boolean;
   removeAnnotations?: boolean;
   removeOidcTrust?: boolean;
@@ -29,6 +31,7 @@ Examples:
   $ podid migrate-irsa -c prod --check                               # CI gate: exit 3 while IRSA remains
   $ podid migrate-irsa -c prod -n payments -o markdown > plan.md     # a PR comment
   $ podid migrate-irsa -c prod --approve --restart                   # trust → associations → restarts
+  $ podid migrate-irsa -c prod --interactive --restart               # review at a terminal, pick entries, apply them
   $ podid migrate-irsa -c prod --approve --restart --remove-annotations --remove-oidc-trust
   $ podid migrate-irsa -c prod --resume .podid/migrate-prod-20260101T000000Z.json
   $ podid migrate-irsa rollback .podid/migrate-prod-20260101T000000Z.json
@@ -37,7 +40,11 @@ Examples:
 
 Order with --approve: bridge roles → trust (workload-scoped pods.eks.amazonaws.com statement) →
 associations → restarts (--restart) → annotation / OIDC-trust removal, each after checking that the
-association exists and the trust accepts the service account. Every change is journalled first.`;
+association exists and the trust accepts the service account. Every change is journalled first.
+
+--interactive (a terminal only): ↑/↓ move · space toggle a pending entry · a all/none ·
+enter apply the selected entries · q/esc quit without changes. Entries left out stay pending
+(--check still exits 3); --resume of its journal keeps to the selected entries.`;
 
 export function registerMigrateIrsa(program: Command, ctx: CliContext) {
   const cmd = program
@@ -50,12 +57,13 @@ export function registerMigrateIrsa(program: Command, ctx: CliContext) {
     .option('--manifests <path...>', 'read Kubernetes objects from files, folders or - (stdin); plan and export only')
     .option('--check', 'exit 3 when anything is left to migrate (CI gate)')
     .option('--approve', 'apply the plan')
-    .option('--restart', 'with --approve: rollout-restart the workloads that still run with IRSA')
+    .option('--interactive', 'at a terminal: review the plan, choose entries, apply only those')
+    .option('--restart', 'with --approve or --interactive: rollout-restart the workloads that still run with IRSA')
     .option('--remove-annotations', 'last step: remove the eks.amazonaws.com/* annotations once the association works')
     .option('--remove-oidc-trust', "last step: remove this cluster's OIDC trust for each migrated service account (only that one)")
     .option('--no-bridge-roles', 'block cross-account IRSA roles instead of creating a bridge role with targetRoleArn')
     .option('--trust-quota <chars>', 'role trust policy size quota (IAM quota L-C07B4B0D)', '2048')
-    .option('--journal <file>', 'journal file for --approve (default .podid/migrate-<cluster>-<time>.json)')
+    .option('--journal <file>', 'journal file for --approve or --interactive (default .podid/migrate-<cluster>-<time>.json)')
     .option('--resume <journal>', 'continue a failed --approve run from its journal')
     .addOption(new Option('--export <format>', 'write infrastructure as code instead of applying').choices(['terraform', 'cloudformation', 'eksctl']))
     .option('--export-file <file>', 'with --export: write to this file instead of stdout')
@@ -64,22 +72,23 @@ export function registerMigrateIrsa(program: Command, ctx: CliContext) {
     action(ctx, async (env) => {
       const flags = cmd.opts<MigrateFlags>();
       const mode = checkFlags(flags);
-      const [{ migrateIrsa }, { renderMigrateTable, renderMigrateMarkdown }] = await Promise.all([import('../commands/migrate-irsa.js'), import('../ui/render/migrate.js')]);
+      if (mode === 'interactive' && !env.terminal.canPrompt) throw new UsageError('--interactive needs a terminal; in CI use --check or --approve');
+      const [{ migrateIrsa }, { renderMigrateTable, renderMigrateMarkdown, summaryLine }] = await Promise.all([import('../commands/migrate-irsa.js'), import('../ui/render/migrate.js')]);
       const deps = await backendFor(env, { manifests: flags.manifests });
-      const result = await migrateIrsa(
-        {
-          filter: { namespaces: flags.namespace, selector: parseKeyValues('--selector', flags.selector), exclude: flags.exclude },
-          options: { removeOidcTrust: Boolean(flags.removeOidcTrust), removeAnnotations: Boolean(flags.removeAnnotations), restart: Boolean(flags.restart), bridgeRoles: flags.bridgeRoles, trustQuota: Number(flags.trustQuota) },
-          mode,
-          resume: flags.resume,
-          journal: flags.journal,
-          export: flags.export,
-          exportFile: flags.exportFile,
-          cwd: env.io.cwd,
-        },
-        deps,
-      );
-      return { result, renderers: { table: renderMigrateTable, markdown: renderMigrateMarkdown }, exitCode: mode === 'check' && result.pending ? 3 : 0 };
+      const opts: MigrateIrsaOptions = {
+        filter: { namespaces: flags.namespace, selector: parseKeyValues('--selector', flags.selector), exclude: flags.exclude },
+        options: { removeOidcTrust: Boolean(flags.removeOidcTrust), removeAnnotations: Boolean(flags.removeAnnotations), restart: Boolean(flags.restart), bridgeRoles: flags.bridgeRoles, trustQuota: Number(flags.trustQuota) },
+        mode: mode === 'interactive' ? 'plan' : mode,
+        resume: flags.resume,
+        journal: flags.journal,
+        export: flags.export,
+        exportFile: flags.exportFile,
+        cwd: env.io.cwd,
+      };
+      const result = mode === 'interactive' ? await interactive(env, opts, (o) => migrateIrsa(o, deps)) : await migrateIrsa(opts, deps);
+      // The user has seen the plan in the review: a quit prints one line, an apply what it did.
+      const table = mode === 'interactive' ? (r: MigrateIrsaResult) => (quit(r) ? `${summaryLine(r.plan)}\n` : renderMigrateTable(r)) + selectionNote(r) : renderMigrateTable;
+      return { result, renderers: { table, markdown: renderMigrateMarkdown }, exitCode: mode === 'check' && result.pending ? 3 : 0 };
     }),
   );
 
@@ -103,15 +112,42 @@ Examples:
   );
 }
 
-function checkFlags(flags: MigrateFlags): 'plan' | 'check' | 'apply' {
+/** Plan, let the user choose at the terminal (ink on stderr), then apply only the chosen entries. */
+async function interactive(env: ActionEnv, opts: MigrateIrsaOptions, migrate: (o: MigrateIrsaOptions) => Promise<MigrateIrsaResult>): Promise<MigrateIrsaResult> {
+  const planned = await migrate(opts);
+  const pending = planned.plan.entries.filter((e) => e.status === 'pending').map((e) => e.id);
+  if (!pending.length) return { ...planned, selection: { entries: [], unselected: [] } };
+  const { reviewPlan } = await import('../ui/ink/MigrateReview.js');
+  const color = env.terminal.color && Boolean(env.io.stderr.isTTY);
+  const outcome = await reviewPlan(planned.plan, { stdin: env.io.stdin, stderr: env.io.stderr }, { color });
+  if (outcome.kind === 'interrupt') throw new InterruptedError();
+  if (outcome.kind === 'quit') return { ...planned, selection: { entries: [], unselected: pending } };
+  return migrate({ ...opts, mode: 'apply', select: outcome.entries });
+}
+
+const quit = (r: MigrateIrsaResult) => Boolean(r.selection && !r.apply && r.selection.unselected.length);
+
+/** What --interactive adds below the plan: what was left out, or why nothing was applied. */
+function selectionNote(result: MigrateIrsaResult): string {
+  const s = result.selection;
+  if (!s) return '';
+  if (quit(result)) return `Nothing applied: the review ended without changes (${s.unselected.length} entr(ies) pending).\n`;
+  if (!result.apply) return 'Nothing to review: no entry is pending.\n';
+  if (!s.unselected.length) return '';
+  return `Not selected, still pending: ${s.unselected.join(', ')} (podid migrate-irsa --interactive to review them again).\n`;
+}
+
+function checkFlags(flags: MigrateFlags): 'plan' | 'check' | 'apply' | 'interactive' {
   const quota = Number(flags.trustQuota);
   if (!Number.isInteger(quota) || quota < 256) throw new UsageError(`option '--trust-quota' expects a whole number of characters (≥ 256), got '${flags.trustQuota}'`);
   if (flags.check && (flags.approve || flags.resume)) throw new UsageError("option '--check' cannot be used with '--approve' or '--resume'");
   if (flags.export && (flags.approve || flags.resume || flags.check)) throw new UsageError("option '--export' cannot be used with '--approve', '--resume' or '--check'");
   if (flags.exportFile && !flags.export) throw new UsageError("option '--export-file' needs '--export terraform|cloudformation|eksctl'");
-  if (flags.manifests?.length && (flags.approve || flags.resume)) throw new UsageError("option '--manifests' is read-only input: use it to plan, check or export, not with '--approve'");
+  if (flags.interactive && (flags.approve || flags.check || flags.resume || flags.export)) throw new UsageError("option '--interactive' cannot be used with '--approve', '--check', '--resume' or '--export' (it plans, asks, then applies)");
+  if (flags.manifests?.length && (flags.approve || flags.resume || flags.interactive)) throw new UsageError("option '--manifests' is read-only input: use it to plan, check or export, not with '--approve' or '--interactive'");
   if (flags.journal && flags.resume) throw new UsageError("option '--journal' cannot be used with '--resume' (the resumed journal is used)");
-  if (flags.journal && !flags.approve) throw new UsageError("option '--journal' needs '--approve'");
+  if (flags.journal && !flags.approve && !flags.interactive) throw new UsageError("option '--journal' needs '--approve' or '--interactive'");
   for (const item of flags.exclude ?? []) if (!/^[^/]+\/[^/]+$/.test(item)) throw new UsageError(`option '--exclude' expects NAMESPACE/SERVICE_ACCOUNT, got '${item}'`);
+  if (flags.interactive) return 'interactive';
   return flags.check ? 'check' : flags.approve || flags.resume ? 'apply' : 'plan';
 }

@@ -1,7 +1,8 @@
-import { UserError } from '../core/errors.js';
+import { UsageError, UserError } from '../core/errors.js';
 import { exportPlan, type ExportFormat } from '../core/migrate/export.js';
 import { newJournal } from '../core/migrate/journal.js';
 import { planMigration } from '../core/migrate/plan.js';
+import { journalSelection, selectPlan, withSelection } from '../core/migrate/select.js';
 import type { Journal, MigrationOptions, MigrationPlan, SaFilter } from '../core/migrate/types.js';
 import type { Cluster } from '../core/model.js';
 import type { Deps } from '../deps.js';
@@ -12,6 +13,7 @@ import { defaultJournalPath, JournalWriter, readJournal, writeFileAtomic } from 
 
 // podid migrate-irsa: gather → planMigration → (--approve) apply with a journal; --check for CI;
 // --resume continues a failed run from its journal; --export writes IaC instead of applying.
+// `select` (from --interactive) applies only some entries; the journal records them for --resume.
 
 export interface MigrateIrsaOptions {
   filter: SaFilter;
@@ -24,6 +26,8 @@ export interface MigrateIrsaOptions {
   exportFile?: string;
   /** For the default journal path. */
   cwd: string;
+  /** With mode 'apply': apply only these entries ("ns/sa" or "addon:<name>"); the others stay pending. */
+  select?: string[];
 }
 
 export interface MigrateIrsaResult {
@@ -34,31 +38,36 @@ export interface MigrateIrsaResult {
   plan: MigrationPlan;
   apply?: { journal?: string; status: 'done' | 'incomplete'; steps: AppliedStep[] };
   export?: { format: ExportFormat; file?: string; text?: string };
+  /** A run restricted to some entries: the chosen ones, and the pending ones left for later. */
+  selection?: { entries: string[]; unselected: string[] };
 }
 
 type MigrateDeps = Pick<Deps, 'eks' | 'iam' | 'kube' | 'reporter' | 'clusterName' | 'backend' | 'now'>;
 
 export async function migrateIrsa(opts: MigrateIrsaOptions, deps: MigrateDeps): Promise<MigrateIrsaResult> {
+  if (opts.select && (opts.mode !== 'apply' || opts.resume || opts.export)) throw new UsageError('a selection of entries is applied with mode apply, without --resume or --export');
   const clusterName = requireCluster(deps);
   const resumed = opts.resume ? await readJournal(opts.resume) : undefined;
   const cluster = await deps.eks.describeCluster(clusterName);
   if (resumed) checkJournalCluster(resumed, cluster, opts.resume!);
   const options = resumed?.options ?? opts.options;
   const facts = await gatherMigrationFacts(deps, cluster.name, opts.filter);
-  const plan = planMigration(facts, options);
-  const pending = plan.summary.pending + plan.summary.blocked > 0;
+  const full = planMigration(facts, options);
+  const pending = full.summary.pending + full.summary.blocked > 0;
   if (opts.export) {
-    const text = exportPlan(plan, opts.export);
+    const text = exportPlan(full, opts.export);
     if (opts.exportFile) await writeFileAtomic(opts.exportFile, text);
-    return { cluster: cluster.name, mode: 'export', pending, plan, export: { format: opts.export, file: opts.exportFile, text: opts.exportFile ? undefined : text } };
+    return { cluster: cluster.name, mode: 'export', pending, plan: full, export: { format: opts.export, file: opts.exportFile, text: opts.exportFile ? undefined : text } };
   }
-  if (opts.mode !== 'apply' && !resumed) return { cluster: cluster.name, mode: opts.mode, pending, plan };
+  if (opts.mode !== 'apply' && !resumed) return { cluster: cluster.name, mode: opts.mode, pending, plan: full };
 
+  const chosen = resumed ? resumedSelection(resumed, opts.resume!) : opts.select;
+  const { plan, selection } = chosen ? restrict(full, chosen, Boolean(resumed)) : { plan: full, selection: undefined };
   const path = opts.resume ?? opts.journal ?? defaultJournalPath(opts.cwd, cluster.name, deps.now());
-  const journal = new JournalWriter(path, resumed ?? newJournal(cluster, options, deps.now().toISOString()), deps.now);
+  const journal = new JournalWriter(path, resumed ?? withSelection(newJournal(cluster, options, deps.now().toISOString()), chosen), deps.now);
   if (resumed) journal.journal.status = 'running';
   if (!plan.steps.length && !resumed) {
-    return { cluster: cluster.name, mode: 'apply', pending, plan, apply: { status: 'done', steps: [] } };
+    return { cluster: cluster.name, mode: 'apply', pending, plan, selection, apply: { status: 'done', steps: [] } };
   }
   deps.reporter.info(`journal: ${path}`);
   const outcome = await applyPlan(plan, cluster, deps, journal, { restart: options.restart });
@@ -69,7 +78,26 @@ export async function migrateIrsa(opts: MigrateIrsaOptions, deps: MigrateDeps): 
     });
   }
   const incomplete = outcome.steps.some((s) => s.status === 'deferred' || s.status === 'manual') || plan.summary.blocked > 0;
-  return { cluster: cluster.name, mode: 'apply', pending, plan, apply: { journal: path, status: incomplete ? 'incomplete' : 'done', steps: outcome.steps } };
+  return { cluster: cluster.name, mode: 'apply', pending, plan, selection, apply: { journal: path, status: incomplete ? 'incomplete' : 'done', steps: outcome.steps } };
+}
+
+/**
+ * The plan restricted to the chosen entries. A fresh choice must still match the plan (it was made
+ * on an earlier one); on --resume, entries that left the plan (migrated, annotation removed) are fine.
+ */
+function restrict(full: MigrationPlan, chosen: string[], resumed: boolean): { plan: MigrationPlan; selection: MigrateIrsaResult['selection'] } {
+  const { plan, unknown, stopped, unselected } = selectPlan(full, chosen);
+  if (!resumed && (unknown.length || stopped.length)) {
+    const what = [...unknown.map((id) => `${id} is no longer in the plan`), ...stopped.map((e) => `${e.id} is ${e.status}: ${e.reason}`)];
+    throw new UserError(`the plan changed since the review: ${what.join('; ')}; nothing was changed`, { hint: 'Review the current plan: podid migrate-irsa --interactive' });
+  }
+  return { plan, selection: { entries: chosen, unselected } };
+}
+
+function resumedSelection(journal: Journal, path: string): string[] | undefined {
+  const { selection, problem } = journalSelection(journal);
+  if (problem) throw new UserError(`${path} is not a podid migration journal:\n  ${problem}`);
+  return selection;
 }
 
 export function checkJournalCluster(journal: Journal, cluster: Cluster, path: string) {

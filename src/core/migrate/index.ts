@@ -6,3 +6,4 @@ export { exportPlan, exportTerraform, exportCloudFormation, exportEksctl, EXPORT
 export { bridgeRoleName, bridgeRoleArn, BRIDGE_TAG } from './bridge.js';
 export { removeOidcSubject, trustAcceptsPodIdentity, targetAccepts, oidcProviderArn } from './trust.js';
 export { selectServiceAccounts, podsOf, indexPods } from './pods.js';
+export { selectPlan, initialReview, review, visibleRows, isSelectable, journalSelection, withSelection, type ReviewState, type ReviewAction, type PlanSelection } from './select.js';

@@ -18,6 +18,7 @@ export function validateJournal(value: unknown): { journal?: Journal; problems: 
   const cluster = value.cluster;
   if (!isObject(cluster) || typeof cluster.name !== 'string' || typeof cluster.arn !== 'string') problems.push('cluster: expected { name, arn }');
   if (!isObject(value.options)) problems.push('options: expected an object');
+  if (value.selection !== undefined && !(Array.isArray(value.selection) && value.selection.every((s) => typeof s === 'string'))) problems.push('selection: expected a list of entry ids');
   if (!Array.isArray(value.records)) problems.push('records: expected a list');
   else {
     value.records.forEach((r, i) => {

@@ -219,4 +219,6 @@ export interface Journal {
   updatedAt: string;
   status: 'running' | 'failed' | 'done' | 'rolled-back';
   records: JournalRecord[];
+  /** Entries ("ns/sa", "addon:<name>") an --interactive run was restricted to; absent: the whole plan. --resume keeps to them. */
+  selection?: string[];
 }
