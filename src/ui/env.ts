@@ -3,7 +3,7 @@
 export interface TerminalStreams {
   env: Record<string, string | undefined>;
   stdout: { isTTY?: boolean };
-  stderr: { isTTY?: boolean };
+  stderr: { isTTY?: boolean; columns?: number };
   stdin?: { isTTY?: boolean };
 }
 
@@ -31,7 +31,9 @@ export function detectTerminal(streams: TerminalStreams, flags: { noColor?: bool
   const ci = isCI(env);
   const dumb = env.TERM === 'dumb';
   const noColor = flags.noColor || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.FORCE_COLOR === '0';
-  const stderrTTY = Boolean(streams.stderr.isTTY);
+  // A terminal that reports 0 columns (kubectl/docker exec -t before a resize, `script`) cannot be
+  // animated: spinners divide by the width and redraw forever.
+  const stderrTTY = Boolean(streams.stderr.isTTY) && streams.stderr.columns !== 0;
   return {
     color: !noColor && !flags.machineOutput && Boolean(streams.stdout.isTTY) && !dumb,
     canAnimate: stderrTTY && !ci && !dumb && !flags.machineOutput,

@@ -25,3 +25,4 @@ describe('built bin/podid.js', () => {
     expect(out).toMatch(/\d+\.\d+\.\d+/);
   });
 });
+

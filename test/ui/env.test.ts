@@ -15,6 +15,7 @@ describe('detectTerminal', () => {
     ['-o json', {}, tty, tty, tty, { machineOutput: true }, { color: false, canAnimate: false }],
     ['TERM=dumb', { TERM: 'dumb' }, tty, tty, tty, {}, { color: false, canAnimate: false }],
     ['CI=false', { CI: 'false' }, tty, tty, tty, {}, { canAnimate: true, isCI: false }],
+    ['a terminal of 0 columns', {}, tty, { isTTY: true, columns: 0 }, tty, {}, { canAnimate: false, canPrompt: false }],
   ])('%s', (_name, env, stdout, stderr, stdin, flags, expected) => {
     expect(detectTerminal({ env, stdout, stderr, stdin }, flags)).toMatchObject(expected);
   });
