@@ -58,7 +58,9 @@ export async function makeDeps(options: BackendOptions, io: Pick<Io, 'stdin' | '
     ? manifestKube(options, io)
     : lazyPort(async () => {
         const { liveKube } = await import('./adapters/kube/live.js');
-        return liveKube({ kubeconfig: options.kubeconfig, context: options.context, env: io.env });
+        // Tie the kubeconfig context to -c, so one run never mixes two clusters' data.
+        const cluster = options.cluster ? await (await loadAws()).eks.describeCluster(options.cluster) : undefined;
+        return liveKube({ kubeconfig: options.kubeconfig, context: options.context, env: io.env, cluster, warn: (m) => reporter.warn(m) });
       });
   const pick = <K extends keyof Omit<Ports, 'kube'>>(key: K): Ports[K] => lazyPort(async () => (await loadAws())[key]) as Ports[K];
   return { eks: pick('eks'), iam: pick('iam'), sts: pick('sts'), eksAuth: pick('eksAuth'), kube, backend: 'aws', reporter, now, clusterName: options.cluster };

@@ -16,6 +16,8 @@ export interface Cluster {
   status: string;
   /** https://oidc.eks.<region>.amazonaws.com/id/<ID> */
   oidcIssuer?: string;
+  /** The Kubernetes API server URL (ties a kubeconfig context to this cluster). */
+  endpoint?: string;
   /** EKS Auto Mode clusters run the Pod Identity Agent without the add-on. */
   autoMode: boolean;
 }

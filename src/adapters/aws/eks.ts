@@ -41,6 +41,7 @@ export function toCluster(cluster: SdkCluster): Cluster {
     platformVersion: cluster.platformVersion,
     status: cluster.status ?? 'UNKNOWN',
     oidcIssuer: cluster.identity?.oidc?.issuer,
+    endpoint: cluster.endpoint,
     autoMode: cluster.computeConfig?.enabled === true,
   };
 }

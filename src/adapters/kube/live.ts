@@ -22,6 +22,13 @@ export interface LiveKubeOptions {
   now?: () => Date;
   /** Items per list page (limit / continue). */
   pageSize?: number;
+  /**
+   * The EKS cluster the command works on (-c). Without --context, podid uses the context that points
+   * at it (current one first) and refuses a current context of another cluster, so one run never
+   * mixes two clusters' data. With --context, a mismatch is only a warning.
+   */
+  cluster?: { name: string; arn: string; region?: string; endpoint?: string };
+  warn?: (message: string) => void;
 }
 
 export const PAGE_SIZE = 500;
@@ -145,7 +152,7 @@ export async function liveKube(options: LiveKubeOptions): Promise<KubePort> {
 }
 
 /** The kubeconfig as kubectl would assemble it, with --context applied. */
-export function loadKubeConfig(lib: ClientNode, options: Pick<LiveKubeOptions, 'kubeconfig' | 'context' | 'env'>): k8s.KubeConfig {
+export function loadKubeConfig(lib: ClientNode, options: Pick<LiveKubeOptions, 'kubeconfig' | 'context' | 'env' | 'cluster' | 'warn'>): k8s.KubeConfig {
   const kc = new lib.KubeConfig();
   const files = kubeconfigFiles(options);
   if (files.length === 0) {
@@ -189,7 +196,37 @@ export function loadKubeConfig(lib: ClientNode, options: Pick<LiveKubeOptions, '
     });
   }
   if (!kc.getCurrentCluster()) throw new UserError(`context "${current}" refers to a cluster that is not in the kubeconfig`);
+  if (options.cluster) bindToCluster(kc, options.cluster, { explicit: Boolean(options.context), warn: options.warn });
   return kc;
+}
+
+const normalizeServer = (url: string) => url.trim().toLowerCase().replace(/\/+$/, '').replace(/:443$/, '');
+
+/** Does this context point at the EKS cluster (same API server, or named after its ARN as `aws eks update-kubeconfig` does)? */
+export function contextMatches(kc: k8s.KubeConfig, contextName: string, cluster: NonNullable<LiveKubeOptions['cluster']>): boolean {
+  const context = kc.getContextObject(contextName);
+  if (!context) return false;
+  if (context.name === cluster.arn || context.cluster === cluster.arn) return true;
+  const server = kc.getCluster(context.cluster)?.server;
+  return Boolean(cluster.endpoint && server && normalizeServer(server) === normalizeServer(cluster.endpoint));
+}
+
+function bindToCluster(kc: k8s.KubeConfig, cluster: NonNullable<LiveKubeOptions['cluster']>, options: { explicit: boolean; warn?: (message: string) => void }) {
+  const current = kc.getCurrentContext();
+  if (!cluster.endpoint || contextMatches(kc, current, cluster)) return;
+  const server = kc.getCurrentCluster()?.server;
+  const mismatch = `kubeconfig context "${current}" points to ${server}, not to EKS cluster ${cluster.name} (${cluster.endpoint})`;
+  if (options.explicit) return options.warn?.(`${mismatch}; using it as --context asks`);
+  const candidates = kc.getContexts().filter((c) => contextMatches(kc, c.name, cluster));
+  if (candidates.length === 1) {
+    kc.setCurrentContext(candidates[0].name);
+    return;
+  }
+  throw new UserError(mismatch, {
+    hint: candidates.length
+      ? `Several contexts point to it (${candidates.map((c) => c.name).join(', ')}): pick one with --context.`
+      : `Pass --context NAME, or add it with: aws eks update-kubeconfig --name ${cluster.name}${cluster.region ? ` --region ${cluster.region}` : ''}`,
+  });
 }
 
 function kubeconfigFiles(options: Pick<LiveKubeOptions, 'kubeconfig' | 'env'>): string[] {

@@ -23,6 +23,7 @@ const cluster = z.object({
   platformVersion: z.string().optional(),
   status: z.string().default('ACTIVE'),
   oidcIssuer: z.string().url().optional(),
+  endpoint: z.string().url().optional(),
   autoMode: z.boolean().default(false),
 });
 

@@ -188,6 +188,7 @@ describe('EKS against moto', () => {
       platformVersion: expect.any(String),
       status: 'ACTIVE',
       oidcIssuer: expect.stringMatching(/^https:\/\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//),
+      endpoint: expect.stringMatching(/^https:\/\//),
       autoMode: false,
     });
     expect(await eks.listClusters()).toEqual(['demo']);

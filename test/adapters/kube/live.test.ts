@@ -277,6 +277,32 @@ describe('liveKube kubeconfig', () => {
     expect(error.message).toBe('context "dev" not found in the kubeconfig (contexts: staging, prod)');
   });
 
+  it('ties the context to the EKS cluster: the one whose server is the cluster endpoint, never another', async () => {
+    const fake = await start([sa('apps', 'a')]);
+    const file = await twoContexts(fake); // current context "staging" points elsewhere
+    const prod = { name: 'prod', arn: 'arn:aws:eks:us-west-2:111122223333:cluster/prod', region: 'us-west-2', endpoint: fake.cluster.server };
+    const chosen = await liveKube({ kubeconfig: file, env: {}, cluster: prod });
+    expect(await chosen.listServiceAccounts()).toHaveLength(1); // switched to "prod", the only match
+
+    const other = { ...prod, name: 'other', endpoint: 'https://ABCDEF.gr7.us-west-2.eks.amazonaws.com' };
+    const error = await failure(liveKube({ kubeconfig: file, env: {}, cluster: other }));
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toMatch(/^kubeconfig context "staging" points to https:\/\/127\.0\.0\.1:\d+, not to EKS cluster other/);
+    expect((error as UserError).hint).toContain('aws eks update-kubeconfig --name other --region us-west-2');
+
+    const warnings: string[] = [];
+    await liveKube({ kubeconfig: file, context: 'staging', env: {}, cluster: prod, warn: (m) => warnings.push(m) });
+    expect(warnings[0]).toMatch(/context "staging" points to .*; using it as --context asks/);
+  });
+
+  it('accepts a context named after the cluster ARN (aws eks update-kubeconfig) whatever its server', async () => {
+    const fake = await start([sa('apps', 'a')]);
+    const arn = 'arn:aws:eks:us-west-2:111122223333:cluster/prod';
+    const file = await fake.writeKubeconfig({ contexts: [{ name: arn, context: { cluster: 'fake', user: 'fake-user' } }], 'current-context': arn });
+    const kube = await liveKube({ kubeconfig: file, env: {}, cluster: { name: 'prod', arn, endpoint: 'https://private.example' } });
+    expect(await kube.listServiceAccounts()).toHaveLength(1);
+  });
+
   it('reads KUBECONFIG (a path list; missing files skipped), then ~/.kube/config', async () => {
     const fake = await start([sa('apps', 'a')]);
     const missing = join(tmpdir(), 'podid-no-such-kubeconfig');
