@@ -26,3 +26,16 @@ describe('built bin/podid.js', () => {
   });
 });
 
+
+describe('a closed stdout pipe (`podid … | head`)', () => {
+  it('stops quietly, without an EPIPE stack trace', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, 'migrate-irsa', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before podid writes
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(code).toBe(0);
+  });
+});
