@@ -23,12 +23,12 @@ export function registerSimulate(program: Command, ctx: CliContext) {
     .command('simulate')
     .description('predict what EKS Auth AssumeRoleForPodIdentity returns for a token (or a pod), and what the session may do')
     .option('--token <token>', 'service-account token: the JWT, @FILE, or - for stdin')
-    .option('--pod <ns/name>', 'instead of a token: use this pod\'s service account, uid and node (token checks are skipped)')
+    .option('--pod <ns/name>', 'instead of a token: check this pod (injected, not hostNetwork) and use its service account, uid and node (token checks are skipped)')
     .option('--at <time>', 'evaluate at this time (ISO 8601 or epoch seconds) instead of now')
     .option('--jwks <file>', 'verify the token signature with this JWKS (or JWK) file')
     .option('--action <action...>', 'also decide these actions for the resulting session, e.g. s3:GetObject')
     .option('--resource <arn>', 'resource ARN for --action (default *)')
-    .option('--live', 'also call the real EKS Auth and show its answer beside the prediction');
+    .option('--live', 'also call the real EKS Auth and show its answer beside the prediction (not with --state)');
   addGlobalOptions(cmd);
   // The global --context (kubeconfig) would clash with the request-context flag this command needs:
   // drop it, and its 'option:context' listener (a commander Command is an EventEmitter), which
@@ -40,11 +40,12 @@ export function registerSimulate(program: Command, ctx: CliContext) {
     .addOption(new Option('--context <key=value...>', 'request context for --action, e.g. s3:prefix=demo/payments/ (repeatable)'))
     .option('--kube-context <name>', 'kubeconfig context (the global --context on other commands)')
     .addHelpText('after', `
-Exit codes: 0 the exchange would succeed · 1 it would fail (or, with --live, EKS Auth disagrees or fails).
+Exit codes: 0 the exchange would succeed · 1 it would fail, or with --pod the pod gets no credentials (not injected, hostNetwork), or with --live EKS Auth disagrees or fails · 2 usage (e.g. --live with --state).
 
 Examples:
   $ podid token mint -n payments -s payments-api --state demo.json | podid simulate --token - --state demo.json
-  $ podid simulate --pod payments/payments-api-7d9f --state demo.json --action s3:GetObject --resource arn:aws:s3:::demo-data/demo/payments/report.csv
+  $ podid simulate --pod payments/payments-api-pswcvz7lms-npftc --state demo.json
+  $ podid simulate --pod orders/orders-worker-8dl6559sjp-x7kl8 --state demo.json --action s3:GetObject --resource arn:aws:s3:::podid-demo-shared-data-111122223333/demo/orders/a.csv
   $ podid simulate --token @token.jwt -c prod --jwks keys.json -o json
   $ podid simulate --token @/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token -c prod --live`)
     .action(

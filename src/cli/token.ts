@@ -23,7 +23,7 @@ Only the token goes to stdout, without a trailing newline. Requires --state with
 
 Examples:
   $ podid token mint -n payments -s payments-api --state demo.json > token
-  $ podid token mint -n payments -s payments-api --pod payments-api-7d9f --ttl 1h -o /tmp/token --state demo.json
+  $ podid token mint -n payments -s payments-api --pod payments-api-pswcvz7lms-npftc --ttl 1h -o /tmp/token --state demo.json
   $ podid token mint -n payments -s payments-api --state demo.json | podid simulate --token - --state demo.json`)
     .action(
       action(ctx, async (env) => {

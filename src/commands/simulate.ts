@@ -1,7 +1,7 @@
-import { isRemoteError } from '../core/errors.js';
-import { evaluateAction, exchange, REDACTED, type ActionVerdict } from '../core/exchange/index.js';
+import { isRemoteError, UsageError } from '../core/errors.js';
+import { checkPod, evaluateAction, exchange, REDACTED, type ActionVerdict, type PodProblem, type PodVerdict } from '../core/exchange/index.js';
 import type { ExchangeResult, ExchangeStep, TokenCheck } from '../core/exchange/types.js';
-import type { Cluster } from '../core/model.js';
+import type { Cluster, Pod } from '../core/model.js';
 import type { PodIdentityCredentialsResponse } from '../core/ports.js';
 import { checkToken, claimsFromPod, parseSubject, type TokenCheckResult } from '../core/token/index.js';
 import type { Deps } from '../deps.js';
@@ -9,7 +9,8 @@ import { requireCluster } from '../deps.js';
 import { findPod, fingerprint, gatherExchangeFacts, newSessionId, tokenSignature } from '../services/exchange.js';
 
 // `podid simulate`: what AssumeRoleForPodIdentity would return for a token (or a pod), why, and
-// what the resulting session may do. With --live, the real EKS Auth answer beside the prediction.
+// what the resulting session may do. With --pod, the pod itself is checked first (injected, not
+// hostNetwork). With --live, the real EKS Auth answer beside the prediction (not with --state).
 
 export interface SimulateOptions {
   /** The raw token (already read from the flag, a file or stdin). */
@@ -48,40 +49,52 @@ export interface SimulateResult {
   input: { kind: 'token' | 'pod'; token?: string; pod?: string; subject?: string };
   tokenChecks: TokenCheck[];
   steps: ExchangeStep[];
+  /** The pod (or the token's holder) gets credentials: the exchange succeeds and, with --pod, the pod has no problem. */
   ok: boolean;
-  /** The AssumeRoleForPodIdentity response, credentials redacted. */
+  /** With --pod: why this pod gets no credentials even when the exchange itself would succeed. */
+  podProblems?: PodProblem[];
+  /** The AssumeRoleForPodIdentity response, credentials redacted (with podProblems: what a fresh pod would get). */
   response?: PodIdentityCredentialsResponse;
   error?: EksAuthErrorShape;
   sessionTags?: Record<string, string>;
   lifetimeSeconds?: number;
+  /** podid's estimate of the session tags + session policy against STS's packed-size limit. */
+  packedSizePercent?: number;
   warnings?: string[];
   explanation: string;
   actions: ActionVerdict[];
   live?: LiveAnswer;
 }
 
-type SimulateDeps = Pick<Deps, 'eks' | 'iam' | 'kube' | 'eksAuth' | 'reporter' | 'clusterName' | 'now' | 'store'>;
+type SimulateDeps = Pick<Deps, 'eks' | 'iam' | 'kube' | 'eksAuth' | 'reporter' | 'clusterName' | 'now' | 'store' | 'backend'>;
 
 export async function simulate(opts: SimulateOptions, deps: SimulateDeps): Promise<SimulateResult> {
+  // The local backend's EKS Auth is podid's own exchange: comparing it with the prediction proves nothing.
+  if (opts.live && deps.backend === 'local') {
+    throw new UsageError('--live calls the real EKS Auth API; it cannot be combined with --state', { hint: 'Drop --live for the prediction alone, or run against AWS (without --state).' });
+  }
   const clusterName = requireCluster(deps);
   const now = opts.at ?? deps.now();
   const cluster = await deps.eks.describeCluster(clusterName);
-  const { checked, input } = await readInput(opts, deps, cluster, now);
+  const { checked, input, pod } = await readInput(opts, deps, cluster, now);
   const subject = parseSubject(checked.claims.sub);
   const facts = await gatherExchangeFacts(deps, cluster, subject);
   const result = exchange(checked, facts, { now, sessionId: opts.sessionId ?? (await newSessionId()), clusterName });
+  const podVerdict = pod ? checkPod(pod, facts.associations) : undefined;
   const out: SimulateResult = {
     cluster: facts.cluster.name,
     at: now.toISOString(),
     input,
     tokenChecks: result.tokenChecks,
-    steps: result.steps,
-    ok: result.outcome.ok,
-    explanation: result.explanation,
+    steps: podVerdict ? [podVerdict.step, ...result.steps] : result.steps,
+    ok: result.outcome.ok && !podVerdict?.problems.length,
+    explanation: explain(result, podVerdict, input.pod),
     actions: evaluateActions(result, opts, deps),
   };
+  if (podVerdict?.problems.length) out.podProblems = podVerdict.problems;
   if (result.outcome.ok) {
-    Object.assign(out, { response: result.outcome.response, sessionTags: result.outcome.sessionTags, lifetimeSeconds: result.outcome.lifetimeSeconds });
+    const { response, sessionTags, lifetimeSeconds, packedSizePercent } = result.outcome;
+    Object.assign(out, { response, sessionTags, lifetimeSeconds, packedSizePercent });
     if (result.outcome.warnings) out.warnings = result.outcome.warnings;
   } else out.error = result.outcome.error;
   if (opts.live) {
@@ -91,11 +104,21 @@ export async function simulate(opts: SimulateOptions, deps: SimulateDeps): Promi
   return out;
 }
 
-async function readInput(opts: SimulateOptions, deps: SimulateDeps, cluster: Cluster, now: Date): Promise<{ checked: TokenCheckResult; input: SimulateResult['input'] }> {
+/** With --pod problems, says both: this pod gets no credentials, and what the exchange itself would do. */
+function explain(result: ExchangeResult, pod: PodVerdict | undefined, name: string | undefined): string {
+  if (!pod?.problems.length) return result.explanation;
+  const none = `Pod ${name} gets no credentials: ${pod.problems.map((p) => p.message).join('; ')}.`;
+  if (!result.outcome.ok) return `${none} The exchange would fail too: ${result.explanation}`;
+  const has = (code: PodProblem['code']) => pod.problems.some((p) => p.code === code);
+  const fresh = `a ${has('PodNotInjected') ? 'restarted ' : ''}pod${has('HostNetworkPod') ? ' off hostNetwork' : ''}`;
+  return `${none} The exchange itself would succeed for ${fresh}: ${result.explanation}`;
+}
+
+async function readInput(opts: SimulateOptions, deps: SimulateDeps, cluster: Cluster, now: Date): Promise<{ checked: TokenCheckResult; input: SimulateResult['input']; pod?: Pod }> {
   if (opts.pod) {
     const { pod, serviceAccountUid } = await findPod(deps.kube, opts.pod.namespace, opts.pod.name);
     const checked = claimsFromPod({ namespace: pod.namespace, name: pod.name, uid: pod.uid, serviceAccount: { name: pod.serviceAccountName, uid: serviceAccountUid }, nodeName: pod.nodeName });
-    return { checked, input: { kind: 'pod', pod: `${pod.namespace}/${pod.name}`, subject: checked.claims.sub } };
+    return { checked, input: { kind: 'pod', pod: `${pod.namespace}/${pod.name}`, subject: checked.claims.sub }, pod };
   }
   const token = opts.token ?? '';
   const signature = await tokenSignature(

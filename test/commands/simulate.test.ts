@@ -8,11 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { signToken } from '../../src/adapters/local/token.js';
 import { stateSchema, type StateDocument } from '../../src/adapters/local/schema.js';
 import { simulate, type SimulateOptions } from '../../src/commands/simulate.js';
+import { RemoteError, UsageError } from '../../src/core/errors.js';
 import { tokenMint } from '../../src/commands/token-mint.js';
 import { base64UrlEncode, projectedTokenPayload } from '../../src/core/token/index.js';
 import { renderSimulate } from '../../src/ui/render/simulate.js';
 import { FIXED_NOW, fakeDeps } from '../helpers/fake-deps.js';
 import { DEMO_STATE, runCli } from '../helpers/run-cli.js';
+import type { Deps } from '../../src/deps.js';
 
 const demo = (): StateDocument => stateSchema.parse(JSON.parse(readFileSync(DEMO_STATE, 'utf8')));
 const DEMO = demo();
@@ -24,10 +26,13 @@ async function mint(namespace: string, serviceAccount: string, state = DEMO) {
   return (await tokenMint({ namespace, serviceAccount, ttlSeconds: 3600 }, fakeDeps(state))).token;
 }
 
-async function sim(opts: SimulateOptions, state = DEMO) {
+async function sim(opts: SimulateOptions, state = DEMO, over: Partial<Deps> = {}) {
   const deps = fakeDeps(state);
-  return { result: await simulate({ sessionId: UUID, ...opts }, deps), lines: deps.reporter.lines };
+  return { result: await simulate({ sessionId: UUID, ...opts }, { ...deps, ...over }), lines: deps.reporter.lines };
 }
+
+/** Stands in for the AWS backend (no --state): the local ports play the real APIs. */
+const awsStandIn = (over: Partial<Deps> = {}): Partial<Deps> => ({ backend: 'aws', store: undefined, ...over });
 
 async function simToken(namespace: string, serviceAccount: string, extra: Partial<SimulateOptions> = {}) {
   return (await sim({ token: await mint(namespace, serviceAccount), ...extra })).result;
@@ -105,12 +110,61 @@ describe('simulate on the demo state (seeded problems)', () => {
     await expect(sim({ pod: { namespace: 'payments', name: 'nope' } })).rejects.toThrow(/pod payments\/nope not found/);
   });
 
-  it('--live with the local backend calls EKS Auth (the exchange) and agrees', async () => {
-    const r = await simToken('payments', 'payments-api', { live: true });
-    expect(r.live).toMatchObject({ ok: true, agrees: true });
-    expect(r.live?.response?.credentials.accessKeyId).toBe('<redacted>');
-    const denied = await simToken('inventory', 'inventory-sync', { live: true });
-    expect(denied.live).toMatchObject({ ok: false, agrees: true, error: { code: 'AccessDeniedException', httpStatus: 400 } });
+  it('(c) orders/order-notifier: the pod predates its association, so it gets no credentials although the exchange would succeed', async () => {
+    const pod = DEMO.clusters[0].pods.find((p) => p.serviceAccountName === 'order-notifier')!;
+    const { result } = await sim({ pod: { namespace: 'orders', name: pod.name } });
+    expect(result.ok).toBe(false);
+    expect(result.steps[0]).toMatchObject({ id: 'pod', status: 'fail', detail: expect.stringContaining('the pod has no Pod Identity token: it was created before the association (restart it)') });
+    expect(result.podProblems).toEqual([{ code: 'PodNotInjected', message: expect.stringContaining('created before the association') }]);
+    expect(result.error).toBeUndefined();
+    expect(result.response?.assumedRoleUser.arn).toMatch(/assumed-role\/order-notifier\//);
+    expect(result.explanation).toMatch(/^Pod orders\/order-notifier-\S+ gets no credentials: .*The exchange itself would succeed for a restarted pod: EKS Auth would return credentials/);
+    expect(renderSimulate(result)).toMatch(/Pod:\s+no credentials for this pod: the pod has no Pod Identity token[\s\S]*Result:\s+credentials for \S+ \(what the exchange returns; this pod gets none, see Pod\)/);
+  });
+
+  it('(d) ingress/edge-gateway: a hostNetwork pod fails with the known agent issue', async () => {
+    const pod = DEMO.clusters[0].pods.find((p) => p.serviceAccountName === 'edge-gateway')!;
+    const { result } = await sim({ pod: { namespace: 'ingress', name: pod.name } });
+    expect(result.ok).toBe(false);
+    expect(result.steps[0]).toMatchObject({ id: 'pod', status: 'fail', detail: expect.stringMatching(/hostNetwork.*AccessDenied.*aws\/eks-pod-identity-agent#139/) });
+    expect(result.podProblems?.map((p) => p.code)).toEqual(['HostNetworkPod']);
+    expect(result.response).toBeDefined();
+    expect(result.explanation).toMatch(/The exchange itself would succeed for a pod off hostNetwork: EKS Auth would return credentials/);
+  });
+
+  it('a healthy pod passes the pod step; a pod without an association fails both', async () => {
+    const { result } = await sim({ pod: { namespace: 'payments', name: 'payments-api-pswcvz7lms-npftc' } });
+    expect(result.steps[0]).toMatchObject({ id: 'pod', status: 'ok' });
+    expect(result.podProblems).toBeUndefined();
+    const redis = (await sim({ pod: { namespace: 'orders', name: 'orders-redis-0' } })).result;
+    expect(redis.podProblems?.[0].message).toMatch(/its service account has no Pod Identity association/);
+    expect(redis.error?.code).toBe('ResourceNotFoundException');
+    expect(redis.explanation).toMatch(/The exchange would fail too: No Pod Identity association found/);
+  });
+
+  it('the packed-size estimate is always in the result and the session step', async () => {
+    const r = await simToken('payments', 'payments-api');
+    expect(r.packedSizePercent).toEqual(expect.any(Number));
+    expect(r.packedSizePercent).toBeLessThanOrEqual(90);
+    expect(r.steps.find((s) => s.id === 'session')).toMatchObject({ status: 'ok', detail: expect.stringContaining(`packed size about ${r.packedSizePercent}% of STS's limit (podid's estimate)`) });
+  });
+
+  it('--live with --state is refused: the local backend has no real EKS Auth to ask', async () => {
+    const token = await mint('payments', 'payments-api');
+    const deps = fakeDeps(DEMO);
+    await expect(simulate({ token, live: true }, deps)).rejects.toThrow(UsageError);
+    await expect(simulate({ token, live: true }, deps)).rejects.toThrow('--live calls the real EKS Auth API; it cannot be combined with --state');
+  });
+
+  it('--live against AWS shows the real answer and flags a disagreement', async () => {
+    const token = await mint('payments', 'payments-api');
+    const same = (await sim({ token, live: true }, DEMO, awsStandIn())).result;
+    expect(same.live).toMatchObject({ ok: true, agrees: true });
+    expect(same.live?.response?.credentials.accessKeyId).toBe('<redacted>');
+    const denied = new RemoteError('denied', { kind: 'access-denied', service: 'eks-auth', operation: 'AssumeRoleForPodIdentity', code: 'AccessDeniedException', httpStatus: 400 });
+    const eksAuth = { assumeRoleForPodIdentity: () => Promise.reject(denied) } as unknown as Deps['eksAuth'];
+    const other = (await sim({ token, live: true }, DEMO, awsStandIn({ eksAuth }))).result;
+    expect(other.live).toMatchObject({ ok: false, agrees: false, difference: 'podid predicted success, EKS Auth answered AccessDeniedException', error: { code: 'AccessDeniedException', httpStatus: 400 } });
   });
 });
 
@@ -193,13 +247,13 @@ describe('simulate --live: the issuer JWKS (OIDC discovery on 127.0.0.1)', () =>
     keyless.clusters[0].cluster.oidcIssuer = issuer;
     try {
       const token = await crafted({ iss: issuer });
-      const { result } = await sim({ token, live: true }, keyless);
+      const { result } = await sim({ token, live: true }, keyless, awsStandIn());
       expect(result.tokenChecks.find((c) => c.id === 'token.signature')).toMatchObject({ status: 'ok', detail: expect.stringContaining(`the issuer's JWKS (${issuer})`) });
       expect(result.live).toMatchObject({ ok: true, agrees: true });
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
-    const down = await sim({ token: await crafted({ iss: issuer }), live: true }, keyless);
+    const down = await sim({ token: await crafted({ iss: issuer }), live: true }, keyless, awsStandIn());
     expect(down.result.tokenChecks.find((c) => c.id === 'token.signature')).toMatchObject({ status: 'skip', detail: expect.stringMatching(/^unverified: could not fetch the issuer's JWKS/) });
   });
 });
@@ -261,5 +315,33 @@ describe('podid simulate (CLI)', () => {
     const help = await runCli(['simulate', '--help']);
     expect(help.stdout).toContain('Examples:');
     expect(help.stdout).toContain('--kube-context');
+  });
+
+  it('every --pod example of --help runs on the demo state, exit 0', async () => {
+    const help = (await runCli(['simulate', '--help'])).stdout;
+    const examples = help.split('\n').filter((l) => l.includes('podid simulate --pod') && l.includes('--state demo.json'));
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    for (const line of examples) {
+      const argv = line.replace(/^\s*\$ podid /, '').split(/\s+/).map((a) => (a === 'demo.json' ? DEMO_STATE : a));
+      const r = await runCli([...argv, '-o', 'json']);
+      expect(r.code, line).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      for (const a of doc.actions) expect(a.decision, line).toBe('allowed');
+    }
+  });
+
+  it('--pod on seeded problems (c) and (d) exits 1; --live with --state exits 2', async () => {
+    const pods = DEMO.clusters[0].pods;
+    for (const sa of ['order-notifier', 'edge-gateway']) {
+      const pod = pods.find((p) => p.serviceAccountName === sa)!;
+      const r = await runCli(['simulate', '--pod', `${pod.namespace}/${pod.name}`, '--state', DEMO_STATE, '-o', 'json']);
+      expect(r.code, sa).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, podProblems: [expect.any(Object)], packedSizePercent: expect.any(Number) });
+    }
+    const minted = await runCli(['token', 'mint', '-n', 'payments', '-s', 'payments-api', '--state', DEMO_STATE]);
+    const live = await runCli(['simulate', '--token', minted.stdout, '--live', '--state', DEMO_STATE]);
+    expect(live.code).toBe(2);
+    expect(live.stderr).toContain('--live calls the real EKS Auth API; it cannot be combined with --state');
+    expect(live.stdout).not.toContain('Live EKS Auth');
   });
 });

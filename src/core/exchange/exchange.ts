@@ -5,7 +5,7 @@ import type { TokenCheckResult } from '../token/check.js';
 import { POD_IDENTITY_AUDIENCE, parseSubject } from '../token/claims.js';
 import { evaluateChain } from './chain.js';
 import { checkClusterName, eksAuthError, type EksAuthError } from './errors.js';
-import { LIFETIME_SECONDS, parseSessionPolicy, sessionName, sessionTags, sessionWarnings } from './session.js';
+import { LIFETIME_SECONDS, packedPercent, parseSessionPolicy, sessionName, sessionTags, sessionWarnings } from './session.js';
 import { evaluateFirstHop } from './trust.js';
 import type { ExchangeFacts, ExchangeResult, ExchangeSession, ExchangeStep } from './types.js';
 
@@ -117,7 +117,9 @@ function assume(
   const parsed = parseSessionPolicy(association.policy);
   const warnings = sessionWarnings(association, tags, parsed.policy);
   if (parsed.problem) warnings.push(parsed.problem);
-  trail.add('session', warnings.length ? 'warn' : 'ok', [`session name ${name}`, `${Object.keys(tags).length} session tags`, association.policy ? 'session policy set' : '', ...warnings].filter(Boolean).join('; '));
+  const packedSizePercent = packedPercent(tags, parsed.policy);
+  const details = [`session name ${name}`, `${Object.keys(tags).length} session tags`, association.policy ? 'session policy set' : '', `packed size about ${packedSizePercent}% of STS's limit (podid's estimate)`];
+  trail.add('session', warnings.length ? 'warn' : 'ok', [...details, ...warnings].filter(Boolean).join('; '));
 
   let finalRole: Role = role;
   if (association.targetRoleArn) {
@@ -136,7 +138,7 @@ function assume(
   return {
     tokenChecks: token.checks,
     steps: trail.steps,
-    outcome: { ok: true, response, sessionTags: tags, lifetimeSeconds, ...(warnings.length ? { warnings } : {}) },
+    outcome: { ok: true, response, sessionTags: tags, lifetimeSeconds, packedSizePercent, ...(warnings.length ? { warnings } : {}) },
     explanation: `EKS Auth would return credentials: ${first.explanation} The pod gets role ${role.name}${chainNote} as session ${name}.`,
     session,
   };

@@ -7,3 +7,4 @@ export { LIFETIME_SECONDS, MAX_SESSION_NAME, MAX_SESSION_POLICY_CHARS, PACKED_DI
 export { decidingLabel, evaluateFirstHop, firstHopContext, trustPolicyName, type HopVerdict } from './trust.js';
 export { boundaryPolicy, chainContext, evaluateChain, identityPolicies, type ChainInput } from './chain.js';
 export { evaluateAction, sessionContext, type ActionVerdict } from './permissions.js';
+export { checkPod, type PodProblem, type PodProblemCode, type PodVerdict } from './pod.js';

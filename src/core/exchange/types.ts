@@ -48,7 +48,7 @@ export interface ExchangeStep {
 }
 
 export type ExchangeOutcome =
-  | { ok: true; response: PodIdentityCredentialsResponse; sessionTags: Record<string, string>; lifetimeSeconds: number; warnings?: string[] }
+  | { ok: true; response: PodIdentityCredentialsResponse; sessionTags: Record<string, string>; lifetimeSeconds: number; packedSizePercent: number; warnings?: string[] }
   | { ok: false; error: { code: EksAuthErrorCode; httpStatus: number; message: string } };
 
 export interface ExchangeResult {

@@ -19,18 +19,23 @@ function header(r: SimulateResult): string {
   return `Simulated AssumeRoleForPodIdentity on cluster ${r.cluster} for ${what}${r.input.subject ? ` (${r.input.subject})` : ''} at ${r.at}\n`;
 }
 
+function podLines(r: SimulateResult): string {
+  return (r.podProblems ?? []).map((p) => `Pod:         no credentials for this pod: ${p.message}\n`).join('');
+}
+
 function verdict(r: SimulateResult): string {
-  if (!r.ok || !r.response) return `Result:      ${r.error?.code} (HTTP ${r.error?.httpStatus}): ${r.error?.message}\n`;
+  if (!r.response) return `${podLines(r)}Result:      ${r.error?.code} (HTTP ${r.error?.httpStatus}): ${r.error?.message}\n`;
   const expires = new Date(r.response.credentials.expiration * 1000).toISOString();
+  const fresh = r.podProblems?.length ? ' (what the exchange returns; this pod gets none, see Pod)' : '';
   const lines = [
-    `Result:      credentials for ${r.response.assumedRoleUser.arn}`,
+    `Result:      credentials for ${r.response.assumedRoleUser.arn}${fresh}`,
     `Association: ${r.response.podIdentityAssociation.associationId} (${r.response.podIdentityAssociation.associationArn})`,
     `Role id:     ${r.response.assumedRoleUser.assumeRoleId}`,
     `Expires:     ${expires} (${Math.round((r.lifetimeSeconds ?? 0) / 60)} min); keys <redacted>`,
     `Tags:        ${Object.keys(r.sessionTags ?? {}).length ? Object.entries(r.sessionTags ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') : 'none (session tags disabled)'}`,
   ];
   for (const w of r.warnings ?? []) lines.push(`Warning:     ${w}`);
-  return lines.join('\n') + '\n';
+  return podLines(r) + lines.join('\n') + '\n';
 }
 
 function live(r: SimulateResult): string {

@@ -63,6 +63,8 @@ describe('exchange: success', () => {
     });
     expect(name).toHaveLength(64);
     expect(r.outcome.lifetimeSeconds).toBe(LIFETIME_SECONDS.direct);
+    expect(r.outcome.packedSizePercent).toBe(packedPercent(r.outcome.sessionTags));
+    expect(r.steps.find((s) => s.id === 'session')?.detail).toContain(`packed size about ${r.outcome.packedSizePercent}% of STS's limit (podid's estimate)`);
     expect(r.outcome.sessionTags).toEqual({
       'eks-cluster-arn': CLUSTER.arn, 'eks-cluster-name': 'demo', 'kubernetes-namespace': 'apps', 'kubernetes-service-account': 'web', 'kubernetes-pod-name': 'web-6d4cf56db6-x7k2p', 'kubernetes-pod-uid': 'pod-uid-1',
     });

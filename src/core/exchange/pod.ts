@@ -1,0 +1,50 @@
+import type { Association, Pod } from '../model.js';
+import { POD_IDENTITY_AUDIENCE } from '../token/claims.js';
+import { hasPodIdentityInjection, POD_IDENTITY_TOKEN_VOLUME } from '../webhook.js';
+import type { ExchangeStep } from './types.js';
+
+// `simulate --pod`: can this pod get credentials at all, whatever EKS Auth would answer? A pod the
+// webhook did not inject has no token to send; a hostNetwork pod is injected but fails at the
+// agent (aws/eks-pod-identity-agent#139). Pure.
+
+export type PodProblemCode = 'PodNotInjected' | 'HostNetworkPod';
+
+export interface PodProblem {
+  code: PodProblemCode;
+  message: string;
+}
+
+export interface PodVerdict {
+  /** The `pod` step, shown before the exchange's steps. */
+  step: ExchangeStep;
+  /** Why the pod gets no credentials (empty when it can get them). */
+  problems: PodProblem[];
+}
+
+const minute = (iso: string) => iso.replace(/:\d\d(\.\d+)?Z$/, 'Z');
+
+const hasToken = (pod: Pod) => pod.projectedTokens.some((t) => t.volume === POD_IDENTITY_TOKEN_VOLUME || t.audience === POD_IDENTITY_AUDIENCE);
+
+function injectionProblem(pod: Pod, associations: Association[]): PodProblem | undefined {
+  if (hasPodIdentityInjection(pod) && hasToken(pod)) return undefined;
+  const association = associations[0];
+  let why: string;
+  if (!association) why = 'its service account has no Pod Identity association';
+  else if (Date.parse(pod.creationTimestamp) < Date.parse(association.createdAt)) {
+    why = `it was created before the association (restart it); pod created ${minute(pod.creationTimestamp)}, association ${minute(association.createdAt)}`;
+  } else why = 'the webhook did not inject it although it was created after the association (restart it)';
+  return { code: 'PodNotInjected', message: `the pod has no Pod Identity token: ${why}` };
+}
+
+const HOST_NETWORK: PodProblem = {
+  code: 'HostNetworkPod',
+  message:
+    'the pod runs with hostNetwork: the webhook injects the Pod Identity env and token, but the agent cannot verify such pods and they fail with AccessDenied ("EKS does not have permissions to assume the associated role", aws/eks-pod-identity-agent#139); run it without hostNetwork, or keep IRSA for this workload',
+};
+
+/** Checks the pod itself: Pod Identity env + projected token injected, and not hostNetwork. */
+export function checkPod(pod: Pod, associations: Association[]): PodVerdict {
+  const problems = [injectionProblem(pod, associations), pod.hostNetwork ? HOST_NETWORK : undefined].filter((p): p is PodProblem => p !== undefined);
+  if (!problems.length) return { step: { id: 'pod', status: 'ok', detail: `pod ${pod.namespace}/${pod.name}: Pod Identity env and token injected` }, problems };
+  return { step: { id: 'pod', status: 'fail', detail: problems.map((p) => p.message).join('; ') }, problems };
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { checkPod } from '../../../src/core/exchange/index.js';
+import type { Association, Pod } from '../../../src/core/model.js';
+import { admitPod } from '../../../src/core/webhook.js';
+
+// `simulate --pod`: the pod check that runs before the exchange (injection, hostNetwork).
+
+const association: Association = {
+  associationId: 'a-web', associationArn: 'arn:aws:eks:us-west-2:111122223333:podidentityassociation/demo/a-web', clusterName: 'demo', namespace: 'apps', serviceAccount: 'web',
+  roleArn: 'arn:aws:iam::111122223333:role/web', disableSessionTags: false, tags: {}, createdAt: '2026-11-10T12:00:00Z', modifiedAt: '2026-11-10T12:00:00Z',
+};
+
+const bare = (over: Partial<Pod> = {}): Pod => ({
+  namespace: 'apps', name: 'web-1', uid: 'u1', serviceAccountName: 'web', nodeName: 'n1', hostNetwork: false, phase: 'Running',
+  containers: [{ name: 'app', image: 'app:1', env: [], volumeMounts: [] }], initContainers: [], projectedTokens: [], ownerReferences: [], labels: {},
+  creationTimestamp: '2026-11-12T08:00:00Z', ...over,
+});
+const injected = (over: Partial<Pod> = {}) => admitPod(bare(over), { podIdentity: true });
+
+describe('checkPod', () => {
+  const cases: { name: string; pod: Pod; associations?: Association[]; status: string; codes: string[]; detail: RegExp }[] = [
+    { name: 'injected pod', pod: injected(), status: 'ok', codes: [], detail: /^pod apps\/web-1: Pod Identity env and token injected$/ },
+    { name: 'created before the association', pod: bare({ creationTimestamp: '2026-11-01T08:00:00Z' }), status: 'fail', codes: ['PodNotInjected'], detail: /^the pod has no Pod Identity token: it was created before the association \(restart it\); pod created 2026-11-01T08:00Z, association 2026-11-10T12:00Z$/ },
+    { name: 'created after but not injected (webhook missed it)', pod: bare(), status: 'fail', codes: ['PodNotInjected'], detail: /the webhook did not inject it although it was created after the association \(restart it\)/ },
+    { name: 'env without the projected token', pod: { ...injected(), projectedTokens: [] }, status: 'fail', codes: ['PodNotInjected'], detail: /no Pod Identity token/ },
+    { name: 'no association', pod: bare(), associations: [], status: 'fail', codes: ['PodNotInjected'], detail: /its service account has no Pod Identity association/ },
+    { name: 'hostNetwork (injected)', pod: injected({ hostNetwork: true }), status: 'fail', codes: ['HostNetworkPod'], detail: /hostNetwork.*AccessDenied.*aws\/eks-pod-identity-agent#139/ },
+    { name: 'hostNetwork and not injected', pod: bare({ hostNetwork: true, creationTimestamp: '2026-11-01T08:00:00Z' }), status: 'fail', codes: ['PodNotInjected', 'HostNetworkPod'], detail: /created before the association.*; the pod runs with hostNetwork/ },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const v = checkPod(c.pod, c.associations ?? [association]);
+      expect(v.step).toMatchObject({ id: 'pod', status: c.status, detail: expect.stringMatching(c.detail) });
+      expect(v.problems.map((p) => p.code)).toEqual(c.codes);
+    });
+  }
+});
