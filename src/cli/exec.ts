@@ -19,13 +19,15 @@ export function registerExec(program: Command, ctx: CliContext) {
     .addHelpText('after', `
 The command gets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE, AWS_DEFAULT_PROFILE,
-AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN and the other container variables are removed so
-the SDK's default chain reaches the proxy. SIGINT/SIGTERM are forwarded to the command.
+AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN and the other container variables are removed, and
+AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE point at an empty file (a [default] profile
+would win too), so the SDK's default chain reaches the proxy. AWS_REGION and AWS_DEFAULT_REGION
+are set to the cluster's region unless already set. SIGINT/SIGTERM are forwarded to the command.
 
 Examples:
-  $ podid exec -n payments -s api --state fixtures/demo/state.json -- npm start
-  $ podid exec -n payments -s api -c prod --source sts -- aws sts get-caller-identity
-  $ podid exec -n payments -s api -c prod --source eks-auth --token-file token.jwt -- python3 app.py`);
+  $ podid exec -n payments -s payments-api --state fixtures/demo/state.json -- npm start
+  $ podid exec -n payments -s payments-api -c prod --source sts -- aws sts get-caller-identity
+  $ podid exec -n payments -s payments-api -c prod --source eks-auth --token-file token.jwt -- python3 app.py`);
   addGlobalOptions(cmd, ['table'], { output: false }).action(
     action(ctx, async (env, args) => {
       const opts = cmd.opts<{ namespace: string; serviceAccount: string; source?: string; tokenFile?: string; strictHost?: boolean }>();
@@ -47,7 +49,7 @@ Examples:
           startHttpServer,
           uuid: randomUUID,
           signPodToken: support.signPodToken,
-          writeTempTokenFile: support.writeTempTokenFile,
+          makeExecFiles: support.makeExecFiles,
           readTokenFile: (path) => readFile(path, 'utf8'),
           runChild: support.runChild,
           onSignal: (forward) => {

@@ -62,7 +62,7 @@ Examples:
   $ podid proxy --state fixtures/demo/state.json --port 8023
   $ podid proxy -c prod --source sts --port 0 -o json          # {"url":"http://127.0.0.1:41234/v1/credentials",...}
   $ podid proxy --state demo.json --strict-host --probe-port 2703
-  $ podid proxy env -n payments -s api --port 8023 --state demo.json   # the variables for a workload`);
+  $ podid proxy env -n payments -s payments-api --port 8023 --state demo.json   # the variables for a workload`);
   addGlobalOptions(cmd).action(
     action(ctx, async (env) => {
       const opts = cmd.opts<{ host: string; port: string; source?: string; strictHost?: boolean; allowRemote?: boolean; probePort?: string }>();
@@ -122,30 +122,45 @@ Examples:
     .requiredOption('--port <n>', "the proxy's port (start it with: podid proxy --port N)")
     .addOption(new Option('--source <name>', 'the source the proxy runs with (decides whether a minted token will be accepted)').choices(SOURCES))
     .option('--token-file <file>', 'point at this token (e.g. from kubectl create token) instead of minting one')
-    .option('--token-out <file>', 'where to write the minted token (mode 0600; default: a file in the temp dir)')
+    .option('--token-out <file>', 'write the minted token to this new file (mode 0600; default: a new private temp dir)')
+    .option('--force', 'with --token-out: replace an existing file')
     .addHelpText('after', `
+The variables also point AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE at /dev/null (a
+[default] profile would win over the proxy) and set AWS_REGION / AWS_DEFAULT_REGION when unset.
+
 Examples:
-  $ eval "$(podid proxy env -n payments -s api --port 8023 --state demo.json)" && python3 app.py
-  $ podid proxy env -n payments -s api --port 8023 --state demo.json --format env-file > pod.env
-  $ docker run --network host --env-file pod.env -v /tmp/podid-demo-payments-api.token:/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token:ro app
-  $ podid proxy env -n payments -s api --port 8023 -c prod --format compose --source sts`);
+  $ eval "$(podid proxy env -n payments -s payments-api --port 8023 --state demo.json)" && python3 app.py
+  $ podid proxy env -n payments -s payments-api --port 8023 --state demo.json --format env-file --token-out pod.token > pod.env
+  $ docker run --network host --env-file pod.env -v "$PWD/pod.token:/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token:ro" app
+  $ podid proxy env -n payments -s payments-api --port 8023 -c prod --format compose --source sts`);
   addGlobalOptions(envCmd).action(
     action(ctx, async (env) => {
-      const opts = envCmd.opts<{ namespace: string; serviceAccount: string; format: 'export' | 'env-file' | 'compose'; host: string; port: string; source?: string; tokenFile?: string; tokenOut?: string }>();
+      const opts = envCmd.opts<{ namespace: string; serviceAccount: string; format: 'export' | 'env-file' | 'compose'; host: string; port: string; source?: string; tokenFile?: string; tokenOut?: string; force?: boolean }>();
       const port = parsePort('--port', opts.port);
-      const [{ proxyEnv }, { renderProxyEnv }, support, { randomUUID }, { tmpdir }, { join }] = await Promise.all([
+      const [{ proxyEnv }, { renderProxyEnv }, support, { randomUUID }, { resolve }] = await Promise.all([
         import('../commands/proxy-env.js'),
         import('../ui/render/proxy-env.js'),
         import('../adapters/http/exec-support.js'),
         import('node:crypto'),
-        import('node:os'),
         import('node:path'),
       ]);
       const deps = await backendFor(env);
-      const tokenOut = opts.tokenOut ?? join(tmpdir(), `podid-${deps.clusterName ?? 'cluster'}-${opts.namespace}-${opts.serviceAccount}.token`);
+      // Absolute paths: the workload (or docker -v) reads them from another directory.
+      const absolute = (path?: string) => (path === undefined ? undefined : resolve(env.io.cwd, path));
       const result = await proxyEnv(
-        { namespace: opts.namespace, serviceAccount: opts.serviceAccount, format: opts.format, host: opts.host, port, source: opts.source as 'local' | 'sts' | 'eks-auth' | undefined, tokenFile: opts.tokenFile, tokenOut },
-        { ...deps, signPodToken: support.signPodToken, writeTokenFile: support.writeTokenFile, uuid: randomUUID },
+        {
+          namespace: opts.namespace,
+          serviceAccount: opts.serviceAccount,
+          format: opts.format,
+          host: opts.host,
+          port,
+          source: opts.source as 'local' | 'sts' | 'eks-auth' | undefined,
+          tokenFile: absolute(opts.tokenFile),
+          tokenOut: absolute(opts.tokenOut),
+          force: Boolean(opts.force),
+          env: env.io.env,
+        },
+        { ...deps, signPodToken: support.signPodToken, writeTokenFile: support.writeTokenFile, writeTokenFileInTempDir: support.writeTokenFileInTempDir, uuid: randomUUID },
       );
       return { result, renderers: { table: renderProxyEnv } };
     }),

@@ -1,7 +1,7 @@
-import { UsageError, UserError } from '../core/errors.js';
-import { childEnvironment, competingVarsSet } from '../core/proxy/env.js';
+import { isRemoteError, UsageError, UserError } from '../core/errors.js';
+import { childEnvironment, competingVarsSet, SHARED_FILE_VARS } from '../core/proxy/env.js';
 import { formatRequestLog } from '../core/proxy/log.js';
-import type { ChildRun, PodTokenClaims, SigningKey, TokenFile } from '../adapters/http/exec-support.js';
+import type { ChildRun, ExecFiles, PodTokenClaims, SigningKey } from '../adapters/http/exec-support.js';
 import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
 import { podTokenSubject, type SourceName } from '../services/credential-sources.js';
@@ -9,7 +9,8 @@ import { startProxy, type ProxyDeps } from './proxy.js';
 
 // `podid exec -n NS -s SA -- CMD ARGS…`: the proxy on an ephemeral loopback port, a token file,
 // and the command run with the two container-credential variables (and nothing that would win
-// over them). Exits with the command's exit code.
+// over them: competing variables removed, the shared credentials/config files hidden behind an
+// empty file, the region carried over). Exits with the command's exit code.
 
 export interface ExecOptions {
   namespace: string;
@@ -39,7 +40,7 @@ export interface TokenRuntime {
 }
 
 export interface ExecRuntime extends TokenRuntime {
-  writeTempTokenFile: (token: string) => Promise<TokenFile>;
+  makeExecFiles: () => Promise<ExecFiles>;
   readTokenFile: (path: string) => Promise<string>;
   runChild: (command: string, args: string[], env: Record<string, string | undefined>, cwd: string) => ChildRun;
   /** Subscribes to SIGINT/SIGTERM; returns an unsubscribe function. */
@@ -47,6 +48,7 @@ export interface ExecRuntime extends TokenRuntime {
 }
 
 export type MintDeps = Pick<Deps, 'eks' | 'kube' | 'store' | 'now' | 'backend'> & TokenRuntime;
+type RegionDeps = Pick<Deps, 'eks' | 'reporter'>;
 export type ExecDeps = ProxyDeps & Pick<Deps, 'kube' | 'store'> & ExecRuntime;
 
 export const TOKEN_LIFETIME_SECONDS = 86_400;
@@ -76,6 +78,27 @@ export function checkMintable(source: SourceName | undefined, backend: 'local' |
   }
 }
 
+/** The cluster's region, for a workload whose environment names none (best effort: without it the SDK asks for one). */
+export async function workloadRegion(deps: RegionDeps, cluster: string, env: Record<string, string | undefined>): Promise<string | undefined> {
+  if (env.AWS_REGION || env.AWS_DEFAULT_REGION) return undefined;
+  try {
+    return (await deps.eks.describeCluster(cluster)).region;
+  } catch (error) {
+    deps.reporter.debug(`no region for the command (describe cluster ${cluster}: ${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
+}
+
+/** With the offline exchange, tries the token once so a refusal is a warning now rather than a mystery in the command. */
+async function warnIfRefused(deps: Pick<Deps, 'eksAuth' | 'reporter'>, cluster: string, token: string, who: string): Promise<void> {
+  try {
+    await deps.eksAuth.assumeRoleForPodIdentity(cluster, token);
+  } catch (error) {
+    if (!isRemoteError(error)) throw error;
+    deps.reporter.warn(`${who}: ${error.message}${error.code ? ` (${error.code})` : ''} The command will get no credentials.`);
+  }
+}
+
 export async function exec(opts: ExecOptions, deps: ExecDeps): Promise<ExecResult> {
   const cluster = requireCluster(deps);
   checkMintable(opts.source, deps.backend, opts.tokenFile);
@@ -84,28 +107,30 @@ export async function exec(opts: ExecOptions, deps: ExecDeps): Promise<ExecResul
     { ...deps, onRequest: deps.onRequest ?? ((event) => deps.reporter.debug(formatRequestLog(event, deps.now()))) },
     { minted: !opts.tokenFile },
   );
-  let tokenFile: TokenFile | undefined;
+  let files: ExecFiles | undefined;
   let unsubscribe: (() => void) | undefined;
   try {
-    let tokenPath = opts.tokenFile;
-    if (tokenPath) await deps.readTokenFile(tokenPath);
-    else {
-      tokenFile = await deps.writeTempTokenFile(await mintPodToken(deps, cluster, opts.namespace, opts.serviceAccount));
-      tokenPath = tokenFile.path;
-    }
+    files = await deps.makeExecFiles();
+    const token = opts.tokenFile ? await deps.readTokenFile(opts.tokenFile) : await mintPodToken(deps, cluster, opts.namespace, opts.serviceAccount);
+    const tokenFile = opts.tokenFile ?? (await files.writeToken(token));
+    const who = `${opts.namespace}/${opts.serviceAccount}`;
+    if (running.started.source === 'local') await warnIfRefused(deps, cluster, token, who);
+    const region = await workloadRegion(deps, cluster, opts.env);
     const competing = competingVarsSet(opts.env);
     if (competing.length) deps.reporter.debug(`removed from the command's environment: ${competing.join(', ')}`);
-    deps.reporter.info(`podid: ${opts.namespace}/${opts.serviceAccount} credentials (${running.started.source}) at ${running.started.url}`);
-    const child = deps.runChild(opts.command, opts.args, childEnvironment(opts.env, running.started.url, tokenPath), opts.cwd);
+    deps.reporter.debug(`${SHARED_FILE_VARS.join(' and ')} point at an empty file (a default profile would win over the proxy)`);
+    deps.reporter.info(`podid: ${who} credentials (${running.started.source}) at ${running.started.url}`);
+    const env = childEnvironment(opts.env, { url: running.started.url, tokenFile, emptyFile: files.emptyFile, region });
+    const child = deps.runChild(opts.command, opts.args, env, opts.cwd);
     unsubscribe = deps.onSignal?.((signal) => child.kill(signal));
     const exitCode = await child.exited.catch((error: unknown) => {
       if (error instanceof Error && error.name === 'CommandNotFoundError') throw new UserError(`command not found: ${opts.command}`, { hint: 'Check the command after --, and your PATH.' });
       throw error;
     });
-    return { exitCode, url: running.started.url, source: running.started.source, cluster, tokenMinted: Boolean(tokenFile) };
+    return { exitCode, url: running.started.url, source: running.started.source, cluster, tokenMinted: !opts.tokenFile };
   } finally {
     unsubscribe?.();
-    await tokenFile?.remove();
+    await files?.remove();
     await running.close();
   }
 }

@@ -1,4 +1,4 @@
-import { UsageError } from '../core/errors.js';
+import { UsageError, UserError } from '../core/errors.js';
 import { createProxyCore, type ProxyCore } from '../core/proxy/create.js';
 import { isLoopbackHost, type HostMode } from '../core/proxy/host.js';
 import { formatRequestLog, type RequestEvent } from '../core/proxy/log.js';
@@ -64,6 +64,16 @@ export function validateProxyOptions(opts: Pick<ProxyOptions, 'host' | 'port' | 
   }
 }
 
+/** A listener that cannot bind, as something the user can fix; other errors stay as they are. */
+export function listenError(error: unknown, flag: '--port' | '--probe-port', host: string, port: number): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const where = `${urlHost(host)}:${port}`;
+  if (code === 'EADDRINUSE') return new UserError(`cannot listen on ${where}: the port is already in use`, { hint: `Pass ${flag} 0 for any free port (the URL is printed), or stop the process using port ${port}.`, cause: error });
+  if (code === 'EACCES') return new UserError(`cannot listen on ${where}: permission denied`, { hint: `Ports below 1024 need privileges; pass ${flag} 0 for any free port, or one above 1023.`, cause: error });
+  if (code === 'EADDRNOTAVAIL') return new UserError(`cannot listen on ${where}: ${host} is not an address of this machine`, { hint: 'Pass --host 127.0.0.1 (the default), or an address of one of its interfaces.', cause: error });
+  return error;
+}
+
 /** Starts the listener(s) and returns at once; `exec` uses this, `proxy` waits on it. */
 export async function startProxy(opts: ProxyOptions, deps: ProxyDeps, extra: { minted?: boolean } = {}): Promise<RunningProxy> {
   validateProxyOptions(opts);
@@ -73,14 +83,16 @@ export async function startProxy(opts: ProxyOptions, deps: ProxyDeps, extra: { m
   const hostCheck: HostMode = opts.strictHost ? 'strict' : 'loopback';
   const core = createProxyCore({ source, clock: () => deps.now().getTime(), hostMode: hostCheck, rateLimit: opts.rateLimit });
   const onRequest = deps.onRequest ?? ((event: RequestEvent) => deps.reporter.info(formatRequestLog(event, deps.now())));
-  const server = await deps.startHttpServer({ host: opts.host, port: opts.port, handle: core.handle, onRequest, janitor: { intervalMs: 60_000, run: core.renewDue } });
+  const server = await deps.startHttpServer({ host: opts.host, port: opts.port, handle: core.handle, onRequest, janitor: { intervalMs: 60_000, run: core.renewDue } }).catch((error: unknown) => {
+    throw listenError(error, '--port', opts.host, opts.port);
+  });
   let probe: RunningHttpServer | undefined;
   if (opts.probePort !== undefined && deps.startProbeServer) {
     try {
       probe = await deps.startProbeServer({ host: opts.host, port: opts.probePort, targets: [{ host: opts.host, port: server.port }], metrics: () => core.metrics.render() });
     } catch (error) {
       await server.close(0);
-      throw error;
+      throw listenError(error, '--probe-port', opts.host, opts.probePort);
     }
   }
   const base = `http://${urlHost(opts.host)}`;

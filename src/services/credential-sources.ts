@@ -32,14 +32,15 @@ export function checkSource(source: SourceName, backend: 'local' | 'aws'): void 
   }
 }
 
-const eksAuthError = (code: EksAuthErrorCode, httpStatus: number, message: string, cause?: unknown) =>
+/** An EKS Auth failure. `requestId` is the AWS call's that failed, if any; makeSource fills in one otherwise. */
+const eksAuthError = (code: EksAuthErrorCode, httpStatus: number, message: string, cause?: unknown, requestId = '') =>
   new RemoteError(message, {
     kind: httpStatus === 404 ? 'not-found' : code === 'AccessDeniedException' ? 'access-denied' : code === 'ThrottlingException' ? 'throttled' : httpStatus >= 500 ? 'unavailable' : 'invalid',
     service: 'eks-auth',
     operation: 'AssumeRoleForPodIdentity',
     code,
     httpStatus,
-    requestId: '',
+    requestId,
     cause,
   });
 
@@ -102,14 +103,15 @@ async function findAssociation(eks: EksPort, clusterName: string, claims: PodCla
   return eks.describeAssociation(clusterName, match.associationId);
 }
 
-/** STS failures in EKS Auth's terms (EKS reports a role it cannot assume as AccessDeniedException, 400). */
+/** STS failures in EKS Auth's terms (EKS reports a role it cannot assume as AccessDeniedException, 400), with STS's request id. */
 function asEksAuthError(error: unknown): unknown {
   if (!isRemoteError(error) || error.service === 'eks-auth') return error;
-  if (error.kind === 'access-denied') return eksAuthError('AccessDeniedException', 400, error.message, error);
-  if (error.kind === 'throttled') return eksAuthError('ThrottlingException', 429, error.message, error);
-  if (error.kind === 'not-found') return eksAuthError('ResourceNotFoundException', 404, error.message, error);
-  if (error.kind === 'invalid') return eksAuthError('InvalidRequestException', 400, error.message, error);
-  return eksAuthError('InternalServerException', 500, error.message, error);
+  const id = error.requestId;
+  if (error.kind === 'access-denied') return eksAuthError('AccessDeniedException', 400, error.message, error, id);
+  if (error.kind === 'throttled') return eksAuthError('ThrottlingException', 429, error.message, error, id);
+  if (error.kind === 'not-found') return eksAuthError('ResourceNotFoundException', 404, error.message, error, id);
+  if (error.kind === 'invalid') return eksAuthError('InvalidRequestException', 400, error.message, error, id);
+  return eksAuthError('InternalServerException', 500, error.message, error, id);
 }
 
 export function stsSource(deps: StsSourceDeps, clusterName: string): CredentialSource {
@@ -173,10 +175,30 @@ export interface SourceDeps {
   uuid: () => string;
 }
 
+/**
+ * EKS Auth answers every HTTP response with a request id, and the agent shows `[]` only when no
+ * response came (status 0). Failures podid produces itself (the offline exchange, the STS
+ * source's own checks) get a generated one, so their bodies read like the agent's; a request id
+ * from AWS is kept.
+ */
+export function withRequestIds(source: CredentialSource, uuid: () => string): CredentialSource {
+  return async (token) => {
+    try {
+      return await source(token);
+    } catch (error) {
+      if (!isRemoteError(error) || !error.httpStatus || error.requestId) throw error;
+      const { kind, service, operation, code, httpStatus, hint } = error;
+      throw new RemoteError(error.message, { kind, service, operation, code, httpStatus, hint, requestId: uuid(), cause: error.cause });
+    }
+  };
+}
+
 export function makeSource(name: SourceName, deps: SourceDeps, clusterName: string): CredentialSource {
   checkSource(name, deps.backend);
-  if (name === 'sts') return stsSource(deps, clusterName);
-  return eksAuthSource(deps.eksAuth, clusterName);
+  if (name === 'sts') return withRequestIds(stsSource(deps, clusterName), deps.uuid);
+  // The real EKS Auth (backend aws) gives its own ids; the local one gives none.
+  const source = eksAuthSource(deps.eksAuth, clusterName);
+  return deps.backend === 'local' ? withRequestIds(source, deps.uuid) : source;
 }
 
 /** Claims for a token `exec` and `proxy env` mint: the SA's uid and one of its pods when the backend knows them. */

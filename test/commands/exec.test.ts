@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeTempTokenFile, writeTokenFile, type ChildRun } from '../../src/adapters/http/exec-support.js';
+import { makeExecFiles, writeTokenFile, writeTokenFileInTempDir, type ChildRun } from '../../src/adapters/http/exec-support.js';
 import { exec } from '../../src/commands/exec.js';
 import { proxyEnv } from '../../src/commands/proxy-env.js';
 import { renderProxyEnv } from '../../src/ui/render/proxy-env.js';
@@ -39,7 +39,7 @@ function recordingChild(exitCode: number, during?: (env: Record<string, string |
 
 const execDeps = (runChild: ReturnType<typeof recordingChild>['runChild'], extra: Record<string, unknown> = {}) => ({
   ...demoDeps(),
-  writeTempTokenFile,
+  makeExecFiles,
   readTokenFile: async (p: string) => readFileSync(p, 'utf8'),
   runChild,
   ...extra,
@@ -50,12 +50,16 @@ const opts = { namespace: 'payments', serviceAccount: 'payments-api', command: '
 describe('podid exec (command)', () => {
   it('runs the command with the two container variables and without competing credentials', async () => {
     let tokenFile = '';
+    let emptyFile = '';
     let status = 0;
     const child = recordingChild(0, async (env) => {
       tokenFile = env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE!;
       const token = readFileSync(tokenFile, 'utf8');
       expect(token.endsWith('\n')).toBe(false);
       expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+      emptyFile = env.AWS_SHARED_CREDENTIALS_FILE!;
+      expect(readFileSync(emptyFile, 'utf8')).toBe('');
+      expect(statSync(emptyFile).mode & 0o777).toBe(0o600);
       status = (await fetch(env.AWS_CONTAINER_CREDENTIALS_FULL_URI!, { headers: { authorization: token } })).status;
     });
     const result = await exec(opts, execDeps(child.runChild));
@@ -63,10 +67,51 @@ describe('podid exec (command)', () => {
     expect(result).toMatchObject({ exitCode: 0, source: 'local', cluster: 'demo', tokenMinted: true });
     expect(child.seen.command).toBe('app');
     expect(child.seen.args).toEqual(['--flag']);
-    expect(Object.keys(child.seen.env!).sort()).toEqual(['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_REGION', 'AWS_SHARED_CREDENTIALS_FILE', 'HOME', 'PATH']);
+    expect(Object.keys(child.seen.env!).sort()).toEqual([
+      'AWS_CONFIG_FILE',
+      'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      'AWS_DEFAULT_REGION',
+      'AWS_REGION',
+      'AWS_SHARED_CREDENTIALS_FILE',
+      'HOME',
+      'PATH',
+    ]);
     expect(child.seen.env!.AWS_CONTAINER_CREDENTIALS_FULL_URI).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/credentials$/);
+    // The parent's shared credentials file would give its [default] profile: replaced by an empty file.
+    expect(child.seen.env!.AWS_CONFIG_FILE).toBe(emptyFile);
+    expect(emptyFile).not.toBe(PARENT_ENV.AWS_SHARED_CREDENTIALS_FILE);
+    expect([child.seen.env!.AWS_REGION, child.seen.env!.AWS_DEFAULT_REGION]).toEqual(['us-west-2', 'us-west-2']);
     expect(existsSync(tokenFile)).toBe(false); // cleaned up
+    expect(existsSync(emptyFile)).toBe(false);
     await expect(fetch(child.seen.env!.AWS_CONTAINER_CREDENTIALS_FULL_URI!)).rejects.toThrow(); // proxy stopped
+  });
+
+  it("the region: the parent's is kept (and copied to the missing variable), else the cluster's", async () => {
+    const { PATH, HOME } = PARENT_ENV;
+    const regions = async (env: Record<string, string>) => {
+      const child = recordingChild(0);
+      await exec({ ...opts, env }, execDeps(child.runChild));
+      return [child.seen.env!.AWS_REGION, child.seen.env!.AWS_DEFAULT_REGION];
+    };
+    expect(await regions({ PATH, HOME })).toEqual(['us-west-2', 'us-west-2']); // the demo cluster's
+    expect(await regions({ PATH, HOME, AWS_DEFAULT_REGION: 'eu-west-1' })).toEqual(['eu-west-1', 'eu-west-1']);
+    expect(await regions({ PATH, HOME, AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'eu-west-1' })).toEqual(['eu-central-1', 'eu-west-1']);
+  });
+
+  it('--state: warns when the offline exchange would refuse the service account (no association), and not otherwise', async () => {
+    const refused = execDeps(recordingChild(0).runChild);
+    const result = await exec({ ...opts, serviceAccount: 'api' }, refused);
+    expect(result.exitCode).toBe(0);
+    expect(refused.reporter.lines.filter((l) => l.startsWith('warn:'))).toEqual([
+      'warn: payments/api: No Pod Identity association found for service account payments/api in cluster demo. (ResourceNotFoundException) The command will get no credentials.',
+    ]);
+    const denied = execDeps(recordingChild(0).runChild);
+    await exec({ ...opts, namespace: 'inventory', serviceAccount: 'inventory-sync' }, denied);
+    expect(denied.reporter.lines.find((l) => l.startsWith('warn:'))).toMatch(/^warn: inventory\/inventory-sync: .+ \(AccessDeniedException\) The command will get no credentials\.$/);
+    const fine = execDeps(recordingChild(0).runChild);
+    await exec(opts, fine);
+    expect(fine.reporter.lines.filter((l) => l.startsWith('warn:'))).toEqual([]);
   });
 
   it("exits with the command's exit code and forwards SIGINT/SIGTERM", async () => {
@@ -111,12 +156,13 @@ describe('podid exec (command)', () => {
 });
 
 describe('podid proxy env', () => {
-  const envDeps = () => ({ ...demoDeps(), writeTokenFile });
+  const envDeps = () => ({ ...demoDeps(), writeTokenFile, writeTokenFileInTempDir });
   const tokenOut = () => join(mkdtempSync(join(tmpdir(), 'podid-env-')), 'token');
+  const base = { namespace: 'payments', serviceAccount: 'payments-api', host: '127.0.0.1', port: 8023 } as const;
 
-  it('export: unset the competing variables, export the two container variables', async () => {
+  it('export: unset the competing variables, export the container variables, hide the shared files, carry the region', async () => {
     const out = tokenOut();
-    const result = await proxyEnv({ namespace: 'payments', serviceAccount: 'payments-api', format: 'export', host: '127.0.0.1', port: 8023, tokenOut: out }, envDeps());
+    const result = await proxyEnv({ ...base, format: 'export', tokenOut: out }, envDeps());
     expect(readFileSync(out, 'utf8').split('.')).toHaveLength(3);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const text = renderProxyEnv(result).replace(out, '<token>');
@@ -125,27 +171,76 @@ describe('podid proxy env', () => {
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN AWS_ROLE_SESSION_NAME AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
 export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127.0.0.1:8023/v1/credentials'
 export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='<token>'
+export AWS_SHARED_CREDENTIALS_FILE='/dev/null'
+export AWS_CONFIG_FILE='/dev/null'
+export AWS_REGION='us-west-2'
+export AWS_DEFAULT_REGION='us-west-2'
 `);
+  });
+
+  it("export keeps the shell's region; env-file and compose always carry one", async () => {
+    const out = () => ({ tokenOut: tokenOut() });
+    const shell = await proxyEnv({ ...base, format: 'export', ...out(), env: { AWS_REGION: 'eu-west-1' } }, envDeps());
+    expect(shell.variables).toMatchObject({ AWS_DEFAULT_REGION: 'eu-west-1' });
+    expect(shell.variables).not.toHaveProperty('AWS_REGION');
+    const container = await proxyEnv({ ...base, format: 'env-file', ...out(), env: { AWS_REGION: 'eu-west-1' } }, envDeps());
+    expect(container.variables).toMatchObject({ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' });
   });
 
   it('env-file and compose use the in-container token path and say how to reach the proxy', async () => {
     const out = tokenOut();
-    const envFile = renderProxyEnv(await proxyEnv({ namespace: 'payments', serviceAccount: 'payments-api', format: 'env-file', host: '127.0.0.1', port: 8023, tokenOut: out }, envDeps()));
+    const envFile = renderProxyEnv(await proxyEnv({ ...base, format: 'env-file', tokenOut: out }, envDeps()));
     expect(envFile).toContain('AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:8023/v1/credentials\n');
     expect(envFile).toContain('AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token\n');
+    expect(envFile).toContain('AWS_SHARED_CREDENTIALS_FILE=/dev/null\nAWS_CONFIG_FILE=/dev/null\nAWS_REGION=us-west-2\nAWS_DEFAULT_REGION=us-west-2\n');
     expect(envFile).toContain('--network host');
-    const compose = renderProxyEnv(await proxyEnv({ namespace: 'payments', serviceAccount: 'payments-api', format: 'compose', host: '127.0.0.1', port: 8023, tokenOut: out }, envDeps()));
+    const compose = renderProxyEnv(await proxyEnv({ ...base, format: 'compose', tokenOut: out, force: true }, envDeps()));
     expect(compose).toContain('    network_mode: host\n    environment:\n      AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://127.0.0.1:8023/v1/credentials"');
     expect(compose).toContain(`      - "${out}:/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token:ro"`);
   });
 
-  it('CLI: prints exports; -o json gives the result document', async () => {
+  it('without --token-out: a new private temp dir per run, never a predictable path', async () => {
+    const first = await proxyEnv({ ...base, format: 'export' }, envDeps());
+    const second = await proxyEnv({ ...base, format: 'export' }, envDeps());
+    expect(first.tokenFile).not.toBe(second.tokenFile);
+    expect(first.tokenFile).toMatch(/podid-token-[^/]+\/eks-pod-identity-token$/);
+    expect(statSync(first.tokenFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(first.tokenFile, '..')).mode & 0o777).toBe(0o700);
+  });
+
+  it('--token-out refuses an existing file or symlink (the target is untouched); --force replaces the link, not its target', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podid-env-'));
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'keep me');
+    const link = join(dir, 'token');
+    symlinkSync(victim, link);
+    await expect(proxyEnv({ ...base, format: 'export', tokenOut: link }, envDeps())).rejects.toMatchObject({ name: 'UserError', message: `${link} already exists`, hint: expect.stringContaining('--force') });
+    await expect(proxyEnv({ ...base, format: 'export', tokenOut: victim }, envDeps())).rejects.toMatchObject({ name: 'UserError' });
+    expect(readFileSync(victim, 'utf8')).toBe('keep me');
+    await proxyEnv({ ...base, format: 'export', tokenOut: link, force: true }, envDeps());
+    expect(readFileSync(victim, 'utf8')).toBe('keep me');
+    expect(readFileSync(link, 'utf8').split('.')).toHaveLength(3);
+    expect(statSync(link).mode & 0o777).toBe(0o600);
+  });
+
+  it('CLI: prints exports; -o json gives the result document; --token-out again needs --force', async () => {
     const out = tokenOut();
     const text = await runCli(['proxy', 'env', '-n', 'payments', '-s', 'payments-api', '--port', '8023', '--state', DEMO_STATE, '--token-out', out]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127.0.0.1:8023/v1/credentials'");
-    const json = await runCli(['proxy', 'env', '-n', 'payments', '-s', 'payments-api', '--port', '8023', '--state', DEMO_STATE, '--token-out', out, '-o', 'json']);
+    const again = await runCli(['proxy', 'env', '-n', 'payments', '-s', 'payments-api', '--port', '8023', '--state', DEMO_STATE, '--token-out', out]);
+    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again.stderr).toContain(`${out} already exists`);
+    const json = await runCli(['proxy', 'env', '-n', 'payments', '-s', 'payments-api', '--port', '8023', '--state', DEMO_STATE, '--token-out', out, '--force', '-o', 'json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ schemaVersion: 1, url: 'http://127.0.0.1:8023/v1/credentials', tokenFile: out, tokenMinted: true });
     expect(json.stdout).not.toContain(readFileSync(out, 'utf8'));
+  });
+
+  it('CLI: a relative --token-out is written under the working directory and printed absolute', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'podid-env-cwd-'));
+    const { code, stdout } = await runCli(['proxy', 'env', '-n', 'payments', '-s', 'payments-api', '--port', '8023', '--state', DEMO_STATE, '--token-out', 'pod.token', '--format', 'env-file'], { cwd });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`# mount the token: -v ${join(cwd, 'pod.token')}:/var/run/secrets/`);
+    expect(existsSync(join(cwd, 'pod.token'))).toBe(true);
   });
 });

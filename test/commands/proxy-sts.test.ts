@@ -6,7 +6,7 @@ import { RemoteError, type DomainErrorKind } from '../../src/core/errors.js';
 import type { Association } from '../../src/core/model.js';
 import type { AssumeRoleInput, EksPort, StsPort } from '../../src/core/ports.js';
 import { silentReporter } from '../../src/core/reporter.js';
-import { podSessionName, stsSource } from '../../src/services/credential-sources.js';
+import { makeSource, podSessionName, stsSource } from '../../src/services/credential-sources.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { demoDeps } from '../core/proxy/demo-deps.js';
 
@@ -30,13 +30,13 @@ function fakeEks(associations: Association[]): EksPort {
   } as unknown as EksPort;
 }
 
-function fakeSts(fail?: DomainErrorKind) {
+function fakeSts(fail?: DomainErrorKind, requestId?: string) {
   const calls: { input: AssumeRoleInput; chained: boolean }[] = [];
   const sts: StsPort = {
     getCallerIdentity: async () => ({ account: '111122223333', arn: 'arn:aws:iam::111122223333:user/dev', userId: 'AIDA' }),
     async assumeRole(input, credentials) {
       calls.push({ input, chained: Boolean(credentials) });
-      if (fail) throw new RemoteError('User is not authorized to perform: sts:TagSession', { kind: fail, service: 'sts', operation: 'AssumeRole', code: 'AccessDenied', httpStatus: 403 });
+      if (fail) throw new RemoteError('User is not authorized to perform: sts:TagSession', { kind: fail, service: 'sts', operation: 'AssumeRole', code: 'AccessDenied', httpStatus: 403, requestId });
       const account = input.roleArn.split(':')[4];
       return {
         credentials: { accessKeyId: `ASIA${calls.length}`, secretAccessKey: 's', sessionToken: 't', expiration: new Date(Date.now() + 3600_000).toISOString() },
@@ -93,6 +93,13 @@ describe('sts source', () => {
     const { sts } = fakeSts('access-denied');
     await expect(stsSource({ eks: fakeEks([]), sts, uuid }, 'demo')(await token())).rejects.toMatchObject({ code: 'ResourceNotFoundException', httpStatus: 404 });
     await expect(stsSource({ eks: fakeEks([association()]), sts, uuid }, 'demo')(await token())).rejects.toMatchObject({ code: 'AccessDeniedException', httpStatus: 400, message: expect.stringContaining('sts:TagSession') });
+  });
+
+  it("request ids: STS's is kept; podid's own checks get a generated one (never the agent's \"[]\" for an HTTP failure)", async () => {
+    const source = (eks: EksPort, sts: StsPort) => makeSource('sts', { backend: 'aws', eks, sts, eksAuth: {} as never, uuid }, 'demo');
+    await expect(source(fakeEks([association()]), fakeSts('access-denied', 'sts-req-1').sts)(await token())).rejects.toMatchObject({ code: 'AccessDeniedException', requestId: 'sts-req-1' });
+    await expect(source(fakeEks([]), fakeSts().sts)(await token())).rejects.toMatchObject({ code: 'ResourceNotFoundException', httpStatus: 404, requestId: uuid() });
+    await expect(source(fakeEks([association()]), fakeSts('access-denied').sts)(await token())).rejects.toMatchObject({ code: 'AccessDeniedException', requestId: uuid() });
   });
 
   it('wrong audience or another cluster issuer → InvalidTokenException', async () => {

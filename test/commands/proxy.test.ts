@@ -1,6 +1,7 @@
+import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintPodToken } from '../../src/commands/exec.js';
-import { proxy, startProxy, type RunningProxy } from '../../src/commands/proxy.js';
+import { listenError, proxy, startProxy, type RunningProxy } from '../../src/commands/proxy.js';
 import { RemoteError } from '../../src/core/errors.js';
 import { DEMO_STATE, runCli } from '../helpers/run-cli.js';
 import { demoDeps } from '../core/proxy/demo-deps.js';
@@ -12,6 +13,15 @@ const running: RunningProxy[] = [];
 afterEach(async () => void (await Promise.all(running.splice(0).map((r) => r.close()))));
 
 const base = { host: '127.0.0.1', port: 0, strictHost: false, allowRemote: false } as const;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/** A port held by another listener for the test. */
+async function busyPort(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return { port: typeof address === 'object' && address ? address.port : 0, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
 
 describe('podid proxy (command)', () => {
   it('serves the demo association through the local source', async () => {
@@ -49,7 +59,34 @@ describe('podid proxy (command)', () => {
     const token = await mintPodToken(deps, 'demo', 'inventory', 'inventory-sync');
     const res = await fetch(px.started.url, { headers: { authorization: token } });
     expect(res.status).toBe(400);
-    expect(await res.text()).toMatch(/^\[[^\]]*\]: \(AccessDeniedException\): .+, fault: client\n$/);
+    // The agent shows "[]" only without an HTTP response; a failure with a status carries a request id.
+    expect(await res.text()).toMatch(new RegExp(`^\\[${UUID}\\]: \\(AccessDeniedException\\): .+, fault: client\\n$`));
+  });
+
+  it('local failures get a fresh request id each (no association: ResourceNotFoundException 404)', async () => {
+    const deps = demoDeps();
+    const px = await startProxy(base, deps);
+    running.push(px);
+    const token = await mintPodToken(deps, 'demo', 'payments', 'api');
+    const bodies = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(px.started.url, { headers: { authorization: token } });
+      expect(res.status).toBe(404);
+      bodies.push(await res.text());
+    }
+    for (const body of bodies) expect(body).toMatch(new RegExp(`^\\[${UUID}\\]: \\(ResourceNotFoundException\\): No Pod Identity association found for service account payments/api in cluster demo\\., fault: client\\n$`));
+    expect(bodies[0]).not.toBe(bodies[1]);
+  });
+
+  it("the real EKS Auth's request id is kept", async () => {
+    const deps = demoDeps({
+      backend: 'aws',
+      eksAuth: { assumeRoleForPodIdentity: async () => Promise.reject(new RemoteError('denied', { kind: 'access-denied', service: 'eks-auth', operation: 'AssumeRoleForPodIdentity', code: 'AccessDeniedException', httpStatus: 400, requestId: 'a1b2c3d4-aws' })) },
+    });
+    const px = await startProxy({ ...base, source: 'eks-auth' }, deps);
+    running.push(px);
+    const res = await fetch(px.started.url, { headers: { authorization: await mintPodToken(deps, 'demo', 'payments', 'payments-api') } });
+    expect(await res.text()).toBe('[a1b2c3d4-aws]: (AccessDeniedException): denied, fault: client\n');
   });
 
   it('a token signed by another key is refused by the local source (InvalidTokenException)', async () => {
@@ -126,6 +163,57 @@ describe('podid proxy (command)', () => {
   });
 });
 
+describe('podid proxy: a port that cannot be bound', () => {
+  it('--port in use is a UserError naming --port 0, not an internal error', async () => {
+    const busy = await busyPort();
+    try {
+      await expect(startProxy({ ...base, port: busy.port }, demoDeps())).rejects.toMatchObject({
+        name: 'UserError',
+        message: `cannot listen on 127.0.0.1:${busy.port}: the port is already in use`,
+        hint: expect.stringContaining('--port 0'),
+      });
+      const { code, stderr, stdout } = await runCli(['proxy', '--state', DEMO_STATE, '--port', String(busy.port)]);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toContain('the port is already in use');
+      expect(stderr).toContain('--port 0');
+      expect(stderr).not.toMatch(/internal error|This is a bug|EADDRINUSE/);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('--probe-port in use names --probe-port 0 and closes the proxy listener it opened', async () => {
+    const busy = await busyPort();
+    let opened: number | undefined;
+    const deps = demoDeps();
+    const startHttpServer: typeof deps.startHttpServer = async (options) => {
+      const server = await deps.startHttpServer(options);
+      opened = server.port;
+      return server;
+    };
+    try {
+      await expect(startProxy({ ...base, probePort: busy.port }, { ...deps, startHttpServer })).rejects.toMatchObject({ name: 'UserError', hint: expect.stringContaining('--probe-port 0') });
+      await expect(fetch(`http://127.0.0.1:${opened}/v1/credentials`)).rejects.toThrow();
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it.each([
+    ['EACCES', 'cannot listen on 127.0.0.1:80: permission denied', '--port 0'],
+    ['EADDRNOTAVAIL', 'cannot listen on 127.0.0.1:80: 127.0.0.1 is not an address of this machine', '--host 127.0.0.1'],
+  ])('%s becomes a UserError', (code, message, hint) => {
+    const error = listenError(Object.assign(new Error(`listen ${code}`), { code }), '--port', '127.0.0.1', 80);
+    expect(error).toMatchObject({ name: 'UserError', message, hint: expect.stringContaining(hint) });
+  });
+
+  it('other errors stay as they are', () => {
+    const other = new Error('boom');
+    expect(listenError(other, '--port', '::1', 1)).toBe(other);
+  });
+});
+
 describe('podid proxy (CLI safety)', () => {
   it.each([
     [['proxy', '--host', '0.0.0.0', '--state', DEMO_STATE], "option '--host 0.0.0.0' is not a loopback address; pass --allow-remote"],
@@ -134,7 +222,7 @@ describe('podid proxy (CLI safety)', () => {
     [['proxy', '--port', '70000'], "option '--port' must be a port number"],
     [['proxy', '--source', 'local', '-c', 'demo', '--region', 'us-west-2'], "option '--source local' needs a state file"],
     [['proxy', '--source', 'nope'], "argument 'nope' is invalid"],
-    [['proxy', 'env', '-s', 'api', '--port', '8023'], "required option '-n, --namespace <ns>' not specified"],
+    [['proxy', 'env', '-s', 'payments-api', '--port', '8023'], "required option '-n, --namespace <ns>' not specified"],
   ])('%j exits 2 naming the flag', async (argv, message) => {
     const { code, stderr, stdout } = await runCli(argv, { env: { AWS_REGION: 'us-west-2', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' } });
     expect(code).toBe(2);
@@ -142,11 +230,13 @@ describe('podid proxy (CLI safety)', () => {
     expect(stderr).toContain(message);
   });
 
-  it('proxy --help and proxy env --help have examples', async () => {
+  it('proxy --help and proxy env --help have examples, for a service account the demo associates', async () => {
     for (const argv of [['proxy', '--help'], ['proxy', 'env', '--help'], ['exec', '--help']]) {
       const { code, stdout } = await runCli(argv);
       expect(code).toBe(0);
       expect(stdout).toContain('Examples:');
+      expect(stdout).not.toMatch(/-s api\b/);
+      expect(stdout).toContain('-n payments -s payments-api');
     }
   });
 });

@@ -1,12 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTokenFile } from '../../src/adapters/http/exec-support.js';
+import { writeTokenFile, writeTokenFileInTempDir } from '../../src/adapters/http/exec-support.js';
 import { mintPodToken } from '../../src/commands/exec.js';
+import { proxyEnv } from '../../src/commands/proxy-env.js';
 import { startProxy, type RunningProxy } from '../../src/commands/proxy.js';
+import { renderProxyEnv } from '../../src/ui/render/proxy-env.js';
 import { demoDeps } from '../core/proxy/demo-deps.js';
 import { BIN, DEMO_STATE, ROOT, spawnCli } from '../helpers/run-cli.js';
 
@@ -17,7 +19,48 @@ import { BIN, DEMO_STATE, ROOT, spawnCli } from '../helpers/run-cli.js';
 const run = promisify(execFile);
 const BOTO = 'import botocore.session as s; c=s.Session().get_credentials(); f=c.get_frozen_credentials(); print(c.method, f.access_key, f.account_id)';
 const JS = "import { fromNodeProviderChain } from '@aws-sdk/credential-providers'; const c = await fromNodeProviderChain()(); console.log(c.accessKeyId, c.expiration.toISOString());";
+const JS_KEY = "import { fromNodeProviderChain } from '@aws-sdk/credential-providers'; console.log((await fromNodeProviderChain()()).accessKeyId);";
 const JS_NO_RETRY = "import { fromHttp } from '@aws-sdk/credential-providers'; try { await fromHttp({ maxRetries: 0 })(); } catch (e) { console.log('ERR', e.message); }";
+
+const HOME_KEY = 'AKIAHOMEDEFAULT00001';
+
+/**
+ * A HOME whose [default] profile has static keys: in ~/.aws/credentials, or in ~/.aws/config.
+ * Without a profile set, every SDK reads it before the container provider.
+ */
+function homeWithDefaultProfile(where: 'credentials' | 'config'): string {
+  const home = mkdtempSync(join(tmpdir(), `podid-home-${where}-`));
+  mkdirSync(join(home, '.aws'));
+  const keys = `aws_access_key_id = ${HOME_KEY}\naws_secret_access_key = home-default-secret\n`;
+  writeFileSync(join(home, '.aws', 'credentials'), where === 'credentials' ? `[default]\n${keys}` : '');
+  writeFileSync(join(home, '.aws', 'config'), `[default]\nregion = eu-west-1\n${where === 'config' ? keys : ''}`);
+  return home;
+}
+
+/** Exactly this environment (no AWS_* from the test runner): the SDKs find the shared files through HOME. */
+const homeEnv = (home: string, extra: Record<string, string> = {}) => ({
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: home,
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  NO_COLOR: '1',
+  CI: 'true',
+  ...extra,
+});
+
+/** The built binary with exactly `env` (spawnCli adds the runner's environment). */
+function spawnExact(argv: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...argv], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end();
+  });
+}
 
 const cleanEnv = (extra: Record<string, string>) => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: mkdtempSync(join(tmpdir(), 'podid-home-')), AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra });
 
@@ -55,6 +98,20 @@ describe('real clients against podid proxy --source local', () => {
     expect(stdout.trim()).toBe('ERR Server responded with status: 400');
   });
 
+  it.each(['credentials', 'config'] as const)('podid proxy env exports win over a [default] profile in ~/.aws/%s (botocore and the JS chain)', async (where) => {
+    const home = homeWithDefaultProfile(where);
+    const { stdout: before } = await run('python3', ['-c', BOTO], { env: homeEnv(home) });
+    expect(before.trim().split(' ').slice(0, 2)).toEqual([where === 'credentials' ? 'shared-credentials-file' : 'config-file', HOME_KEY]); // the fixture bites
+    const exports = renderProxyEnv(await proxyEnv({ namespace: 'payments', serviceAccount: 'payments-api', format: 'export', host: '127.0.0.1', port: px.started.port }, { ...deps, writeTokenFile, writeTokenFileInTempDir }));
+    const shell = (command: string[]) => run('bash', ['-c', 'eval "$1"; shift; exec "$@"', 'podid-env', exports, ...command], { env: homeEnv(home), cwd: ROOT });
+    const boto = await shell(['python3', '-c', BOTO]);
+    expect(boto.stdout.trim()).toMatch(/^container-role ASIA[A-Z0-9]{16} 111122223333$/);
+    const js = await shell([process.execPath, '--input-type=module', '-e', JS]);
+    expect(js.stdout.trim()).toMatch(/^ASIA\S+ \S+Z$/);
+    const region = await shell(['sh', '-c', 'echo "$AWS_REGION $AWS_DEFAULT_REGION"']);
+    expect(region.stdout.trim()).toBe('us-west-2 us-west-2'); // ~/.aws/config is hidden: the region is carried over
+  });
+
   it("a bad token: botocore retries (~3 s) and shows the agent's body", async () => {
     const error = await run('python3', ['-c', BOTO], { env: env(badTokenFile) }).catch((e: { stderr: string }) => e);
     expect((error as { stderr: string }).stderr).toContain('Received non 200 response 400 from container metadata: Service account token cannot be parsed: token is malformed: token contains an invalid number of segments');
@@ -70,6 +127,20 @@ describe('podid exec with real clients (built binary)', () => {
     expect(stderr).not.toContain('Traceback');
     expect(code).toBe(0);
     expect(stdout.trim()).toMatch(/^container-role ASIA[A-Z0-9]{16} 111122223333$/);
+  });
+
+  it.each(['credentials', 'config'] as const)("the proxy wins over a [default] profile in ~/.aws/%s (botocore and the JS chain)", async (where) => {
+    const home = homeWithDefaultProfile(where);
+    const direct = await run(process.execPath, ['--input-type=module', '-e', JS_KEY], { env: homeEnv(home), cwd: ROOT });
+    expect(direct.stdout.trim()).toBe(HOME_KEY); // without podid the JS chain takes the profile
+    const boto = await spawnExact([...base, 'python3', '-c', BOTO], homeEnv(home));
+    expect(boto.stderr).not.toContain('Traceback');
+    expect(boto.stdout.trim()).toMatch(/^container-role ASIA[A-Z0-9]{16} 111122223333$/);
+    const js = await spawnExact([...base, process.execPath, '--input-type=module', '-e', JS], homeEnv(home));
+    expect(js.code).toBe(0);
+    expect(js.stdout.trim()).toMatch(/^ASIA\S+ \S+Z$/);
+    const region = await spawnExact([...base, 'sh', '-c', 'echo "$AWS_REGION $AWS_DEFAULT_REGION"'], homeEnv(home));
+    expect(region.stdout.trim()).toBe('us-west-2 us-west-2');
   });
 
   it('podid exec -- node (JS default chain)', async () => {

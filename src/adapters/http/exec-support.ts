@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // The I/O `podid exec` and `podid proxy env` need besides the server: signing a projected-SA-shaped
-// token, writing it to a 0600 file with no trailing newline (botocore rejects one), and running
+// token, writing it to a new 0600 file with no trailing newline (botocore rejects one), and running
 // the child command. Signing with the state key is src/adapters/local/token.ts's.
 
 export interface PodTokenClaims {
@@ -46,23 +46,59 @@ export async function signPodToken(claims: PodTokenClaims, key?: SigningKey): Pr
   return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: 'podid-ephemeral' }).sign(privateKey);
 }
 
-export interface TokenFile {
-  path: string;
+/** Creates a new file with exactly `text`, mode 0600: never an existing file, never through a symlink (EEXIST). */
+async function createPrivateFile(path: string, text: string): Promise<void> {
+  const handle = await open(path, 'wx', 0o600);
+  try {
+    await handle.writeFile(text);
+    await handle.chmod(0o600);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** One `podid exec`'s private temp dir, removed afterwards. */
+export interface ExecFiles {
+  /** An empty 0600 file for AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE. */
+  emptyFile: string;
+  /** Writes the token into the dir (0600, no newline); returns its path. */
+  writeToken(token: string): Promise<string>;
   remove(): Promise<void>;
 }
 
-/** A private temp dir holding the token (mode 0600, the bytes exactly, no newline). */
-export async function writeTempTokenFile(token: string): Promise<TokenFile> {
+/** Creates the private temp dir (0700, mkdtemp) with its empty file. */
+export async function makeExecFiles(): Promise<ExecFiles> {
   const dir = await mkdtemp(join(tmpdir(), 'podid-exec-'));
-  const path = join(dir, 'eks-pod-identity-token');
-  await writeFile(path, token, { mode: 0o600 });
-  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
+  const remove = () => rm(dir, { recursive: true, force: true });
+  const emptyFile = join(dir, 'aws-shared-empty');
+  try {
+    await createPrivateFile(emptyFile, '');
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  const writeToken = async (token: string) => {
+    const path = join(dir, 'eks-pod-identity-token');
+    await createPrivateFile(path, token);
+    return path;
+  };
+  return { emptyFile, writeToken, remove };
 }
 
-/** Writes the token to a chosen path (mode 0600, no newline). */
-export async function writeTokenFile(path: string, token: string): Promise<void> {
-  await writeFile(path, token, { mode: 0o600 });
-  await chmod(path, 0o600);
+/**
+ * Writes the token to a chosen path as a new file (mode 0600, no newline). An existing file or
+ * symlink there fails with EEXIST, unless `overwrite` removes it (not what it points to) first.
+ */
+export async function writeTokenFile(path: string, token: string, options: { overwrite?: boolean } = {}): Promise<void> {
+  if (options.overwrite) await rm(path, { force: true });
+  await createPrivateFile(path, token);
+}
+
+/** A token file that outlives podid (`proxy env`): in a new private temp dir; returns its path. */
+export async function writeTokenFileInTempDir(token: string): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'podid-token-')), 'eks-pod-identity-token');
+  await createPrivateFile(path, token);
+  return path;
 }
 
 export interface ChildRun {

@@ -9,4 +9,4 @@ export { ProxyMetrics } from './metrics.js';
 export * from './types.js';
 export * from './wire.js';
 export { createProxyCore, type ProxyCore, type ProxyCoreOptions } from './create.js';
-export { childEnvironment, competingVarsSet, COMPETING_VARS, containerCredentialVars, FULL_URI_VAR, TOKEN_FILE_VAR } from './env.js';
+export { childEnvironment, competingVarsSet, COMPETING_VARS, containerCredentialVars, FULL_URI_VAR, REGION_VARS, regionVars, SHARED_FILE_VARS, TOKEN_FILE_VAR, workloadVariables, type WorkloadFiles } from './env.js';
