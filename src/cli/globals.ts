@@ -37,8 +37,24 @@ export function programGlobalOptions(program: Command): Command {
   return addGlobalOptions(program, FORMAT_NAMES);
 }
 
-/** Merge program + leaf options (leaf wins) and apply defaults after the merge. */
+/**
+ * Merge program and leaf options: a value the user gave (command line or env) wins over a default,
+ * and the leaf wins over the program. (commander's optsWithGlobals lets the program's default of
+ * `--no-color` override `podid doctor --no-color`.)
+ */
 export function resolveGlobals(cmd: Command): GlobalOptions & Record<string, unknown> {
-  const merged = cmd.optsWithGlobals() as Partial<GlobalOptions> & Record<string, unknown>;
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
+  const merged: Partial<GlobalOptions> & Record<string, unknown> = {};
+  const given = new Set<string>();
+  for (const c of chain) {
+    for (const [key, value] of Object.entries(c.opts())) {
+      const source = c.getOptionValueSource(key);
+      const isDefault = source === undefined || source === 'default' || source === 'implied';
+      if (value === undefined || (isDefault && given.has(key))) continue;
+      merged[key] = value;
+      if (!isDefault) given.add(key);
+    }
+  }
   return { ...merged, output: merged.output ?? 'table', color: merged.color !== false, debug: Boolean(merged.debug) };
 }

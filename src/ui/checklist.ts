@@ -37,11 +37,11 @@ export function plainChecklist(stream: OutStream, title: string, color: boolean)
 }
 
 /** At a terminal: the ink LiveChecklist on `stream` (stderr). ink loads in the background on first use. */
-export function liveChecklist(stream: OutStream, title: string): Checklist {
+export function liveChecklist(stream: OutStream, title: string, color = true): Checklist {
   const view = import('./ink/Checklist.js').then(async ({ ChecklistStore, LiveChecklist }) => {
     const [{ render }, { createElement }] = await Promise.all([import('ink'), import('react')]);
     const store = new ChecklistStore();
-    const app = render(createElement(LiveChecklist, { title, store }), {
+    const app = render(createElement(LiveChecklist, { title, store, color }), {
       stdout: stream as NodeJS.WriteStream,
       patchConsole: false,
       exitOnCtrlC: false,

@@ -14,11 +14,14 @@ export async function createReporter(io: Io, terminal: Terminal, options: { debu
     info: (message) => !options.quiet && line(message),
     warn: (message) => line(style(color, 33, `warning: ${message}`)),
     debug: (message) => options.debug && line(style(color, 90, `debug: ${message}`)),
-    checklist: (title) => (terminal.canAnimate && !options.quiet ? liveChecklist(io.stderr, title) : plainChecklist(io.stderr, title, color)),
+    checklist: (title) => (terminal.canAnimate && !options.quiet ? liveChecklist(io.stderr, title, color) : plainChecklist(io.stderr, title, color)),
     task(text): Task {
       if (ora) {
-        const spinner = ora({ text, stream: io.stderr as NodeJS.WritableStream, isEnabled: true }).start();
-        return { succeed: (t) => spinner.succeed(t), warn: (t) => spinner.warn(t), fail: (t) => spinner.fail(t) };
+        const spinner = ora({ text, stream: io.stderr as NodeJS.WritableStream, isEnabled: true, color: color ? 'cyan' : false }).start();
+        if (color) return { succeed: (t) => spinner.succeed(t), warn: (t) => spinner.warn(t), fail: (t) => spinner.fail(t) };
+        // NO_COLOR / --no-color: the same marks, uncoloured (ora's own symbols carry colour).
+        const settle = (symbol: string) => (t?: string) => spinner.stopAndPersist({ symbol, text: t ?? text });
+        return { succeed: settle('✔'), warn: settle('⚠'), fail: settle('✖') };
       }
       if (options.quiet) return { succeed() {}, warn() {}, fail() {} };
       return {

@@ -12,9 +12,10 @@ function demoCopy(): string {
   return path;
 }
 
-async function underPty(args: string[]): Promise<{ code: number; out: string }> {
+async function underPty(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; out: string }> {
   const pty = await import('@lydell/node-pty');
-  const env = Object.fromEntries(Object.entries({ ...process.env, TERM: 'xterm-256color' }).filter(([k]) => k !== 'CI' && k !== 'NO_COLOR' && k !== 'GITHUB_ACTIONS' && k !== 'CONTINUOUS_INTEGRATION')) as Record<string, string>;
+  const base = Object.fromEntries(Object.entries({ ...process.env, TERM: 'xterm-256color' }).filter(([k]) => k !== 'CI' && k !== 'NO_COLOR' && k !== 'GITHUB_ACTIONS' && k !== 'CONTINUOUS_INTEGRATION')) as Record<string, string>;
+  const env = { ...base, ...extraEnv };
   const term = pty.spawn(process.execPath, [BIN, ...args], { cols: 200, rows: 60, env });
   let out = '';
   term.onData((d) => (out += d));
@@ -43,6 +44,20 @@ describe('live checklist at a terminal', () => {
     expect(text).toContain('Preflight for inventory/search-indexer in cluster demo');
     expect(text).toMatch(/✔ cluster\.active: /);
     expect(text).toMatch(/✖ role\.account: /);
+  });
+});
+
+describe('no colour with NO_COLOR or --no-color, even at a terminal', () => {
+  // eslint-disable-next-line no-control-regex
+  const SGR = /\u001b\[[0-9;]*m/;
+  it.each([
+    ['NO_COLOR=1', [], { NO_COLOR: '1' }],
+    ['--no-color', ['--no-color'], {}],
+  ])('%s', async (_name, flags, env) => {
+    const { code, out } = await underPty(['doctor', '--state', demoCopy(), ...flags], env);
+    expect(code).toBe(1);
+    expect(plain(out)).toMatch(/✖ association\.trust: /);
+    expect(out).not.toMatch(SGR);
   });
 });
 

@@ -54,16 +54,16 @@ const MARKS: Record<Exclude<ItemStatus, 'running'>, { mark: string; color: strin
   skip: { mark: '○', color: 'gray' },
 };
 
-export function ChecklistView({ title, items, frame = 0 }: { title: string; items: readonly ChecklistItem[]; frame?: number }) {
+export function ChecklistView({ title, items, frame = 0, color = true }: { title: string; items: readonly ChecklistItem[]; frame?: number; color?: boolean }) {
   return (
     <Box flexDirection="column">
-      <Text bold>{title}</Text>
+      <Text bold={color}>{title}</Text>
       {items.map((item, i) => {
         const settled = item.status === 'running' ? undefined : MARKS[item.status];
         return (
           <Text key={i}>
             {'  '}
-            {settled ? <Text color={settled.color}>{settled.mark}</Text> : <Text color="cyan">{FRAMES[frame % FRAMES.length]}</Text>} {item.text ?? item.title}
+            {settled ? <Text color={color ? settled.color : undefined}>{settled.mark}</Text> : <Text color={color ? 'cyan' : undefined}>{FRAMES[frame % FRAMES.length]}</Text>} {item.text ?? item.title}
           </Text>
         );
       })}
@@ -72,7 +72,7 @@ export function ChecklistView({ title, items, frame = 0 }: { title: string; item
 }
 
 /** The store-bound view with its own spinner clock. */
-export function LiveChecklist({ title, store }: { title: string; store: ChecklistStore }) {
+export function LiveChecklist({ title, store, color = true }: { title: string; store: ChecklistStore; color?: boolean }) {
   const items = useSyncExternalStore(store.subscribe, store.snapshot);
   const [frame, setFrame] = useState(0);
   const running = items.some((i) => i.status === 'running');
@@ -81,5 +81,5 @@ export function LiveChecklist({ title, store }: { title: string; store: Checklis
     const timer = setInterval(() => setFrame((f) => f + 1), 80);
     return () => clearInterval(timer);
   }, [running]);
-  return <ChecklistView title={title} items={items} frame={frame} />;
+  return <ChecklistView title={title} items={items} frame={frame} color={color} />;
 }
