@@ -31,11 +31,16 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
-    files: ['src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', coreForbidden], 'no-restricted-globals': ['error', 'process', 'Buffer', 'console'] },
+    files: ['src/core/**/*.ts', 'src/core/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', coreForbidden],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'console'],
+      'no-restricted-syntax': ['error', { selector: 'ImportExpression', message: 'src/core is pure: no dynamic import().' }],
+    },
   },
   {
-    files: ['src/commands/**/*.ts', 'src/services/**/*.ts', 'src/core/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    ignores: ['src/ui/**'],
     rules: {
       'no-restricted-properties': ['error',
         { object: 'process', property: 'stdout', message: 'Only src/ui writes to the terminal.' },

@@ -7,4 +7,12 @@ process.stdout.on('error', (error) => {
   process.exit(process.exitCode ?? 0);
 });
 
+// Ctrl-C: exit 130 with a word, unless the running command shuts down gracefully itself
+// (proxy, exec mark their listeners; see ownSignalHandler in src/cli/run-action.ts).
+process.on('SIGINT', () => {
+  if (process.listeners('SIGINT').some((listener) => listener[Symbol.for('podid.handlesSignal')])) return;
+  process.stderr.write('\npodid: interrupted\n');
+  process.exit(130);
+});
+
 process.exitCode = await run(process.argv.slice(2));

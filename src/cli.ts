@@ -44,8 +44,9 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.io.stdout.write(text),
-      // Commander's own error text is replaced by main.ts's one-line message.
-      writeErr: () => {},
+      // Commander's own error text is replaced by main.ts's one-line message; the only other thing it
+      // writes to stderr is a group's help when no subcommand was given, which main.ts shows.
+      writeErr: (text) => void (ctx.helpOnError = (ctx.helpOnError ?? '') + text),
       outputError: () => {},
     })
     .addHelpText('after', EXAMPLES);

@@ -22,7 +22,9 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;
   } catch (error) {
-    return report(normalize(error), io, argv);
+    const normalized = normalize(error);
+    if (normalized instanceof UsageError && ctx.helpOnError) io.stderr.write(ctx.helpOnError + '\n');
+    return report(normalized, io, argv);
   }
 }
 
@@ -54,7 +56,7 @@ function report(error: unknown, io: Io, argv: string[]): number {
   }
   if (error instanceof UsageError) {
     // Usage errors stay on one line: the reason, naming the flag, and where to look.
-    io.stderr.write(`podid: ${detail.message} (see 'podid --help')\n`);
+    io.stderr.write(`podid: ${detail.message}${detail.hint ? ` — ${detail.hint}` : ''} (see 'podid --help')\n`);
     return exitCode;
   }
   const lines = [`podid: ${known ? '' : 'internal error: '}${detail.message}`];

@@ -16,18 +16,36 @@ function walk(cmd: Command, path: string[] = []): Node[] {
   return [node, ...subs.flatMap((c) => walk(c, [...path, c.name()]))];
 }
 
+/** Flags that take a value (`--state FILE`): the word after them is not a subcommand. */
+function valueFlags(cmd: Command): Set<string> {
+  const flags = new Set<string>();
+  const visit = (c: Command) => {
+    for (const o of c.options) if (o.required || o.optional) [o.short, o.long].forEach((f) => f && flags.add(f));
+    c.commands.forEach(visit);
+  };
+  visit(cmd);
+  return flags;
+}
+
 export function completionScript(program: Command, shell: 'bash' | 'zsh' | 'fish'): string {
   const nodes = walk(program);
+  const takesValue = [...valueFlags(program)].sort().join('|');
   if (shell === 'fish') return fishScript(nodes);
   const cases = nodes
     .map((n) => `    "${n.path.join(' ')}") words="${[...n.subcommands, ...n.flags].join(' ')}" ;;`)
     .join('\n');
   const body = `_podid_complete() {
-  local cur path word words
+  local cur path word words skip
   cur="\${COMP_WORDS[COMP_CWORD]}"
   path=""
+  skip=""
   for word in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case "$word" in -*) ;; *) [ -z "$path" ] && path="$word" || path="$path $word" ;; esac
+    if [ -n "$skip" ]; then skip=""; continue; fi
+    case "$word" in
+      ${takesValue}) skip=1 ;;
+      -*) ;;
+      *) [ -z "$path" ] && path="$word" || path="$path $word" ;;
+    esac
   done
   case "$path" in
 ${cases}

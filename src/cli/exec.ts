@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { addGlobalOptions } from './globals.js';
-import { action, backendFor, type CliContext } from './run-action.js';
+import { action, backendFor, ownSignalHandler, type CliContext } from './run-action.js';
 
 // `podid exec -n NS -s SA -- CMD ARGS…`: run a command with Pod Identity credentials from an
 // in-process proxy on an ephemeral loopback port. Exits with the command's exit code.
@@ -53,6 +53,7 @@ Examples:
           readTokenFile: (path) => readFile(path, 'utf8'),
           runChild: support.runChild,
           onSignal: (forward) => {
+            ownSignalHandler(forward);
             process.on('SIGINT', forward);
             process.on('SIGTERM', forward);
             return () => void (process.off('SIGINT', forward), process.off('SIGTERM', forward));

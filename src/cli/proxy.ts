@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { addGlobalOptions } from './globals.js';
-import { action, backendFor, type ActionEnv, type CliContext } from './run-action.js';
+import { action, backendFor, ownSignalHandler, type ActionEnv, type CliContext } from './run-action.js';
 
 // `podid proxy` (the local Pod Identity Agent) and `podid proxy env` (the variables for a workload).
 
@@ -32,6 +32,7 @@ export function stopSignal(env: ActionEnv): { signal: AbortSignal; dispose: () =
     dispose();
     process.kill(process.pid, signal);
   }
+  ownSignalHandler(onSignal);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return { signal: controller.signal, dispose };

@@ -9,6 +9,8 @@ import { resolveGlobals, type GlobalOptions } from './globals.js';
 export interface CliContext {
   io: Io;
   exitCode: number;
+  /** Help that commander prints for a group run without a subcommand (shown with the usage error). */
+  helpOnError?: string;
 }
 
 export interface ActionEnv {
@@ -34,6 +36,7 @@ export function action<R extends object>(ctx: CliContext, handler: (env: ActionE
     const cmd = params[params.length - 1] as Command;
     const args = cmd.args ?? [];
     const globals = resolveGlobals(cmd);
+    checkOutputFormat(cmd, globals.output);
     const machine = globals.output === 'json' || globals.output === 'yaml' || globals.output === 'sarif' || globals.output === 'csv';
     const terminal = detectTerminal(ctx.io, { noColor: !globals.color, machineOutput: machine });
     const { createReporter } = await import('../ui/reporter.js');
@@ -66,4 +69,21 @@ export const collect = (value: string, previous: string[] = []) => [...previous,
 export async function backendFor(env: ActionEnv, extra: { manifests?: string[] } = {}) {
   const { makeDeps } = await import('../deps.js');
   return makeDeps({ ...env.globals, ...extra }, env.io, env.reporter);
+}
+
+/** A format given before the subcommand (`podid -o sarif associate …`) is checked before anything runs. */
+function checkOutputFormat(cmd: Command, format: string) {
+  const choices = cmd.options.find((o) => o.long === '--output')?.argChoices;
+  if (choices && !choices.includes(format)) {
+    throw new UsageError(`option '-o, --output' argument '${format}' is invalid for 'podid ${cmd.parent?.parent ? `${cmd.parent.name()} ` : ''}${cmd.name()}'. Allowed choices are ${choices.join(', ')}.`);
+  }
+}
+
+/**
+ * Marks a SIGINT/SIGTERM listener as a command's own graceful handler (proxy, exec). bin/podid.js
+ * then leaves the signal to it; otherwise an interrupt ends podid at once with exit 130.
+ */
+export const HANDLES_SIGNAL = Symbol.for('podid.handlesSignal');
+export function ownSignalHandler<T extends (...args: never[]) => unknown>(handler: T): T {
+  return Object.assign(handler, { [HANDLES_SIGNAL]: true });
 }

@@ -54,6 +54,9 @@ describe('podid CLI skeleton', () => {
     const { execFileSync } = await import('node:child_process');
     const out = execFileSync('bash', ['-c', `${stdout}\nCOMP_WORDS=(podid comp); COMP_CWORD=1; _podid_complete; echo "\${COMPREPLY[@]}"`]).toString();
     expect(out.trim()).toBe('completion');
+    // The value of --state is not mistaken for a subcommand.
+    const sub = execFileSync('bash', ['-c', `${stdout}\nCOMP_WORDS=(podid --state x.json policy li); COMP_CWORD=4; _podid_complete; echo "\${COMPREPLY[@]}"`]).toString();
+    expect(sub.trim()).toBe('lint');
   });
 });
 
@@ -66,5 +69,34 @@ describe('version', () => {
     expect((await runCli(['-V'])).stdout.trim()).toBe(pkg.version);
     // The fast path and commander agree (`podid --debug --version` goes through commander).
     expect((await runCli(['--debug', '--version'])).stdout.trim()).toBe(pkg.version);
+  });
+});
+
+describe('output formats given before the subcommand', () => {
+  it('an unsupported -o is refused before the command runs (nothing written)', async () => {
+    const { mkdtempSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const file = `${mkdtempSync(`${tmpdir()}/podid-o-`)}/state.json`;
+    const { code, stderr } = await runCli(['-o', 'markdown', 'local', 'init', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("argument 'markdown' is invalid for 'podid local init'");
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('a usage error keeps its hint on the same line', async () => {
+    const { code, stderr } = await runCli(['policy', 'target-trust', '--source-role-arn', 'arn:aws:iam::111122223333:role/a', '--target-role-arn', 'arn:aws:iam::444455556666:role/b', '-w', 'arn:aws:eks:us-west-2:111122223333:cluster/demo:ns:sa', '--session-tags', 'off']);
+    expect(code).toBe(2);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('— Read it with: podid associations describe NS/SA');
+  });
+});
+
+describe('a command group without a subcommand', () => {
+  it.each([[[]], [['policy']], [['associations']]])('%j shows that group\'s help on stderr and exits 2', async (argv) => {
+    const { code, stdout, stderr } = await runCli(argv);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^Usage: podid/);
+    expect(stderr.trimEnd().split('\n').pop()).toBe("podid: a subcommand is required (see 'podid --help')");
   });
 });

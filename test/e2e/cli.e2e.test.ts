@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BIN, spawnCli } from '../helpers/run-cli.js';
+import { BIN, DEMO_STATE, spawnCli } from '../helpers/run-cli.js';
 
 describe('built bin/podid.js', () => {
   it('--help lists the commands', async () => {
@@ -37,5 +37,20 @@ describe('a closed stdout pipe (`podid … | head`)', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
     expect(code).toBe(0);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('interrupts a waiting command with exit 130 and a word on stderr', async () => {
+    const { spawn } = await import('node:child_process');
+    // `simulate --token -` waits for the token on stdin.
+    const child = spawn(process.execPath, [BIN, 'simulate', '--token', '-', '--state', DEMO_STATE], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toContain('podid: interrupted');
   });
 });

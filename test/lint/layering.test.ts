@@ -21,6 +21,11 @@ describe('lint-enforced layering', () => {
     expect(await lint('src/core/bad.ts', code)).toContain('no-restricted-imports');
   });
 
+  it('src/core may not load modules dynamically either', async () => {
+    expect(await lint('src/core/bad.ts', "export const load = () => import('node:fs');\n")).toContain('no-restricted-syntax');
+    expect(await lint('src/core/bad.tsx', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n")).toContain('no-restricted-imports');
+  });
+
   it('src/core may import src/core', async () => {
     expect(await lint('src/core/good.ts', "import { EXIT } from './errors.js';\nexport const x = EXIT;\n")).toEqual([]);
   });
@@ -28,6 +33,7 @@ describe('lint-enforced layering', () => {
   it('only src/ui writes to the terminal', async () => {
     const code = "export function f() {\n  console.log('x');\n  process.stdout.write('y');\n}\n";
     expect(await lint('src/commands/bad.ts', code)).toEqual(expect.arrayContaining(['no-console', 'no-restricted-properties']));
+    expect(await lint('src/adapters/bad.ts', "export function f() {\n  process.stdout.write('y');\n}\n")).toContain('no-restricted-properties');
     expect(await lint('src/ui/fine.ts', "export function f() {\n  console.log('x');\n}\n")).toEqual([]);
   });
 });
