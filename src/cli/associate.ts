@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError, UserError } from '../core/errors.js';
+import type { TrustScope } from '../core/policy/types.js';
 import type { Io } from '../ui/io.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, parseKeyValues, type ActionEnv, type CliContext } from './run-action.js';
@@ -17,6 +18,7 @@ Examples:
   $ podid associate -c prod -n payments -s api --create-role --policy-arn arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
   $ podid associate -c prod -n payments -s api --create-role --abac-template s3-prefix:bucket=team-data --approve
   $ podid associate -c prod -n payments -s api --role-arn arn:aws:iam::111122223333:role/api --fix-trust --approve
+  $ podid associate -c prod -n payments -s worker --create-role --scope namespace   # trust for any SA in payments
   $ podid associate -c prod -n ledger -s writer --create-role --target-role-arn arn:aws:iam::444455556666:role/ledger
   $ podid associate -c prod -n payments -s api --role-arn arn:aws:iam::111122223333:role/api --check   # CI: exit 3 if it would change
   $ podid associate --state demo.json -n orders -s fulfilment --create-role --create-service-account --approve`;
@@ -76,10 +78,34 @@ interface Flags {
   tags?: string[];
   createServiceAccount?: boolean;
   fixTrust?: boolean;
+  scope?: TrustScope;
   restart?: boolean;
   approve?: boolean;
   check?: boolean;
   manifests?: string[];
+}
+
+/** --manifests is read-only input: it can plan and check, but nothing that writes to Kubernetes. */
+export function checkManifestsFlags(f: Pick<Flags, 'manifests' | 'approve' | 'createServiceAccount' | 'restart'>): void {
+  if (!f.manifests?.length) return;
+  const writes = [f.approve && '--approve', f.createServiceAccount && '--create-service-account', f.restart && '--restart'].filter(Boolean);
+  if (writes.length) {
+    throw new UsageError(`option '--manifests' is read-only input: use it to plan or check, not with ${writes.map((w) => `'${w}'`).join(', ')}`, {
+      hint: 'Drop --manifests to read (and write) the live cluster through kubeconfig, or create the service account / restart the workloads yourself.',
+    });
+  }
+}
+
+/** --policy-file: an unreadable file exits 1 (like --session-policy); content that is not a JSON policy is a usage error (exit 2), like --session-policy. */
+async function policyFileDocument(env: ActionEnv, path: string) {
+  const { readPolicyFile } = await import('../commands/policy-io.js');
+  const text = await readTextFile(env.io, path, '--policy-file');
+  try {
+    return await readPolicyFile(path, { reporter: env.reporter, readText: async () => text });
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    throw new UsageError(`option '--policy-file': ${error.message}`, { hint: error.hint });
+  }
 }
 
 export function registerAssociate(program: Command, ctx: CliContext) {
@@ -103,6 +129,7 @@ export function registerAssociate(program: Command, ctx: CliContext) {
     .option('--tags <k=v...>', 'tags for the association (and the created role)')
     .option('--create-service-account', 'create the service account when it does not exist')
     .option('--fix-trust', "merge a statement scoped to this workload into the role's trust policy when it does not admit it")
+    .addOption(new Option('--scope <scope>', 'with --create-role / --fix-trust: how far the trust statement podid writes reaches (as podid policy trust --scope)').choices(['workload', 'namespace', 'cluster', 'account', 'org']))
     .option('--restart', 'restart the workloads whose pods started before the association')
     .option('--manifests <path...>', 'read Kubernetes objects from files, folders or - (stdin)')
     .addOption(new Option('--approve', 'apply the plan without asking').conflicts('check'))
@@ -111,14 +138,10 @@ export function registerAssociate(program: Command, ctx: CliContext) {
   cmd.action(
     action(ctx, async (env) => {
       const f = cmd.opts<Flags>();
-      const [{ associate, associateExitCode }, { renderAssociate }, { readPolicyFile }] = await Promise.all([
-        import('../commands/associate.js'),
-        import('../ui/render/associate.js'),
-        import('../commands/policy-io.js'),
-      ]);
-      const readText = (path: string) => readTextFile(env.io, path, path === f.policyFile ? '--policy-file' : '--session-policy');
-      const policyDocument = f.policyFile ? await readPolicyFile(f.policyFile, { reporter: env.reporter, readText }) : undefined;
-      const sessionPolicy = f.sessionPolicy ? await readText(f.sessionPolicy) : undefined;
+      checkManifestsFlags(f);
+      const [{ associate, associateExitCode }, { renderAssociate }] = await Promise.all([import('../commands/associate.js'), import('../ui/render/associate.js')]);
+      const policyDocument = f.policyFile ? await policyFileDocument(env, f.policyFile) : undefined;
+      const sessionPolicy = f.sessionPolicy ? await readTextFile(env.io, f.sessionPolicy, '--session-policy') : undefined;
       const deps = await backendFor(env, { manifests: f.manifests });
       const result = await associate(
         {
@@ -139,10 +162,12 @@ export function registerAssociate(program: Command, ctx: CliContext) {
           tags: parseKeyValues('--tags', f.tags),
           createServiceAccount: f.createServiceAccount,
           fixTrust: f.fixTrust,
+          trustScope: f.scope,
           restart: f.restart,
           approve: f.approve,
           check: f.check,
-          confirm: confirmer(env, renderAssociate, 'Apply these changes?'),
+          // --manifests plans only: no prompt that could lead to writes.
+          confirm: f.manifests?.length ? undefined : confirmer(env, renderAssociate, 'Apply these changes?'),
         },
         deps,
       );

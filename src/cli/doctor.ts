@@ -14,10 +14,12 @@ export function registerDoctor(program: Command, ctx: CliContext) {
     .option('--strict', 'warnings fail too (exit 1)')
     .option('--check <id>', 'run only this check, group (agent, association, pod, irsa) or group.*; repeatable', collect)
     .addHelpText('after', `
-Checks: cluster.status, agent.addon, agent.daemonset, agent.node-role, association.service-account,
-association.role, association.session-policy, association.packed-size, association.in-use,
-association.shared-role, association.trust, association.target-role, pod.injection, pod.irsa-env,
-pod.static-keys, pod.host-network, pod.compute, pod.proxy, pod.exchange, irsa.candidate
+Checks: cluster.status, agent.addon, agent.daemonset, agent.node-role, association.exists,
+association.service-account, association.role, association.session-policy, association.packed-size,
+association.in-use, association.shared-role, association.trust, association.target-role, pod.injection,
+pod.irsa-env, pod.static-keys, pod.host-network, pod.compute, pod.proxy, pod.exchange, irsa.candidate
+
+With --state FILE, every podid command in a fix carries --state FILE too.
 
 Exit codes: 0 no failures · 1 a check failed (or warned, with --strict) · 2 usage error
 
@@ -32,7 +34,7 @@ Examples:
       const opts = doctor.opts<{ namespace?: string; pod?: string; serviceAccount?: string; strict?: boolean; check?: string[] }>();
       const [{ doctor: run }, render] = await Promise.all([import('../commands/doctor.js'), import('../ui/render/doctor.js')]);
       const deps = await backendFor(env);
-      const result = await run({ namespace: opts.namespace, pod: opts.pod, serviceAccount: opts.serviceAccount, strict: opts.strict, checks: opts.check }, deps);
+      const result = await run({ namespace: opts.namespace, pod: opts.pod, serviceAccount: opts.serviceAccount, strict: opts.strict, checks: opts.check, statePath: env.globals.state }, deps);
       return {
         result,
         renderers: { table: render.renderDoctorTable, markdown: render.renderDoctorMarkdown, sarif: (r: typeof result) => render.renderDoctorSarif(r) },

@@ -11,6 +11,7 @@ interface MigrateFlags {
   selector?: string[];
   exclude?: string[];
   manifests?: string[];
+  includeAddons?: boolean;
   check?: boolean;
   approve?: boolean;
   interactive?: boolean;
@@ -42,6 +43,10 @@ Order with --approve: bridge roles → trust (workload-scoped pods.eks.amazonaws
 associations → restarts (--restart) → annotation / OIDC-trust removal, each after checking that the
 association exists and the trust accepts the service account. Every change is journalled first.
 
+-n, --selector and --exclude apply to EKS add-ons too, by their service account (kube-system/<sa>).
+With --manifests the cluster's add-ons are left out (a chart does not own them) unless --include-addons.
+--resume keeps the options and filters of its journal; a rolled-back journal cannot be resumed.
+
 --interactive (a terminal only): ↑/↓ move · space toggle a pending entry · a all/none ·
 enter apply the selected entries · q/esc quit without changes. Entries left out stay pending
 (--check still exits 3); --resume of its journal keeps to the selected entries.`;
@@ -55,6 +60,7 @@ export function registerMigrateIrsa(program: Command, ctx: CliContext) {
     .option('--selector <k=v>', 'only service accounts with this label (repeatable)', collect)
     .option('--exclude <ns/sa>', 'leave this service account out (repeatable)', collect)
     .option('--manifests <path...>', 'read Kubernetes objects from files, folders or - (stdin); plan and export only')
+    .option('--include-addons', "with --manifests: also plan the cluster's EKS add-ons with IRSA roles (left out by default)")
     .option('--check', 'exit 3 when anything is left to migrate (CI gate)')
     .option('--approve', 'apply the plan')
     .option('--interactive', 'at a terminal: review the plan, choose entries, apply only those')
@@ -64,19 +70,19 @@ export function registerMigrateIrsa(program: Command, ctx: CliContext) {
     .option('--no-bridge-roles', 'block cross-account IRSA roles instead of creating a bridge role with targetRoleArn')
     .option('--trust-quota <chars>', 'role trust policy size quota (IAM quota L-C07B4B0D)', '2048')
     .option('--journal <file>', 'journal file for --approve or --interactive (default .podid/migrate-<cluster>-<time>.json)')
-    .option('--resume <journal>', 'continue a failed --approve run from its journal')
+    .option('--resume <journal>', "continue a failed --approve run from its journal (with the journal's options and filters)")
     .addOption(new Option('--export <format>', 'write infrastructure as code instead of applying').choices(['terraform', 'cloudformation', 'eksctl']))
     .option('--export-file <file>', 'with --export: write to this file instead of stdout')
     .addHelpText('after', EXAMPLES);
   addGlobalOptions(cmd, ['table', 'json', 'yaml', 'markdown']).action(
     action(ctx, async (env) => {
       const flags = cmd.opts<MigrateFlags>();
-      const mode = checkFlags(flags);
+      const mode = checkFlags(flags, cmd);
       if (mode === 'interactive' && !env.terminal.canPrompt) throw new UsageError('--interactive needs a terminal; in CI use --check or --approve');
-      const [{ migrateIrsa }, { renderMigrateTable, renderMigrateMarkdown, summaryLine }] = await Promise.all([import('../commands/migrate-irsa.js'), import('../ui/render/migrate.js')]);
+      const [{ migrateIrsa }, { renderMigrateTable, renderMigrateMarkdown, summaryLine, writeMigrateJson }] = await Promise.all([import('../commands/migrate-irsa.js'), import('../ui/render/migrate.js')]);
       const deps = await backendFor(env, { manifests: flags.manifests });
       const opts: MigrateIrsaOptions = {
-        filter: { namespaces: flags.namespace, selector: parseKeyValues('--selector', flags.selector), exclude: flags.exclude },
+        filter: { namespaces: flags.namespace, selector: parseKeyValues('--selector', flags.selector), exclude: flags.exclude, addons: !flags.manifests?.length || Boolean(flags.includeAddons) },
         options: { removeOidcTrust: Boolean(flags.removeOidcTrust), removeAnnotations: Boolean(flags.removeAnnotations), restart: Boolean(flags.restart), bridgeRoles: flags.bridgeRoles, trustQuota: Number(flags.trustQuota) },
         mode: mode === 'interactive' ? 'plan' : mode,
         resume: flags.resume,
@@ -88,7 +94,14 @@ export function registerMigrateIrsa(program: Command, ctx: CliContext) {
       const result = mode === 'interactive' ? await interactive(env, opts, (o) => migrateIrsa(o, deps)) : await migrateIrsa(opts, deps);
       // The user has seen the plan in the review: a quit prints one line, an apply what it did.
       const table = mode === 'interactive' ? (r: MigrateIrsaResult) => (quit(r) ? `${summaryLine(r.plan)}\n` : renderMigrateTable(r)) + selectionNote(r) : renderMigrateTable;
-      return { result, renderers: { table, markdown: renderMigrateMarkdown }, exitCode: mode === 'check' && result.pending ? 3 : 0 };
+      const exitCode = mode === 'check' && result.pending ? 3 : 0;
+      if (env.globals.output === 'json') {
+        // The same document action() would print, streamed: a large plan is tens of MB of JSON (memory budget).
+        writeMigrateJson(env.io.stdout, result);
+        ctx.exitCode = exitCode;
+        return;
+      }
+      return { result, renderers: { table, markdown: renderMigrateMarkdown }, exitCode };
     }),
   );
 
@@ -137,7 +150,19 @@ function selectionNote(result: MigrateIrsaResult): string {
   return `Not selected, still pending: ${s.unselected.join(', ')} (podid migrate-irsa --interactive to review them again).\n`;
 }
 
-function checkFlags(flags: MigrateFlags): 'plan' | 'check' | 'apply' | 'interactive' {
+/** Flags that shape the plan: a resumed run takes them from its journal instead. */
+const PLAN_FLAGS: [key: keyof MigrateFlags, flag: string][] = [
+  ['namespace', '--namespace'],
+  ['selector', '--selector'],
+  ['exclude', '--exclude'],
+  ['restart', '--restart'],
+  ['removeAnnotations', '--remove-annotations'],
+  ['removeOidcTrust', '--remove-oidc-trust'],
+  ['bridgeRoles', '--no-bridge-roles'],
+  ['trustQuota', '--trust-quota'],
+];
+
+function checkFlags(flags: MigrateFlags, cmd: Command): 'plan' | 'check' | 'apply' | 'interactive' {
   const quota = Number(flags.trustQuota);
   if (!Number.isInteger(quota) || quota < 256) throw new UsageError(`option '--trust-quota' expects a whole number of characters (≥ 256), got '${flags.trustQuota}'`);
   if (flags.check && (flags.approve || flags.resume)) throw new UsageError("option '--check' cannot be used with '--approve' or '--resume'");
@@ -146,6 +171,9 @@ function checkFlags(flags: MigrateFlags): 'plan' | 'check' | 'apply' | 'interact
   if (flags.interactive && (flags.approve || flags.check || flags.resume || flags.export)) throw new UsageError("option '--interactive' cannot be used with '--approve', '--check', '--resume' or '--export' (it plans, asks, then applies)");
   if (flags.manifests?.length && (flags.approve || flags.resume || flags.interactive)) throw new UsageError("option '--manifests' is read-only input: use it to plan, check or export, not with '--approve' or '--interactive'");
   if (flags.journal && flags.resume) throw new UsageError("option '--journal' cannot be used with '--resume' (the resumed journal is used)");
+  const planFlag = flags.resume && PLAN_FLAGS.find(([key]) => cmd.getOptionValueSource(key) === 'cli');
+  if (planFlag) throw new UsageError(`option '${planFlag[1]}' cannot be used with '--resume' (a resumed run keeps the options and filters of its journal)`);
+  if (flags.includeAddons && !flags.manifests?.length) throw new UsageError("option '--include-addons' needs '--manifests' (without it, add-ons are always planned)");
   if (flags.journal && !flags.approve && !flags.interactive) throw new UsageError("option '--journal' needs '--approve' or '--interactive'");
   for (const item of flags.exclude ?? []) if (!/^[^/]+\/[^/]+$/.test(item)) throw new UsageError(`option '--exclude' expects NAMESPACE/SERVICE_ACCOUNT, got '${item}'`);
   if (flags.interactive) return 'interactive';

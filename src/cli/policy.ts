@@ -164,14 +164,15 @@ function registerAbac(group: Command, ctx: CliContext) {
     .addOption(new Option('--actions <access>', 'read, write or read-write').choices(['read', 'write', 'read-write']).default('read'))
     .addOption(new Option('--level <level>', 'key on the namespace, or on namespace + service account').choices(['namespace', 'service-account']).default('namespace'))
     .option('--account <id>', 'resource account (default: from --cluster-arn)')
-    .option('--partition <p>', 'ARN partition (default: from --cluster-arn, else aws)')
+    .option('--partition <p>', 'ARN partition (default: from --cluster-arn, else from --region, else aws)')
     .option('--cluster-arn <arn>', 'pin to one cluster: StringEquals aws:PrincipalTag/eks-cluster-arn')
     .addHelpText('after', `
 Templates:
 ${ABAC_HELP.map(([name, summary]) => `  ${name.padEnd(22)} ${summary}`).join('\n')}
 
-The global --region sets the resources' region (default: from --cluster-arn, else *). Access: --actions
-read|write|read-write; --level service-account adds /<service-account> to paths and tag matches.
+The global --region sets the resources' region (default: from --cluster-arn, else *). Bucket, table, region
+and partition are checked, so the ARNs are valid. Access: --actions read|write|read-write; --level
+service-account adds /<service-account> to paths and tag matches.
 
 Examples:
   $ podid policy abac -t s3-prefix --bucket shared-data --actions read-write
@@ -197,12 +198,12 @@ function registerLint(group: Command, ctx: CliContext) {
     .description("check trust and permission policies against podid's Pod Identity rules")
     .argument('[files...]', 'policy JSON files (- for stdin)')
     .addOption(new Option('--kind <kind>', 'policy kind (auto: trust when a statement has a Principal and sts:AssumeRole*)').choices(['trust', 'permissions', 'auto']).default('auto'))
-    .option('--association <id|ns/sa>', "use an association's session-tag mode and role tags (no files: lint its role's trust)")
+    .option('--association <id|ns/sa>', "check that the trust admits this association (PODID-T008), with its session-tag mode and role tags (no files: lint its role's trust)")
     .addOption(sessionTagsOption())
     .addOption(quotaOption())
     .addHelpText('after', `
-Rules: PODID-T001…T007 (trust), C001…C005 (conditions), A001 (ABAC spoofing), P001 (iam:PassRole),
-S001 (size), V001…V002 (validity). Exit 1 when any finding is an error.
+Rules: PODID-T001…T008 (trust; T008 only with --association), C001…C005 (conditions), A001 (ABAC spoofing),
+P001 (iam:PassRole), S001 (size), V001…V002 (validity). Exit 1 when any finding is an error.
 
 Examples:
   $ podid policy lint trust.json

@@ -12,9 +12,15 @@ export function registerSnapshot(program: Command, ctx: CliContext) {
     .option('--force', 'overwrite an existing file')
     .option('--format <format>', 'summary format: table|json|yaml', 'table')
     .addHelpText('after', `
+Pod env keeps every name, but values only of non-secret settings podid checks (proxies without
+user:password, NO_PROXY, region, endpoint, Pod Identity and IRSA variables); the rest read
+<redacted>. Roles podid cannot read stay "unknown" offline. The file gets a fresh local signing
+key for offline tokens (token mint, proxy --source local); the real cluster does not accept them.
+
 Examples:
   $ podid snapshot -c prod -o prod.json
-  $ podid doctor --state prod.json          # reproduce a report offline, attach prod.json to a bug`);
+  $ podid doctor --state prod.json          # reproduce a report offline, attach prod.json to a bug
+  $ podid token mint -n apps -s web --state prod.json > token`);
   addGlobalOptions(cmd, ['table', 'json', 'yaml'], { output: false }).action(
     action(ctx, async (env) => {
       const opts = cmd.opts<{ out?: string; force?: boolean; format: string }>();

@@ -2,13 +2,15 @@ import pLimit from 'p-limit';
 import { parse as parseYaml } from 'yaml';
 import { checkAssociateInput, entryInput, resolveSpec, validateApplyFile, type ApplyFile, type Step } from '../core/associate/index.js';
 import { EXIT, PodidError, UsageError, UserError } from '../core/errors.js';
-import { saKey, type Association } from '../core/model.js';
-import { applySteps, type StepOutcome } from '../services/associate-apply.js';
+import { saKey, type Association, type Role } from '../core/model.js';
+import { applySteps, runNonce, type StepOutcome } from '../services/associate-apply.js';
 import { describeClusterOrFail, gatherClusterContext } from '../services/associate-gather.js';
 import { initialStatus, prepare, resultOf, type AssociateDeps, type AssociateResult, type Prepared } from './associate.js';
 
 // `podid apply -f podid.yaml`: the plan is the diff between the file and the cluster; --prune also
 // deletes associations the file does not list (never add-on-owned ones). All-or-nothing preflight.
+// Entries are planned in order, each against the roles as the entries before it leave them (two
+// entries on one role both get their trust statement).
 
 export interface ApplyOptions {
   /** Path (for messages) and text of the file. */
@@ -89,7 +91,13 @@ export async function apply(opts: ApplyOptions, deps: AssociateDeps): Promise<Ap
   const [ctx, existing] = await Promise.all([gatherClusterContext(deps, cluster), describeAll(deps, cluster.name)]);
   const byKey = new Map(existing.map((a) => [saKey(a.namespace, a.serviceAccount), a]));
   const prepared: Prepared[] = [];
-  for (const spec of specs) prepared.push(await prepare(deps, ctx, spec, { restart: opts.restart, existing: byKey.get(saKey(spec.namespace, spec.serviceAccount)) ?? null }));
+  const planned = new Map<string, Role>();
+  for (const spec of specs) {
+    const p = await prepare(deps, ctx, spec, { restart: opts.restart, existing: byKey.get(saKey(spec.namespace, spec.serviceAccount)) ?? null, planned });
+    const role = p.plan.effectiveRole;
+    if (role && role.accountId === cluster.accountId) planned.set(role.name, role);
+    prepared.push(p);
+  }
   const listed = new Set(specs.map((s) => saKey(s.namespace, s.serviceAccount)));
   const unlisted: PruneItem[] = existing
     .filter((a) => !listed.has(saKey(a.namespace, a.serviceAccount)))
@@ -116,23 +124,25 @@ export async function apply(opts: ApplyOptions, deps: AssociateDeps): Promise<Ap
 async function run(result: ApplyResult, prepared: Prepared[], pruneSteps: Step[], deps: AssociateDeps): Promise<ApplyResult> {
   const applied: StepOutcome[] = [];
   const entries = [...result.entries];
+  const nonce = runNonce();
   let ok = true;
   for (const [i, p] of prepared.entries()) {
     if (!ok || !p.plan.steps.length) continue;
-    const outcome = await applySteps(p.plan.steps, result.cluster, deps);
+    const outcome = await applySteps(p.plan.steps, result.cluster, deps, nonce);
     applied.push(...outcome.outcomes);
     entries[i] = { ...entries[i], status: outcome.ok ? 'applied' : 'failed', applied: outcome.outcomes, ...(outcome.association ? { association: outcome.association } : {}) };
     ok = outcome.ok;
   }
   if (ok && pruneSteps.length) {
-    const outcome = await applySteps(pruneSteps, result.cluster, deps);
+    const outcome = await applySteps(pruneSteps, result.cluster, deps, nonce);
     applied.push(...outcome.outcomes);
     ok = outcome.ok;
   }
   return { ...result, entries, applied, status: ok ? 'applied' : 'failed' };
 }
 
-export function applyExitCode(result: Pick<ApplyResult, 'status'>, check?: boolean): number {
+/** 1 when blocked or failed; 3 with --check when something would change or a managed role drifted; else 0. */
+export function applyExitCode(result: Pick<ApplyResult, 'status'> & { entries?: Pick<AssociateResult, 'roleDrift'>[] }, check?: boolean): number {
   if (result.status === 'blocked' || result.status === 'failed') return EXIT.failure;
-  return check && result.status === 'planned' ? EXIT.pending : EXIT.ok;
+  return check && (result.status === 'planned' || result.entries?.some((e) => e.roleDrift?.length)) ? EXIT.pending : EXIT.ok;
 }

@@ -9,17 +9,20 @@ import {
   type FieldChange,
   type PreflightCheck,
   type RestartInfo,
+  type RoleDrift,
   type Step,
 } from '../core/associate/index.js';
 import { EXIT } from '../core/errors.js';
-import type { Association } from '../core/model.js';
+import type { Association, Role } from '../core/model.js';
+import { checklistOf, type Checklist } from '../core/reporter.js';
 import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
 import { applySteps, type StepOutcome } from '../services/associate-apply.js';
 import { showChecks } from '../services/show-checks.js';
-import { describeClusterOrFail, gatherAssociateFacts, gatherClusterContext, type ClusterContext, type GatherDeps } from '../services/associate-gather.js';
+import { describeClusterOrFail, gatherAssociateFacts, gatherClusterContext, tracked, type ClusterContext, type GatherDeps } from '../services/associate-gather.js';
 
-// `podid associate`: validate → gather → plan + preflight → (approve) apply.
+// `podid associate`: validate → gather → plan + preflight → (approve) apply. The reads and then
+// the preflight checks are rows of one checklist on stderr, each settling as it finishes.
 
 export interface AssociateOptions extends AssociateInput {
   approve?: boolean;
@@ -49,6 +52,8 @@ export interface AssociateResult {
   restart: RestartInfo;
   /** What ran, with --approve. */
   applied?: StepOutcome[];
+  /** Settings of the podid-managed role that differ from the request; podid does not change them (commands in the role.drift check). */
+  roleDrift?: RoleDrift[];
   notes: string[];
 }
 
@@ -61,9 +66,19 @@ export interface Prepared {
   existing?: Association;
 }
 
+export interface PrepareOptions {
+  restart?: boolean;
+  /** The association of the SA when already known (null: none). */
+  existing?: Association | null;
+  /** Roles as earlier entries of the same run will leave them, by name (apply). */
+  planned?: ReadonlyMap<string, Role>;
+  /** Rows for the reads. */
+  progress?: Checklist;
+}
+
 /** Gathers facts for one spec and returns its plan and preflight (no writes). */
-export async function prepare(deps: AssociateDeps, ctx: ClusterContext, spec: AssociationSpec, opts: { restart?: boolean; existing?: Association | null }): Promise<Prepared> {
-  const facts = await gatherAssociateFacts(deps, ctx, spec, opts.existing);
+export async function prepare(deps: AssociateDeps, ctx: ClusterContext, spec: AssociationSpec, opts: PrepareOptions): Promise<Prepared> {
+  const facts = await gatherAssociateFacts(deps, ctx, spec, opts);
   const plan = planAssociate(facts, spec, { restart: opts.restart, now: deps.now().toISOString() });
   return { spec, plan, checks: preflight(facts, spec, plan), existing: facts.existing };
 }
@@ -90,6 +105,7 @@ export function resultOf(p: Prepared, status: AssociateStatus): AssociateResult 
     changes: p.plan.changes,
     ...(p.existing ? { association: p.existing } : {}),
     restart: p.plan.restart,
+    ...(p.plan.roleDrift ? { roleDrift: p.plan.roleDrift } : {}),
     notes: notesFor(p),
   };
 }
@@ -110,17 +126,23 @@ export async function decideAndApply(p: Prepared, opts: Pick<AssociateOptions, '
 export async function associate(opts: AssociateOptions, deps: AssociateDeps): Promise<AssociateResult> {
   const clusterName = requireCluster(deps);
   checkAssociateInput(opts);
-  const cluster = await describeClusterOrFail(deps.eks, clusterName);
-  const spec = resolveSpec(opts, cluster);
-  const ctx = await gatherClusterContext(deps, cluster, spec.namespace);
-  const prepared = await prepare(deps, ctx, spec, { restart: opts.restart });
-  await showChecks(deps.reporter, `Preflight for ${spec.namespace}/${spec.serviceAccount} in cluster ${spec.clusterName}`, prepared.checks);
+  const list = checklistOf(deps.reporter, `Preflight for ${opts.namespace}/${opts.serviceAccount} in cluster ${clusterName}`);
+  let prepared: Prepared;
+  try {
+    const cluster = await tracked(list, `cluster ${clusterName}`, () => describeClusterOrFail(deps.eks, clusterName), (c) => ({ status: 'ok', text: `cluster ${c.name}: ${c.status}` }));
+    const spec = resolveSpec(opts, cluster);
+    const ctx = await gatherClusterContext(deps, cluster, spec.namespace, list);
+    prepared = await prepare(deps, ctx, spec, { restart: opts.restart, progress: list });
+    await showChecks(list, prepared.checks);
+  } finally {
+    await list.end();
+  }
   return decideAndApply(prepared, opts, deps);
 }
 
-/** 1 when blocked or failed, 3 with --check when something would change, else 0. */
-export function associateExitCode(result: Pick<AssociateResult, 'status'>, check?: boolean): number {
+/** 1 when blocked or failed; 3 with --check when something would change or the managed role drifted; else 0. */
+export function associateExitCode(result: Pick<AssociateResult, 'status' | 'roleDrift'>, check?: boolean): number {
   if (result.status === 'blocked' || result.status === 'failed') return EXIT.failure;
-  if (check && result.status === 'planned') return EXIT.pending;
+  if (check && (result.status === 'planned' || result.roleDrift?.length)) return EXIT.pending;
   return EXIT.ok;
 }

@@ -8,7 +8,7 @@ import { applySteps, type StepOutcome } from '../services/associate-apply.js';
 import { resolveAssociationId } from '../services/associations.js';
 import { describeClusterOrFail } from '../services/associate-gather.js';
 import type { AssociateDeps, AssociateStatus } from './associate.js';
-import { refuseAddonOwned } from './associations-update.js';
+import { checkAssociationRef, refuseAddonOwned } from './associations-update.js';
 
 // `podid associations delete ID|NS/SA [--delete-role]`: the association, and with --delete-role
 // its role too — only a role podid created (tag podid:managed-by=podid) that no other association uses.
@@ -74,6 +74,7 @@ async function roleChecks(deps: AssociateDeps, association: Association): Promis
 }
 
 export async function associationsDelete(opts: AssociationsDeleteOptions, deps: AssociateDeps): Promise<AssociationsDeleteResult> {
+  checkAssociationRef(opts.ref);
   const clusterName = requireCluster(deps);
   const cluster = await describeClusterOrFail(deps.eks, clusterName);
   const id = await resolveAssociationId(deps.eks, cluster.name, opts.ref);

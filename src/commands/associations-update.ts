@@ -1,6 +1,6 @@
 import { addonOf, MANAGED_BY_TAG, resolveSpec, type AssociateInput } from '../core/associate/index.js';
 import { UsageError, UserError } from '../core/errors.js';
-import type { Association } from '../core/model.js';
+import { isDnsLabel, isDnsSubdomain, type Association } from '../core/model.js';
 import { requireCluster } from '../deps.js';
 import { resolveAssociationId } from '../services/associations.js';
 import { describeClusterOrFail, gatherClusterContext } from '../services/associate-gather.js';
@@ -18,6 +18,16 @@ export interface AssociationsUpdateOptions extends Pick<AssociateOptions, 'appro
   disableSessionTags?: boolean;
   /** Text of --session-policy; null: --no-session-policy. */
   sessionPolicy?: string | null;
+}
+
+/** An association id as EKS issues them (a-…). */
+const ASSOCIATION_ID = /^a-[a-z0-9]+$/;
+
+/** `ID` or `NAMESPACE/SERVICE_ACCOUNT`; anything else is a usage error before any call. */
+export function checkAssociationRef(ref: string): void {
+  const parts = ref.split('/');
+  const ok = parts.length === 2 ? isDnsLabel(parts[0]) && isDnsSubdomain(parts[1]) : parts.length === 1 && ASSOCIATION_ID.test(ref);
+  if (!ok) throw new UsageError(`'${ref}' is neither an association id (a-…) nor NAMESPACE/SERVICE_ACCOUNT`, { hint: 'List them with: podid associations list' });
 }
 
 export function refuseAddonOwned(a: Association, verb: string): void {
@@ -55,6 +65,7 @@ function inputFor(existing: Association, opts: AssociationsUpdateOptions): Assoc
 }
 
 export async function associationsUpdate(opts: AssociationsUpdateOptions, deps: AssociateDeps): Promise<AssociateResult> {
+  checkAssociationRef(opts.ref);
   const clusterName = requireCluster(deps);
   const cluster = await describeClusterOrFail(deps.eks, clusterName);
   const id = await resolveAssociationId(deps.eks, cluster.name, opts.ref);

@@ -17,6 +17,8 @@ export interface DoctorOptions {
   strict?: boolean;
   /** Check ids, groups or `group.*`. */
   checks?: string[];
+  /** The --state file the deps read: the podid commands of the fixes repeat it. */
+  statePath?: string;
 }
 
 export interface DoctorResult {
@@ -47,11 +49,11 @@ export function doctorScope(opts: DoctorOptions): DoctorScope {
   return scope;
 }
 
-export async function doctor(opts: DoctorOptions, deps: Pick<Deps, 'eks' | 'iam' | 'kube' | 'reporter' | 'now' | 'clusterName' | 'backend'>): Promise<DoctorResult> {
+export async function doctor(opts: DoctorOptions, deps: Pick<Deps, 'eks' | 'iam' | 'kube' | 'reporter' | 'now' | 'clusterName'>): Promise<DoctorResult> {
   const scope = doctorScope(opts);
   const checks = selectChecks(opts.checks);
   const clusterName = requireCluster(deps);
-  const facts = await gatherDoctorFacts(deps, clusterName, scope);
+  const facts: DoctorFacts = { ...(await gatherDoctorFacts(deps, clusterName, scope)), statePath: opts.statePath };
   const results = await runWithChecklist(facts, checks, checklistOf(deps.reporter, `Checking cluster ${facts.cluster.name}`));
   const summary = countStatuses(results);
   const strict = Boolean(opts.strict);

@@ -16,10 +16,11 @@ import { defaultJournalPath, JournalWriter, readJournal, writeFileAtomic } from 
 // `select` (from --interactive) applies only some entries; the journal records them for --resume.
 
 export interface MigrateIrsaOptions {
+  /** Ignored with `resume`: the journal's filter applies. */
   filter: SaFilter;
   options: MigrationOptions;
   mode: 'plan' | 'check' | 'apply';
-  /** Journal of a failed run to continue (implies apply). */
+  /** Journal of a failed run to continue (implies apply; its options and filter apply). */
   resume?: string;
   journal?: string;
   export?: ExportFormat;
@@ -36,7 +37,8 @@ export interface MigrateIrsaResult {
   /** Something is left to do: pending steps or blocked entries (the --check verdict). */
   pending: boolean;
   plan: MigrationPlan;
-  apply?: { journal?: string; status: 'done' | 'incomplete'; steps: AppliedStep[] };
+  /** `note`: why nothing was applied (a resumed journal that had finished). */
+  apply?: { journal?: string; status: 'done' | 'incomplete'; steps: AppliedStep[]; note?: string };
   export?: { format: ExportFormat; file?: string; text?: string };
   /** A run restricted to some entries: the chosen ones, and the pending ones left for later. */
   selection?: { entries: string[]; unselected: string[] };
@@ -49,9 +51,10 @@ export async function migrateIrsa(opts: MigrateIrsaOptions, deps: MigrateDeps): 
   const clusterName = requireCluster(deps);
   const resumed = opts.resume ? await readJournal(opts.resume) : undefined;
   const cluster = await deps.eks.describeCluster(clusterName);
-  if (resumed) checkJournalCluster(resumed, cluster, opts.resume!);
+  if (resumed) checkResumable(resumed, cluster, opts.resume!);
   const options = resumed?.options ?? opts.options;
-  const facts = await gatherMigrationFacts(deps, cluster.name, opts.filter);
+  const filter = resumed ? (resumed.filter ?? {}) : opts.filter;
+  const facts = await gatherMigrationFacts(deps, cluster.name, filter);
   const full = planMigration(facts, options);
   const pending = full.summary.pending + full.summary.blocked > 0;
   if (opts.export) {
@@ -60,15 +63,21 @@ export async function migrateIrsa(opts: MigrateIrsaOptions, deps: MigrateDeps): 
     return { cluster: cluster.name, mode: 'export', pending, plan: full, export: { format: opts.export, file: opts.exportFile, text: opts.exportFile ? undefined : text } };
   }
   if (opts.mode !== 'apply' && !resumed) return { cluster: cluster.name, mode: opts.mode, pending, plan: full };
+  if (resumed?.status === 'done') {
+    const note = `nothing to resume: journal ${opts.resume} finished${full.steps.length ? '; what is still pending needs a new run (podid migrate-irsa --approve)' : ''}`;
+    return { cluster: cluster.name, mode: 'apply', pending, plan: full, apply: { journal: opts.resume, status: 'done', steps: [], note } };
+  }
 
   const chosen = resumed ? resumedSelection(resumed, opts.resume!) : opts.select;
   const { plan, selection } = chosen ? restrict(full, chosen, Boolean(resumed)) : { plan: full, selection: undefined };
   const path = opts.resume ?? opts.journal ?? defaultJournalPath(opts.cwd, cluster.name, deps.now());
-  const journal = new JournalWriter(path, resumed ?? withSelection(newJournal(cluster, options, deps.now().toISOString()), chosen), deps.now);
+  const journal = new JournalWriter(path, resumed ?? withSelection(newJournal(cluster, options, deps.now().toISOString(), filter), chosen), deps.now);
   if (resumed) journal.journal.status = 'running';
   if (!plan.steps.length && !resumed) {
     return { cluster: cluster.name, mode: 'apply', pending, plan, selection, apply: { status: 'done', steps: [] } };
   }
+  // Written before the first change, so an unusable path stops the run with nothing changed.
+  await journal.save();
   deps.reporter.info(`journal: ${path}`);
   const outcome = await applyPlan(plan, cluster, deps, journal, { restart: options.restart });
   if (outcome.failed) {
@@ -104,6 +113,16 @@ export function checkJournalCluster(journal: Journal, cluster: Cluster, path: st
   if (journal.cluster.arn !== cluster.arn) {
     throw new UserError(`journal ${path} belongs to cluster ${journal.cluster.name} (${journal.cluster.arn}), not ${cluster.name} (${cluster.arn}); nothing was changed`, {
       hint: `Run it against its own cluster: -c ${journal.cluster.name}`,
+    });
+  }
+}
+
+/** --resume continues a failed or interrupted run of this cluster; a rolled-back run stays undone. */
+function checkResumable(journal: Journal, cluster: Cluster, path: string) {
+  checkJournalCluster(journal, cluster, path);
+  if (journal.status === 'rolled-back') {
+    throw new UserError(`journal ${path} was rolled back; there is nothing to resume and nothing was changed`, {
+      hint: 'To migrate again, start a new run: podid migrate-irsa --approve',
     });
   }
 }

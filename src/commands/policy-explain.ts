@@ -1,7 +1,7 @@
-import { UsageError, UserError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { closestStatement, evaluatePolicy, whyNot, type Decision, type PolicyKind, type Request } from '../core/iam/index.js';
-import { lintReport, parseContext, parsePrincipal, podIdentityContext, RULES, toWorkload, type WorkloadSpec } from '../core/policy/index.js';
-import { readPolicyFile, resolveClusterArns, type PolicyDeps } from './policy-io.js';
+import { lintReport, parseContext, parsePrincipal, podIdentityContext, toWorkload, type WorkloadSpec } from '../core/policy/index.js';
+import { assertValidPolicy, readPolicyFile, resolveClusterArns, type PolicyDeps } from './policy-io.js';
 
 export interface PolicyExplainOptions {
   file: string;
@@ -43,8 +43,7 @@ export async function policyExplain(opts: PolicyExplainOptions, deps: PolicyDeps
   const document = await readPolicyFile(opts.file, deps);
   const principal = parsePrincipal(opts.principal);
   const report = lintReport(document, { kind: opts.kind });
-  const broken = report.findings.filter((f) => f.ruleId === RULES.notAPolicy.id && f.severity === 'error');
-  if (broken.length) throw new UserError(`${opts.file} is not a valid policy: ${broken.map((f) => f.message).join('; ')}`, { hint: `podid policy lint ${opts.file}` });
+  assertValidPolicy(report.findings, opts.file, `podid policy lint ${opts.file}`);
   const shapeKind = report.kind;
   let context: Record<string, string | string[]> = {};
   if (opts.workload) {

@@ -2,7 +2,9 @@ import { UserError } from '../core/errors.js';
 import type { Association } from '../core/model.js';
 import type { PolicyDocument } from '../core/iam/types.js';
 import { requireClusterArn } from '../core/policy/cluster-arn.js';
+import { RULES } from '../core/policy/lint/catalog.js';
 import { parsePolicyText } from '../core/policy/lint/parse.js';
+import type { Finding } from '../core/policy/lint/types.js';
 import type { WorkloadSpec } from '../core/policy/types.js';
 import { isClusterArn } from '../core/policy/workload.js';
 import type { Deps } from '../deps.js';
@@ -46,6 +48,15 @@ export async function readPolicyFile(path: string, deps: PolicyDeps): Promise<Po
     throw new UserError(`${path} is not an IAM policy document (no Statement)`, { hint: `Check it with: podid policy lint ${path}` });
   }
   return doc;
+}
+
+/**
+ * Throws a UserError when the linter found the document to be no IAM policy at all (PODID-V001
+ * errors: a statement that is not an object, a malformed Condition, …). `what` names the document.
+ */
+export function assertValidPolicy(findings: readonly Finding[], what: string, hint: string): void {
+  const broken = findings.filter((f) => f.ruleId === RULES.notAPolicy.id && f.severity === 'error');
+  if (broken.length) throw new UserError(`${what} is not a valid policy: ${broken.map((f) => f.message).join('; ')}`, { hint });
 }
 
 export interface AssociationFacts {

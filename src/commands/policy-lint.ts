@@ -7,6 +7,7 @@ import {
   parsePolicyText,
   TRUST_QUOTA_DEFAULT,
   type Finding,
+  type LintAssociation,
   type LintKind,
   type PolicyKindOption,
   type SessionTagsMode,
@@ -42,7 +43,11 @@ export interface PolicyLintResult {
 }
 
 /** Lints one policy text; never throws on bad content. */
-export function lintText(path: string, text: string, options: { kind?: PolicyKindOption; sessionTags?: SessionTagsMode; quota: number; roleTags?: Record<string, string> }): LintedFile {
+export function lintText(
+  path: string,
+  text: string,
+  options: { kind?: PolicyKindOption; sessionTags?: SessionTagsMode; quota: number; roleTags?: Record<string, string>; association?: LintAssociation },
+): LintedFile {
   const parsed = parsePolicyText(text);
   if (parsed.error) return { path, findings: [{ ...invalidJsonFinding(parsed.error.message), line: parsed.error.line, column: parsed.error.column }] };
   const report = lintReport(parsed.document, options);
@@ -57,10 +62,13 @@ export async function policyLint(opts: PolicyLintOptions, deps: PolicyDeps): Pro
   const quota = opts.quota ?? TRUST_QUOTA_DEFAULT;
   let sessionTags = opts.sessionTags;
   let roleTags: Record<string, string> | undefined;
+  let target: LintAssociation | undefined;
   const inputs: { path: string; text: string; kind?: PolicyKindOption }[] = [];
   if (opts.association) {
-    const { association } = await loadAssociation(opts.association, deps);
+    const { association, clusterArn } = await loadAssociation(opts.association, deps);
     sessionTags ??= association.disableSessionTags ? 'off' : 'on';
+    // PODID-T008: the trust must admit this association's first hop (to its roleArn, not the target).
+    target = { clusterArn, namespace: association.namespace, serviceAccount: association.serviceAccount, roleArn: association.roleArn };
     const role = deps.iam ? await deps.iam.getRole(association.roleArn).catch(() => undefined) : undefined;
     if (role) {
       roleTags = role.tags;
@@ -72,7 +80,7 @@ export async function policyLint(opts: PolicyLintOptions, deps: PolicyDeps): Pro
     if (text.length > MAX_POLICY_FILE) throw new UserError(`${path} is ${text.length} bytes: too large to be an IAM policy (the largest quota is 10,240 characters)`);
     inputs.push({ path, text });
   }
-  const files = inputs.map((i) => lintText(i.path, i.text, { kind: i.kind ?? opts.kind, sessionTags, quota, roleTags }));
+  const files = inputs.map((i) => lintText(i.path, i.text, { kind: i.kind ?? opts.kind, sessionTags, quota, roleTags, association: target }));
   const all = files.flatMap((f) => f.findings);
   const count = (s: string) => all.filter((f) => f.severity === s).length;
   const result: PolicyLintResult = { files, summary: { files: files.length, errors: count('error'), warnings: count('warning'), infos: count('info') } };

@@ -6,7 +6,7 @@ import { checkTrustSize, raiseTrustQuotaHint, TRUST_QUOTA_DEFAULT } from '../cor
 import { trustStatementsFor } from '../core/policy/trust.js';
 import type { SessionTagsMode, TrustScope, WorkloadSpec } from '../core/policy/types.js';
 import { toWorkload } from '../core/policy/workload.js';
-import { need, readPolicyFile, resolveClusterArns, type PolicyDeps } from './policy-io.js';
+import { assertValidPolicy, need, readPolicyFile, resolveClusterArns, type PolicyDeps } from './policy-io.js';
 
 export interface PolicyTrustOptions {
   workloads: WorkloadSpec[];
@@ -55,10 +55,17 @@ export async function policyTrust(opts: PolicyTrustOptions, deps: PolicyDeps): P
   return result;
 }
 
+/** The policy to merge into, checked like `policy explain` does: mergeTrust needs well-formed statements. */
 async function readExisting(ref: string, deps: PolicyDeps): Promise<PolicyDocument> {
-  if (ref.startsWith('arn:')) {
-    const role = await need(deps, 'iam', `--merge-into ${ref}`).getRole(ref);
-    return role.trustPolicy;
+  const isRole = ref.startsWith('arn:');
+  const document = isRole ? (await need(deps, 'iam', `--merge-into ${ref}`).getRole(ref)).trustPolicy : await readPolicyFile(ref, deps);
+  // Loaded only with --merge-into: the shape check pulls in the linter's helpers.
+  const { shapeOf } = await import('../core/policy/lint/shape.js');
+  const { findings } = shapeOf(document);
+  if (isRole) {
+    assertValidPolicy(findings, `the trust policy of role ${ref}`, `Repair it first (\`podid policy lint --association NS/SA\` lints it for an association of this role), or merge into a file instead.`);
+  } else {
+    assertValidPolicy(findings, ref, `Check it with: podid policy lint ${ref}`);
   }
-  return readPolicyFile(ref, deps);
+  return document;
 }

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
+import { generateSigningKey } from '../adapters/local/keys.js';
 import { writeStateFile } from '../adapters/local/state-file.js';
 import { parseState } from '../adapters/local/schema.js';
 import type { Deps } from '../deps.js';
@@ -22,7 +23,9 @@ export async function snapshot(opts: SnapshotOptions, deps: Deps): Promise<Snaps
   if (!opts.force && (await stat(opts.out).catch(() => undefined))) {
     throw new UserError(`${opts.out} already exists`, { hint: 'Pass --force to overwrite it.' });
   }
-  const state = await captureCluster(deps, clusterName);
+  // A fresh local key, so `token mint`, `proxy --source local` and `exec` work on the snapshot. It
+  // signs offline tokens only: the real cluster never trusts it, so it is not a credential.
+  const state = { ...(await captureCluster(deps, clusterName)), signingKey: await generateSigningKey() };
   const checked = parseState(state);
   if (!checked.ok) throw new Error(`snapshot produced an invalid state: ${checked.problems.join('; ')}`);
   await writeStateFile(opts.out, checked.state);

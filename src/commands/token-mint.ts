@@ -29,7 +29,7 @@ export async function tokenMint(opts: TokenMintOptions, deps: MintDeps): Promise
   const store = deps.store;
   if (!store) throw new UserError('podid token mint needs a local state: pass --state FILE', { hint: 'Tokens are signed with the state\'s key; create a state with `podid local init`.' });
   const key = store.doc.signingKey;
-  if (!key) throw new UserError(`state file ${store.path} has no signingKey`, { hint: 'Create a state with a signing key: `podid local init`.' });
+  if (!key) throw new UserError(`state file ${store.path} has no signingKey`, { hint: 'Take a new snapshot (`podid snapshot` adds a local signing key), or create a state with `podid local init`.' });
   const state = store.cluster(deps.clusterName);
   const { cluster } = state;
   if (!cluster.oidcIssuer) throw new UserError(`cluster ${cluster.name} in ${store.path} has no oidcIssuer`, { hint: 'Set clusters[].cluster.oidcIssuer (https://oidc.eks.<region>.amazonaws.com/id/<ID>) or recreate the state with `podid local init`.' });

@@ -55,6 +55,8 @@ export interface EksPort {
   describeAddon(clusterName: string, addonName: string): Promise<Addon>;
   describeAddonConfiguration(addonName: string, addonVersion: string): Promise<AddonConfiguration>;
   updateAddonPodIdentity(clusterName: string, addonName: string, associations: { serviceAccount: string; roleArn: string }[]): Promise<void>;
+  /** The node instance roles of the cluster's managed node groups (ListNodegroups + DescribeNodegroup), distinct. */
+  listNodegroupRoles(clusterName: string): Promise<string[]>;
 }
 
 export interface CreateRoleInput {

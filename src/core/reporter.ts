@@ -5,6 +5,8 @@ export interface Task {
   succeed(text?: string): void;
   warn(text?: string): void;
   fail(text?: string): void;
+  /** Optional: replace a running task's text (progress such as "3/12 clusters"). */
+  update?(text: string): void;
 }
 
 /** A list of named checks shown as they settle: a live checklist at a terminal, plain lines in CI. */

@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AssociationSpec, FieldChange, Step } from '../core/associate/index.js';
 import { PodidError } from '../core/errors.js';
 import type { Association } from '../core/model.js';
+import { mergeTrust } from '../core/policy/index.js';
 import type { EksPort, IamPort, KubePort, UpdateAssociationInput } from '../core/ports.js';
 import type { Reporter } from '../core/reporter.js';
 
 // Executes plan steps through the ports, in order, stopping at the first failure. Association
-// writes carry a clientRequestToken derived from the request, so a retried run is safe.
+// writes carry a clientRequestToken derived from the request and a per-run nonce. Trust updates
+// re-read the role and merge their statements, so steps of several entries on one role add up.
 
 export interface ApplyDeps {
   eks: EksPort;
@@ -32,14 +34,17 @@ export interface ApplyOutcome {
 
 const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
 
-/** Same request → same token (EKS then returns the first result instead of creating twice). */
-export function createToken(spec: AssociationSpec): string {
+/** A fresh nonce per run: the same request in a later run (role A→B→A) must not get an earlier run's token replayed. */
+export const runNonce = () => randomBytes(8).toString('hex');
+
+/** Request + run nonce → token; the SDK resends it on retries of the one call, so a retry never acts twice. */
+export function createToken(spec: AssociationSpec, nonce: string): string {
   const { clusterName, namespace, serviceAccount, roleArn, targetRoleArn, disableSessionTags, sessionPolicy, tags } = spec;
-  return `podid-${digest(['create', clusterName, namespace, serviceAccount, roleArn, targetRoleArn ?? '', disableSessionTags, sessionPolicy ?? '', Object.entries(tags).sort()])}`;
+  return `podid-${digest(['create', clusterName, namespace, serviceAccount, roleArn, targetRoleArn ?? '', disableSessionTags, sessionPolicy ?? '', Object.entries(tags).sort(), nonce])}`;
 }
 
-export function updateToken(clusterName: string, associationId: string, changes: FieldChange[]): string {
-  return `podid-${digest(['update', clusterName, associationId, changes])}`;
+export function updateToken(clusterName: string, associationId: string, changes: FieldChange[], nonce: string): string {
+  return `podid-${digest(['update', clusterName, associationId, changes, nonce])}`;
 }
 
 export function updateInput(changes: FieldChange[]): UpdateAssociationInput {
@@ -53,7 +58,7 @@ export function updateInput(changes: FieldChange[]): UpdateAssociationInput {
   return input;
 }
 
-async function runStep(step: Step, clusterName: string, deps: ApplyDeps, out: ApplyOutcome): Promise<string | undefined> {
+async function runStep(step: Step, clusterName: string, deps: ApplyDeps, out: ApplyOutcome, nonce: string): Promise<string | undefined> {
   switch (step.kind) {
     case 'create-role': {
       const role = await deps.iam.createRole({
@@ -67,8 +72,14 @@ async function runStep(step: Step, clusterName: string, deps: ApplyDeps, out: Ap
       });
       return role.arn;
     }
-    case 'update-trust':
-      return void (await deps.iam.updateTrustPolicy(step.roleName, step.trustPolicy));
+    case 'update-trust': {
+      // The trust as it is now (an earlier step of this run may have changed it), plus the statements.
+      const current = await deps.iam.getRole(step.roleName);
+      const merged = mergeTrust(current.trustPolicy, step.statements);
+      if (!merged.added.length) return 'already in the trust policy';
+      await deps.iam.updateTrustPolicy(step.roleName, merged.policy);
+      return `added ${merged.added.map((s) => s.Sid ?? '(no Sid)').join(', ')}`;
+    }
     case 'attach-policy':
       return void (await deps.iam.attachRolePolicy(step.roleName, step.policyArn));
     case 'put-role-policy':
@@ -86,12 +97,12 @@ async function runStep(step: Step, clusterName: string, deps: ApplyDeps, out: Ap
         disableSessionTags: s.disableSessionTags,
         policy: s.sessionPolicy,
         tags: s.tags,
-        clientRequestToken: createToken(s),
+        clientRequestToken: createToken(s, nonce),
       });
       return out.association.associationId;
     }
     case 'update-association':
-      out.association = await deps.eks.updateAssociation(clusterName, step.associationId, { ...updateInput(step.changes), clientRequestToken: updateToken(clusterName, step.associationId, step.changes) });
+      out.association = await deps.eks.updateAssociation(clusterName, step.associationId, { ...updateInput(step.changes), clientRequestToken: updateToken(clusterName, step.associationId, step.changes, nonce) });
       return undefined;
     case 'delete-association':
       (out.deleted ??= []).push(await deps.eks.deleteAssociation(clusterName, step.associationId));
@@ -112,7 +123,7 @@ export function describeStep(step: Step): string {
 }
 
 /** Runs the steps in order; a failing step stops the run and the rest are reported as not run. */
-export async function applySteps(steps: readonly Step[], clusterName: string, deps: ApplyDeps): Promise<ApplyOutcome> {
+export async function applySteps(steps: readonly Step[], clusterName: string, deps: ApplyDeps, nonce = runNonce()): Promise<ApplyOutcome> {
   const out: ApplyOutcome = { outcomes: [], ok: true };
   for (const step of steps) {
     if (!out.ok) {
@@ -121,7 +132,7 @@ export async function applySteps(steps: readonly Step[], clusterName: string, de
     }
     const task = deps.reporter.task(describeStep(step));
     try {
-      const detail = await runStep(step, clusterName, deps, out);
+      const detail = await runStep(step, clusterName, deps, out, nonce);
       task.succeed();
       out.outcomes.push({ kind: step.kind, target: step.target, status: 'done', ...(detail ? { detail } : {}) });
     } catch (error) {

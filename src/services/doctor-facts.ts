@@ -8,7 +8,7 @@ import { readRoles } from './associations.js';
 
 // Gathers everything `podid doctor` judges, once: the cluster, the agent add-on, nodes, the agent
 // DaemonSet and its pods, service accounts, pods and workloads in scope, associations (list once,
-// describe each) and every distinct role once, with bounded concurrency.
+// describe each), the node groups' roles, and every distinct role once, with bounded concurrency.
 
 export interface DoctorFactsDeps {
   eks: EksPort;
@@ -16,7 +16,6 @@ export interface DoctorFactsDeps {
   kube: KubePort;
   reporter: Reporter;
   now: () => Date;
-  backend?: 'local' | 'aws';
 }
 
 const CONCURRENCY = 8;
@@ -75,13 +74,15 @@ async function readAssociations(eks: EksPort, cluster: string, filter: { namespa
   return Promise.all(summaries.map((s) => limit(() => eks.describeAssociation(cluster, s.associationId))));
 }
 
-/** With --state, node instance roles are modelled as roles that trust ec2.amazonaws.com. */
-async function readNodeRoles(deps: DoctorFactsDeps): Promise<Role[] | undefined> {
-  if (deps.backend !== 'local') return undefined;
-  const roles = await deps.iam.listRoles().catch(() => []);
-  const trustsEc2 = (role: Role) => JSON.stringify(role.trustPolicy).includes('ec2.amazonaws.com');
-  const found = roles.filter(trustsEc2);
-  return found.length ? found : undefined;
+/** The managed node groups' roles; undefined (the check is skipped) when EKS will not list them. */
+async function readNodeRoleArns(deps: DoctorFactsDeps, cluster: string): Promise<string[] | undefined> {
+  try {
+    return await deps.eks.listNodegroupRoles(cluster);
+  } catch (error) {
+    if (!isRemoteError(error)) throw error;
+    deps.reporter.warn(`cannot read the node groups (${error.message}); the node-role check is skipped`);
+    return undefined;
+  }
 }
 
 function checkScope(scope: DoctorScope, kube: KubeFacts, associations: Association[], cluster: string): Association[] {
@@ -107,16 +108,17 @@ export async function gatherDoctorFacts(deps: DoctorFactsDeps, clusterName: stri
   try {
     const cluster = await describeClusterOrExplain(deps.eks, clusterName);
     const namespace = scope.pod?.namespace ?? scope.serviceAccount?.namespace ?? scope.namespace;
-    const [agentAddon, kube, listed, nodeRoles] = await Promise.all([
+    const [agentAddon, kube, listed, nodeRoleArns] = await Promise.all([
       readAgentAddon(deps, cluster.name),
       readKube(deps, namespace),
       readAssociations(deps.eks, cluster.name, { namespace, serviceAccount: scope.serviceAccount?.name }),
-      readNodeRoles(deps),
+      readNodeRoleArns(deps, cluster.name),
     ]);
     const associations = checkScope(scope, kube, listed, cluster.name);
-    const roles: Map<string, Role | null> = await readRoles(deps, associations.flatMap((a) => [a.roleArn, a.targetRoleArn].filter((r): r is string => Boolean(r))));
+    const arns = [...associations.flatMap((a) => [a.roleArn, a.targetRoleArn]), ...(nodeRoleArns ?? [])].filter((r): r is string => Boolean(r));
+    const roles: Map<string, Role | null> = await readRoles(deps, arns);
     task.succeed(`Read cluster ${cluster.name}: ${associations.length} association(s), ${kube.pods?.length ?? '?'} pod(s), ${roles.size} role(s)`);
-    return { cluster, scope, agentAddon, ...kube, associations, roles, nodeRoles, now: deps.now() };
+    return { cluster, scope, agentAddon, ...kube, associations, roles, nodeRoleArns, now: deps.now() };
   } catch (error) {
     task.fail(`Reading cluster ${clusterName} failed`);
     throw error;

@@ -3,6 +3,7 @@ import { parseRoleArn } from '../core/arn.js';
 import { isRemoteError } from '../core/errors.js';
 import { bridgeRoleArn } from '../core/migrate/bridge.js';
 import { selectServiceAccounts } from '../core/migrate/pods.js';
+import { selectAddons } from '../core/migrate/scope.js';
 import { IRSA_ANNOTATIONS, type AddonFacts, type MigrationFacts, type SaFilter } from '../core/migrate/types.js';
 import { POD_IDENTITY_ADDON, saKey, type Association, type Cluster } from '../core/model.js';
 import type { EksPort, IamPort, KubePort } from '../core/ports.js';
@@ -26,6 +27,7 @@ export interface GatherDeps {
 
 export async function gatherMigrationFacts(deps: GatherDeps, clusterName: string, filter: SaFilter): Promise<MigrationFacts> {
   const cluster = await deps.eks.describeCluster(clusterName);
+  // One namespace: list just it. In-scope add-ons live there too (the namespace filter applies to them).
   const ns = filter.namespaces?.length === 1 ? filter.namespaces[0] : undefined;
   const [serviceAccounts, summaries, addonFacts, pods, workloads, nodes] = await Promise.all([
     deps.kube.listServiceAccounts(ns),
@@ -35,20 +37,21 @@ export async function gatherMigrationFacts(deps: GatherDeps, clusterName: string
     deps.kube.listWorkloads(ns),
     deps.kube.listNodes(),
   ]);
-  const annotated = selectServiceAccounts(
-    serviceAccounts.filter((sa) => sa.annotations[IRSA_ANNOTATIONS.roleArn] !== undefined),
-    filter,
-  );
-  const addonSas = new Set(addonFacts.addons.flatMap((a) => a.podIdentityServiceAccounts.map((sa) => saKey('kube-system', sa))));
-  const wanted = new Set([...annotated.map((sa) => saKey(sa.namespace, sa.name)), ...addonSas]);
+  const withIrsa = serviceAccounts.filter((sa) => sa.annotations[IRSA_ANNOTATIONS.roleArn] !== undefined);
+  const selected = selectServiceAccounts(withIrsa, filter);
+  const candidates = filter.addons === false ? [] : addonFacts.addons;
+  const toRead = roleArnsToRead(deps, cluster, selected.map((sa) => sa.annotations[IRSA_ANNOTATIONS.roleArn]), candidates);
+  for (const arn of bridgeArnsFor(cluster, selected.map((sa) => ({ namespace: sa.namespace, name: sa.name, roleArn: sa.annotations[IRSA_ANNOTATIONS.roleArn] })))) toRead.add(arn);
+  const roles = await readRoles(deps, toRead);
+  // Add-ons by their "ns/sa" (resolved through the roles' trust); the IRSA service accounts of add-ons left out are not migrated as plain ones.
+  const scope = selectAddons(addonFacts.addons, serviceAccounts, roles, filter);
+  const annotated = selected.filter((sa) => !scope.leftOut(sa));
+  const wanted = new Set([...annotated.map((sa) => saKey(sa.namespace, sa.name)), ...scope.keys]);
   const limit = pLimit(CONCURRENCY);
   const associations: Association[] = await Promise.all(
     summaries.filter((s) => wanted.has(saKey(s.namespace, s.serviceAccount))).map((s) => limit(() => deps.eks.describeAssociation(cluster.name, s.associationId))),
   );
-  const toRead = roleArnsToRead(deps, cluster, annotated.map((sa) => sa.annotations[IRSA_ANNOTATIONS.roleArn]), addonFacts.addons);
-  for (const arn of bridgeArnsFor(cluster, annotated.map((sa) => ({ namespace: sa.namespace, name: sa.name, roleArn: sa.annotations[IRSA_ANNOTATIONS.roleArn] })))) toRead.add(arn);
-  const roles = await readRoles(deps, toRead);
-  return { cluster, serviceAccounts: annotated, associations, addons: addonFacts.addons, agentInstalled: addonFacts.agentInstalled, pods, workloads, nodes, roles };
+  return { cluster, serviceAccounts: annotated, associations, addons: scope.addons, agentInstalled: addonFacts.agentInstalled, pods, workloads, nodes, roles };
 }
 
 /**
@@ -58,8 +61,8 @@ export async function gatherMigrationFacts(deps: GatherDeps, clusterName: string
  */
 function roleArnsToRead(deps: Pick<GatherDeps, 'backend'>, cluster: Cluster, annotations: string[], addons: AddonFacts[]): Set<string> {
   const out = new Set<string>();
-  const sources = [...annotations.map((arn) => ({ arn, addon: false })), ...addons.map((a) => ({ arn: a.addon.serviceAccountRoleArn!, addon: true }))];
-  for (const { arn } of sources) {
+  // Distinct first: 10,000 service accounts often share a few thousand roles.
+  for (const arn of new Set([...annotations, ...addons.map((a) => a.addon.serviceAccountRoleArn!)])) {
     let parsed;
     try {
       parsed = parseRoleArn(arn);

@@ -9,15 +9,32 @@ import type { Journal, JournalRecord } from '../core/migrate/types.js';
 // crash leaves either the previous or the next version, never half a file.
 
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(temp, text, { mode: 0o600 });
     await rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
-    throw new UserError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw new UserError(`cannot write ${path}: ${fsReason(error)}`, { hint: 'Choose a path in a folder you can write to.' });
   }
+}
+
+const FS_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EEXIST: 'a part of the path is a file, not a folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+};
+
+/** A file system error in words (with its code, for searching). */
+function fsReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (!code) return (error as Error).message;
+  return FS_REASONS[code] ? `${FS_REASONS[code]} (${code})` : code;
 }
 
 /** `.podid/migrate-<cluster>-<timestamp>.json` under cwd. */

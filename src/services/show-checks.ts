@@ -1,7 +1,8 @@
-import { checklistOf, type Reporter } from '../core/reporter.js';
+import type { Checklist } from '../core/reporter.js';
 
-// Shows computed checks (preflight) as a checklist on stderr: a live view at a terminal, plain
-// lines in CI. The checks themselves are pure; this only reports them, one row each.
+// Shows computed checks (preflight) as rows of a checklist on stderr: a live view at a terminal,
+// plain lines in CI. The checks themselves are pure; this only reports them, one row each, after
+// the rows of the reads that produced their facts. The caller ends the list.
 
 export interface ShownCheck {
   id: string;
@@ -9,20 +10,15 @@ export interface ShownCheck {
   status: 'ok' | 'warn' | 'fail' | 'skip';
 }
 
-export async function showChecks(reporter: Reporter, title: string, checks: readonly ShownCheck[]): Promise<void> {
-  const list = checklistOf(reporter, title);
-  try {
-    for (const check of checks) {
-      // Titles only: the details and fixes are in the result on stdout.
-      const row = list.start(`${check.id}: ${check.title}`);
-      const text = `${check.id}: ${check.title}`;
-      if (check.status === 'fail') row.fail(text);
-      else if (check.status === 'warn') row.warn(text);
-      else if (check.status === 'skip') row.skip(text);
-      else row.succeed(text);
-      await new Promise((resolve) => setImmediate(resolve)); // let a live view draw the row
-    }
-  } finally {
-    await list.end();
+export async function showChecks(list: Checklist, checks: readonly ShownCheck[]): Promise<void> {
+  for (const check of checks) {
+    // Titles only: the details and fixes are in the result on stdout.
+    const text = `${check.id}: ${check.title}`;
+    const row = list.start(text);
+    if (check.status === 'fail') row.fail(text);
+    else if (check.status === 'warn') row.warn(text);
+    else if (check.status === 'skip') row.skip(text);
+    else row.succeed(text);
+    await new Promise((resolve) => setImmediate(resolve)); // let a live view draw the row
   }
 }

@@ -18,10 +18,11 @@ export async function createReporter(io: Io, terminal: Terminal, options: { debu
     task(text): Task {
       if (ora) {
         const spinner = ora({ text, stream: io.stderr as NodeJS.WritableStream, isEnabled: true, color: color ? 'cyan' : false }).start();
-        if (color) return { succeed: (t) => spinner.succeed(t), warn: (t) => spinner.warn(t), fail: (t) => spinner.fail(t) };
+        const update = (t: string) => void (spinner.text = t);
+        if (color) return { succeed: (t) => spinner.succeed(t), warn: (t) => spinner.warn(t), fail: (t) => spinner.fail(t), update };
         // NO_COLOR / --no-color: the same marks, uncoloured (ora's own symbols carry colour).
         const settle = (symbol: string) => (t?: string) => spinner.stopAndPersist({ symbol, text: t ?? text });
-        return { succeed: settle('✔'), warn: settle('⚠'), fail: settle('✖') };
+        return { succeed: settle('✔'), warn: settle('⚠'), fail: settle('✖'), update };
       }
       if (options.quiet) return { succeed() {}, warn() {}, fail() {} };
       return {

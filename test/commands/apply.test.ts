@@ -2,9 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/adapters/local/index.js';
 import { apply, applyExitCode, parseApplyFile } from '../../src/commands/apply.js';
+import { eksSessionTags } from '../../src/core/associate/index.js';
 import { UsageError, UserError } from '../../src/core/errors.js';
+import { evaluateFirstHop } from '../../src/core/exchange/index.js';
+import { fakeDeps, minimalState } from '../helpers/fake-deps.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
-import { demoCopy, demoDeps } from '../core/associate/helpers.js';
+import { ACCOUNT, PASS_ROLE_POLICY, demoCopy, demoDeps, role, sa, scopedTrust } from '../core/associate/helpers.js';
 
 
 const FIXTURE = `${ROOT}fixtures/apply/podid.yaml`;
@@ -89,5 +92,51 @@ describe('podid apply', () => {
     expect((await runCli(['apply', '-f', file, '-c', 'other', '--state', state])).code).toBe(2);
     expect((await runCli(['apply', '-f', `${file}.missing`, '--state', state])).code).toBe(1);
     expect((await runCli(['apply', '--help'])).stdout).toContain('Examples:');
+  });
+});
+
+describe('podid apply: entries that share a role', () => {
+  function sharedWorld(roles: object[]) {
+    const base = minimalState();
+    return minimalState({
+      caller: { ...base.caller, policies: [PASS_ROLE_POLICY] },
+      roles,
+      clusters: [{ ...base.clusters[0], serviceAccounts: [sa('apps', 'api'), sa('apps', 'worker')] }],
+    } as never);
+  }
+  const file = (entry: string) => `apiVersion: podid/v1\nkind: Associations\ncluster: demo\nassociations:\n  - {namespace: apps, serviceAccount: api, ${entry}}\n  - {namespace: apps, serviceAccount: worker, ${entry}}\n`;
+  const admits = (d: ReturnType<typeof fakeDeps>, name: string, serviceAccount: string) => {
+    const r = d.store.doc.roles.find((x) => x.name === name)!;
+    const cluster = d.store.doc.clusters[0].cluster;
+    return evaluateFirstHop(r, cluster, eksSessionTags(cluster, 'apps', serviceAccount)).allowed;
+  };
+
+  it.each([
+    ['an existing role with fixTrust', [role('shared', scopedTrust('other', 'x'))], `roleArn: "arn:aws:iam::${ACCOUNT}:role/shared", fixTrust: true`, 'shared', ['update-trust', 'create-association']],
+    ['a podid-managed role', [role('shared', scopedTrust('other', 'x'), { tags: { 'podid:managed-by': 'podid' } })], 'role: {name: shared}', 'shared', ['update-trust', 'create-association']],
+    ['a podid-managed role created by the first entry', [], 'role: {name: shared}', 'shared', ['update-trust', 'create-association']],
+  ])('%s: the trust keeps both statements, both associations are admitted, a re-run is a no-op', async (_name, roles, entry, name, second) => {
+    const d = fakeDeps(sharedWorld(roles));
+    const result = await apply({ path: 'podid.yaml', text: file(entry), approve: true }, d);
+    expect(result.status).toBe('applied');
+    expect(result.entries[1].steps.map((s) => s.kind)).toEqual(second);
+    expect(admits(d, name, 'api')).toBe(true);
+    expect(admits(d, name, 'worker')).toBe(true);
+    const sids = (d.store.doc.roles.find((r) => r.name === name)!.trustPolicy.Statement as { Sid?: string }[]).map((s) => s.Sid);
+    expect(sids).toEqual(expect.arrayContaining(['PodIdentityDemoAppsApi', 'PodIdentityDemoAppsWorker']));
+    const before = JSON.stringify(d.store.doc);
+    const again = await apply({ path: 'podid.yaml', text: file(entry), approve: true }, d);
+    expect(again.status).toBe('up-to-date');
+    expect(again.changes).toBe(0);
+    expect(JSON.stringify(d.store.doc)).toBe(before);
+  });
+
+  it('the plan of the second entry shows the trust as the first leaves it (size checked on the combined document)', async () => {
+    const d = fakeDeps(sharedWorld([]));
+    const plan = await apply({ path: 'podid.yaml', text: file('role: {name: shared}') }, d);
+    expect(plan.entries.map((e) => e.steps.map((s) => s.kind))).toEqual([['create-role', 'create-association'], ['update-trust', 'create-association']]);
+    const update = plan.entries[1].steps[0];
+    expect(update.kind === 'update-trust' && (update.trustPolicy.Statement as object[]).length).toBe(2);
+    expect(plan.entries[1].checks.find((c) => c.id === 'role.trust')?.status).toBe('ok');
   });
 });

@@ -66,7 +66,7 @@ async function setup(existing?: { roleArn: string }) {
 }
 
 describe('associate against moto (IAM) + mocked EKS', () => {
-  it('--create-role creates the role with the scoped trust and tags, then the association with a stable token', async () => {
+  it('--create-role creates the role with the scoped trust and tags, then the association with a request token', async () => {
     const { deps, account } = await setup();
     const result = await associate({ namespace: 'apps', serviceAccount: 'api', createRole: true, rolePath: '/pod-identity/', tags: { team: 'a' }, approve: true }, deps);
     expect(result.status).toBe('applied');

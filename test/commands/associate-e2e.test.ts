@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/adapters/local/index.js';
 import { evaluateFirstHop } from '../../src/core/exchange/index.js';
@@ -94,6 +95,63 @@ describe('podid associate on the demo state', () => {
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
     expect(readFileSync(state, 'utf8')).toBe(before);
+  });
+
+  it.each([
+    [['--approve'], /'--approve'/],
+    [['--create-service-account'], /'--create-service-account'/],
+    [['--restart', '--check'], /'--restart'/],
+  ])('--manifests with %j is a usage error before anything is read or created (exit 2)', async (extra, message) => {
+    const state = demoCopy();
+    const before = readFileSync(state, 'utf8');
+    const r = await runCli(['associate', '--state', state, '-n', 'orders', '-s', 'fulfilment', '--create-role', '--manifests', 'k8s/', ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/option '--manifests' is read-only input/);
+    expect(r.stderr).toMatch(message);
+    expect(readFileSync(state, 'utf8')).toBe(before);
+  });
+
+  it('bad policy files: content that is not a JSON policy is a usage error (exit 2) for --policy-file as for --session-policy; a missing file exits 1 for both', async () => {
+    const state = demoCopy();
+    const dir = dirname(state);
+    writeFileSync(join(dir, 'bad.json'), '{ not json');
+    writeFileSync(join(dir, 'nostatement.json'), '{"Version":"2012-10-17"}');
+    const create = ['associate', '--state', state, '-n', 'orders', '-s', 'fulfilment', '--create-role'];
+    const session = ['associate', '--state', state, '-n', 'web', '-s', 'frontend', '--role-arn', 'arn:aws:iam::111122223333:role/web-frontend', '--disable-session-tags'];
+    for (const file of ['bad.json', 'nostatement.json']) {
+      const policy = await runCli([...create, '--policy-file', join(dir, file)]);
+      expect(policy.code, policy.stderr).toBe(2);
+      expect(policy.stderr).toContain("option '--policy-file'");
+      const sessionPolicy = await runCli([...session, '--session-policy', join(dir, file)]);
+      expect(sessionPolicy.code, sessionPolicy.stderr).toBe(2);
+    }
+    expect((await runCli([...create, '--policy-file', join(dir, 'missing.json')])).code).toBe(1);
+    expect((await runCli([...session, '--session-policy', join(dir, 'missing.json')])).code).toBe(1);
+  });
+
+  it('--scope: passes through to the generated trust; without --create-role/--fix-trust or with an unknown scope it is a usage error', async () => {
+    const state = demoCopy();
+    const ok = await runCli(['associate', '--state', state, '-n', 'orders', '-s', 'fulfilment', '--create-role', '--scope', 'namespace', '--approve', '-o', 'json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const role = (await LocalStore.open(state)).doc.roles.find((r) => r.arn === ROLE)!;
+    const c = (await LocalStore.open(state)).doc.clusters[0].cluster;
+    expect(evaluateFirstHop(role, c, eksSessionTags(c, 'orders', 'orders-worker')).allowed).toBe(true);
+    expect(evaluateFirstHop(role, c, eksSessionTags(c, 'payments', 'fulfilment')).allowed).toBe(false);
+    expect((await runCli(['associate', '--state', state, '-n', 'web', '-s', 'frontend', '--role-arn', 'arn:aws:iam::111122223333:role/web-frontend', '--scope', 'namespace'])).code).toBe(2);
+    expect((await runCli(['associate', '--state', state, '-n', 'web', '-s', 'frontend', '--create-role', '--scope', 'galaxy'])).code).toBe(2);
+  });
+
+  it('--check exits 3 when a podid-managed role drifted from the flags', async () => {
+    const state = demoCopy();
+    const args = ['associate', '--state', state, '-n', 'orders', '-s', 'fulfilment', '--create-role', '--create-service-account'];
+    expect((await runCli([...args, '--approve'])).code).toBe(0);
+    expect((await runCli([...args, '--check'])).code).toBe(0);
+    const drift = await runCli([...args, '--max-session-duration', '7200', '--check']);
+    expect(drift.code).toBe(3);
+    expect(drift.stdout).toMatch(/WARN {2}role\.drift/);
+    expect(drift.stdout).toContain('aws iam update-role --role-name podid-demo-orders-fulfilment --max-session-duration 7200');
+    expect(drift.stdout).toContain('podid does not change it');
+    expect((await runCli([...args, '--max-session-duration', '7200'])).code).toBe(0);
   });
 
   it('--help has examples', async () => {

@@ -254,15 +254,222 @@ describe('associate: plan, idempotence, update, restart', () => {
     expect(yes.status).toBe('applied');
   });
 
-  it('uses a deterministic clientRequestToken', async () => {
-    const tokens: (string | undefined)[] = [];
+  it('clientRequestToken: one per request and run; a later run (role A→B→A→B) never reuses an earlier token', async () => {
+    const creates: (string | undefined)[] = [];
     for (let i = 0; i < 2; i++) {
       const d = fakeDeps(world());
       const create = d.eks.createAssociation.bind(d.eks);
-      d.eks.createAssociation = (input) => (tokens.push(input.clientRequestToken), create(input));
+      d.eks.createAssociation = (input) => (creates.push(input.clientRequestToken), create(input));
       await associate({ ...base, approve: true }, d);
     }
-    expect(tokens[0]).toMatch(/^podid-[0-9a-f]{32}$/);
-    expect(tokens[1]).toBe(tokens[0]);
+    expect(creates[0]).toMatch(/^podid-[0-9a-f]{32}$/);
+    expect(creates[1]).toMatch(/^podid-[0-9a-f]{32}$/);
+    expect(creates[1]).not.toBe(creates[0]);
+
+    const d = fakeDeps(world({ roles: [role('app', scopedTrust('apps', 'api')), role('app2', scopedTrust('apps', 'api'))] }));
+    await associate({ ...base, approve: true }, d);
+    const update = d.eks.updateAssociation.bind(d.eks);
+    const updates: (string | undefined)[] = [];
+    d.eks.updateAssociation = (cluster, id, input) => (updates.push(input.clientRequestToken), update(cluster, id, input));
+    for (const name of ['app2', 'app', 'app2', 'app']) {
+      const result = await associate({ ...base, roleArn: `arn:aws:iam::${ACCOUNT}:role/${name}`, approve: true }, d);
+      expect(result.status).toBe('applied');
+    }
+    expect(updates).toHaveLength(4);
+    expect(new Set(updates).size).toBe(4);
+    expect(d.store.doc.clusters[0].associations[0].roleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/app`);
+  });
+});
+
+/** A reporter with a checklist that records rows as they start and settle, in one log with the port calls. */
+function checklistReporter(log: string[]) {
+  const task = (prefix: string, title: string) => ({
+    succeed: (t?: string) => log.push(`${prefix}ok: ${t ?? title}`),
+    warn: (t?: string) => log.push(`${prefix}warn: ${t ?? title}`),
+    fail: (t?: string) => log.push(`${prefix}fail: ${t ?? title}`),
+  });
+  return {
+    info: () => {},
+    warn: (m: string) => log.push(`warning: ${m}`),
+    debug: () => {},
+    task: (t: string) => task('task ', t),
+    checklist: (title: string) => {
+      log.push(`list: ${title}`);
+      return {
+        start: (t: string) => (log.push(`start: ${t}`), { ...task('', t), skip: (x?: string) => log.push(`skip: ${x ?? t}`) }),
+        end: async () => void log.push('end'),
+      };
+    },
+  };
+}
+
+describe('associate: live progress (checklist rows for the reads, then the preflight)', () => {
+  it('starts each read row before its call and settles it when the call returns; preflight rows follow', async () => {
+    const log: string[] = [];
+    const deps = fakeDeps(world());
+    deps.reporter = Object.assign(checklistReporter(log), { lines: [] as string[] });
+    const spy = <T extends object>(port: T, name: keyof T, label: string) => {
+      const fn = (port[name] as (...a: unknown[]) => Promise<unknown>).bind(port);
+      (port as Record<keyof T, unknown>)[name] = async (...a: unknown[]) => {
+        log.push(`call: ${label}`);
+        return fn(...a);
+      };
+    };
+    spy(deps.eks, 'describeCluster', 'DescribeCluster');
+    spy(deps.eks, 'describeAddon', 'DescribeAddon');
+    spy(deps.iam, 'getRole', 'GetRole');
+    spy(deps.iam, 'simulatePrincipalPolicy', 'SimulatePrincipalPolicy');
+    spy(deps.kube, 'listServiceAccounts', 'ListServiceAccounts');
+    await associate({ ...base, confirm: async () => (log.push('confirm'), false) }, deps);
+    const at = (line: string) => {
+      const i = log.indexOf(line);
+      expect(i, `${line} in\n${log.join('\n')}`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    expect(log[0]).toBe('list: Preflight for apps/api in cluster demo');
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/app`;
+    const rows: [string, string, string][] = [
+      ['start: cluster demo', 'call: DescribeCluster', 'ok: cluster demo: ACTIVE'],
+      ['start: add-on eks-pod-identity-agent', 'call: DescribeAddon', 'ok: add-on eks-pod-identity-agent: v1.3.4-eksbuild.1, ACTIVE'],
+      ['start: Kubernetes: service accounts and pods in apps', 'call: ListServiceAccounts', 'ok: Kubernetes: 1 service account, 0 pods in apps'],
+      [`start: role ${roleArn}`, 'call: GetRole', `ok: role ${roleArn}: exists`],
+      [`start: iam:PassRole of ${roleArn}`, 'call: SimulatePrincipalPolicy', `ok: iam:PassRole of ${roleArn}: simulated for arn:aws:iam::${ACCOUNT}:role/admin`],
+    ];
+    for (const [start, call, settle] of rows) {
+      expect(at(start)).toBeLessThan(at(call));
+      expect(at(call)).toBeLessThan(at(settle));
+    }
+    expect(at('ok: caller identity: arn:aws:iam::111122223333:role/admin')).toBeGreaterThan(at('start: caller identity'));
+    // The preflight rows come after every read settled, and the list ends before the result.
+    const lastRead = Math.max(...rows.map(([, , settle]) => at(settle)));
+    expect(at('start: cluster.active: cluster exists and is ACTIVE')).toBeGreaterThan(lastRead);
+    // The live view is gone before the prompt.
+    expect(log.slice(-2)).toEqual(['end', 'confirm']);
+  });
+
+  it('an unreadable read settles its row as a warning (no loose stderr line under a live view); a failing read fails its row and ends the list', async () => {
+    const log: string[] = [];
+    const deps = fakeDeps(world());
+    deps.reporter = Object.assign(checklistReporter(log), { lines: [] as string[] });
+    deps.kube.listServiceAccounts = async () => {
+      throw new RemoteError('forbidden', { kind: 'access-denied', service: 'kubernetes', operation: 'ListServiceAccounts' });
+    };
+    await associate(base, deps);
+    expect(log.filter((l) => l.startsWith('warn: cannot read Kubernetes (forbidden)'))).toHaveLength(1);
+    expect(log.some((l) => l.startsWith('warning:'))).toBe(false);
+
+    const failing: string[] = [];
+    const broken = fakeDeps(world(), { cluster: 'nope' });
+    broken.reporter = Object.assign(checklistReporter(failing), { lines: [] as string[] });
+    await expect(associate(base, broken)).rejects.toThrow(/cluster 'nope' not found/);
+    expect(failing).toEqual(['list: Preflight for apps/api in cluster nope', 'start: cluster nope', "fail: cluster nope: cluster 'nope' not found", 'end']);
+  });
+});
+
+describe('associate: podid-managed role drift (boundary, max session duration, tags)', () => {
+  const boundary = `arn:aws:iam::${ACCOUNT}:policy/boundary`;
+  const create: Partial<AssociateOptions> = { roleArn: undefined, createRole: true, tags: { team: 'a' } };
+
+  it('a re-run with other settings warns with the exact aws commands; --check exits 3, a plain run 0', async () => {
+    const deps = fakeDeps(world());
+    expect((await associate({ ...base, ...create, approve: true }, deps)).status).toBe('applied');
+    const same = await associate({ ...base, ...create }, deps);
+    expect(same.status).toBe('up-to-date');
+    expect(same.roleDrift).toBeUndefined();
+    expect(byId(same.checks, 'role.drift')).toBeUndefined();
+
+    const drifted = await associate({ ...base, ...create, maxSessionDuration: 7200, permissionsBoundary: boundary, tags: { team: 'b' } }, deps);
+    expect(drifted.status).toBe('up-to-date');
+    expect(drifted.roleDrift?.map((d) => `${d.field}${d.key ? `:${d.key}` : ''} ${d.from ?? '-'} → ${d.to}`)).toEqual([
+      `permissionsBoundary - → ${boundary}`,
+      'maxSessionDuration 3600 → 7200',
+      'tag:team a → b',
+    ]);
+    const check = byId(drifted.checks, 'role.drift');
+    expect(check?.status).toBe('warn');
+    expect(check?.hint).toContain(`aws iam put-role-permissions-boundary --role-name podid-demo-apps-api --permissions-boundary ${boundary}`);
+    expect(check?.hint).toContain('aws iam update-role --role-name podid-demo-apps-api --max-session-duration 7200');
+    expect(check?.hint).toContain(`aws iam tag-role --role-name podid-demo-apps-api --tags '[{"Key":"team","Value":"b"}]'`);
+    expect(associateExitCode(drifted, true)).toBe(3);
+    expect(associateExitCode(drifted)).toBe(0);
+    // podid reports the drift; it does not change the role (IamPort has no UpdateRole / TagRole yet).
+    expect(deps.store.doc.roles.find((r) => r.name === 'podid-demo-apps-api')?.maxSessionDuration).toBe(3600);
+  });
+});
+
+describe('associate: --create-role when the role cannot be read', () => {
+  it('GetRole denied → role.exists fail, nothing created even with --approve', async () => {
+    const deps = fakeDeps(world());
+    deps.iam.getRole = async () => {
+      throw new RemoteError('denied', { kind: 'access-denied', service: 'iam', operation: 'GetRole' });
+    };
+    const before = JSON.stringify(deps.store.doc);
+    const result = await associate({ ...base, roleArn: undefined, createRole: true, approve: true }, deps);
+    expect(byId(result.checks, 'role.exists')).toMatchObject({ status: 'fail', detail: expect.stringContaining('could not read role podid-demo-apps-api'), hint: expect.stringContaining('iam:GetRole') });
+    expect(result.status).toBe('blocked');
+    expect(associateExitCode(result)).toBe(1);
+    expect(JSON.stringify(deps.store.doc)).toBe(before);
+  });
+});
+
+describe('associate: trust scoping (session tags off, --scope)', () => {
+  const accountTrust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } }] };
+
+  it('session tags off: role.trust ok plus a role.trust-scope warning that the whole account is admitted', async () => {
+    const { result } = await run({ disableSessionTags: true }, world({ roles: [role('app', accountTrust)] }));
+    expect(byId(result.checks, 'role.trust')).toMatchObject({ status: 'ok', detail: expect.stringContaining('without session tags') });
+    expect(byId(result.checks, 'role.trust-scope')).toMatchObject({ status: 'warn', detail: expect.stringContaining(`any association in account ${ACCOUNT} that names this role can assume it`), hint: expect.stringContaining('sts:ExternalId') });
+    const created = await run({ roleArn: undefined, createRole: true, disableSessionTags: true });
+    expect(byId(created.result.checks, 'role.trust-scope')?.status).toBe('warn');
+    expect(created.result.steps[0]).toMatchObject({ kind: 'create-role', scope: 'account' });
+  });
+
+  it('--scope namespace: the created trust admits every SA of the namespace, and says so', async () => {
+    const { result, deps } = await run({ roleArn: undefined, createRole: true, trustScope: 'namespace', approve: true });
+    expect(result.status).toBe('applied');
+    const created = deps.store.doc.roles.find((r) => r.name === 'podid-demo-apps-api')!;
+    const condition = (created.trustPolicy.Statement as unknown as { Condition: { StringEquals: Record<string, string> } }[])[0].Condition.StringEquals;
+    expect(condition['aws:RequestTag/kubernetes-namespace']).toBe('apps');
+    expect(condition['aws:RequestTag/kubernetes-service-account']).toBeUndefined();
+    expect(byId(result.checks, 'role.trust-scope')?.status).toBe('warn');
+  });
+
+  it('--scope org with --fix-trust: merges the aws:SourceOrgId statement; preflight passes and warns about the assumption', async () => {
+    const { result, deps } = await run({ trustScope: 'org', fixTrust: true, approve: true }, world({ roles: [role('app', scopedTrust('other', 'api'))] }));
+    expect(result.status).toBe('applied');
+    expect(byId(result.checks, 'role.trust')?.status).toBe('ok');
+    expect(byId(result.checks, 'role.trust-scope')).toMatchObject({ status: 'warn', detail: expect.stringContaining('AWS Organization') });
+    expect(JSON.stringify(deps.store.doc.roles[0].trustPolicy)).toContain('"aws:SourceOrgId":"${aws:ResourceOrgId}"');
+    const again = await associate({ ...base, trustScope: 'org', fixTrust: true }, deps);
+    expect(again.status).toBe('up-to-date');
+  });
+
+  it('--scope without --create-role or --fix-trust is a usage error', async () => {
+    await expect(run({ trustScope: 'namespace' })).rejects.toThrow(UsageError);
+    await expect(run({ trustScope: 'galaxy' as never, fixTrust: true })).rejects.toThrow(/expects one of workload/);
+  });
+});
+
+describe('associate: the trust update merges into the trust as it is when the step runs', () => {
+  it('a statement added between plan and apply (concurrent change) is kept', async () => {
+    const deps = fakeDeps(world({ roles: [role('app', scopedTrust('apps', 'api', ['sts:AssumeRole']))] }));
+    const other = { Sid: 'SomeoneElse', Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT, 'aws:RequestTag/kubernetes-namespace': 'elsewhere' } } };
+    const result = await associate(
+      {
+        ...base,
+        fixTrust: true,
+        confirm: async () => {
+          const current = await deps.iam.getRole('app');
+          await deps.iam.updateTrustPolicy('app', { ...current.trustPolicy, Statement: [...(current.trustPolicy.Statement as object[]), other] as never });
+          return true;
+        },
+      },
+      deps,
+    );
+    expect(result.status).toBe('applied');
+    expect(result.applied?.[0]).toMatchObject({ kind: 'update-trust', status: 'done', detail: 'added PodIdentityDemoAppsApi' });
+    const sids = (deps.store.doc.roles[0].trustPolicy.Statement as { Sid?: string }[]).map((s) => s.Sid);
+    expect(sids).toContain('SomeoneElse');
+    expect(sids).toContain('PodIdentityDemoAppsApi');
   });
 });

@@ -73,4 +73,13 @@ describe('podid associations update', () => {
     const both = await runCli(['associations', 'update', 'x/y', '--disable-session-tags', '--enable-session-tags', '--state', state]);
     expect(both.code).toBe(2);
   });
+
+  it.each(['bad ref', 'a/b/c', 'Apps/api', 'orders/', 'A-1', 'assoc-1'])('a ref that is neither an id nor NS/SA (%s) is a usage error (exit 2), for update and delete', async (ref) => {
+    const state = demoCopy();
+    const update = await runCli(['associations', 'update', ref, '--role-arn', `${A}x`, '--state', state]);
+    expect(update.code).toBe(2);
+    expect(update.stderr).toContain('neither an association id (a-…) nor NAMESPACE/SERVICE_ACCOUNT');
+    expect((await runCli(['associations', 'delete', ref, '--state', state])).code).toBe(2);
+    await expect(associationsUpdate({ ref, roleArn: `${A}x` }, demoDeps())).rejects.toThrow(UsageError);
+  });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { localPorts } from '../../src/adapters/local/index.js';
 import { audit } from '../../src/commands/audit.js';
 import type { EksPort } from '../../src/core/ports.js';
@@ -42,14 +43,26 @@ describe('podid audit on the demo state', () => {
     const csv = (await runCli(['audit', '--state', DEMO_STATE, '-o', 'csv'])).stdout.trim().split('\n');
     expect(csv[0]).toBe('kind,cluster,region,namespace,service_account,role_arn,target_role_arn,session_tags,session_policy,owner_addon,service_account_exists,findings');
     expect(csv).toHaveLength(1 + 13 + 4);
-    expect(csv).toContain('association,demo,,data-pipeline,spark-driver,arn:aws:iam::111122223333:role/data-spark-driver,,on,false,,false,PODID-AUD002');
-    expect(csv).toContain('irsa,demo,,web,frontend,arn:aws:iam::111122223333:role/web-frontend,,,,,true,');
+    // State and single-region audits: the region column is the cluster's region.
+    expect(csv).toContain('association,demo,us-west-2,data-pipeline,spark-driver,arn:aws:iam::111122223333:role/data-spark-driver,,on,false,,false,PODID-AUD002');
+    expect(csv).toContain('irsa,demo,us-west-2,web,frontend,arn:aws:iam::111122223333:role/web-frontend,,,,,true,');
+    expect(csv.slice(1).every((row) => row.split(',')[2] === 'us-west-2')).toBe(true);
     expect((await runCli(['audit', '--state', DEMO_STATE, '-o', 'markdown'])).stdout).toMatch(/^# podid audit\n[\s\S]*## Findings[\s\S]*\| fail \| PODID-AUD003/);
     const sarif = JSON.parse((await runCli(['audit', '--state', DEMO_STATE, '-o', 'sarif'])).stdout);
     const validate = sarifValidator();
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
     expect(sarif.runs[0].results).toHaveLength(5);
-    expect((await runCli(['audit', '--state', DEMO_STATE, '-o', 'yaml'])).stdout).toMatch(/^schemaVersion: 1/);
+  });
+
+  it('-o yaml is the json document as YAML', async () => {
+    const yaml = await runCli(['audit', '--state', DEMO_STATE, '-o', 'yaml']);
+    expect(yaml.code).toBe(1);
+    expect(yaml.stdout).toMatch(/^schemaVersion: 1\n/);
+    expect(yaml.stdout).not.toMatch(/^\s*[{[]/);
+    const json = JSON.parse((await runCli(['audit', '--state', DEMO_STATE, '-o', 'json'])).stdout);
+    expect(parseYaml(yaml.stdout)).toEqual(json);
+    expect(yaml.stdout).toContain('ruleId: PODID-AUD003');
+    expect(yaml.stderr).not.toMatch(/schemaVersion/);
   });
 
   it('bad input: unknown cluster (exit 1), -c with --all-clusters (exit 2)', async () => {
@@ -83,7 +96,7 @@ describe('audit across clusters', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.clusters.map((c: { name: string }) => c.name)).toEqual(['demo', 'other']);
     expect(doc.findings.find((f: { ruleId: string }) => f.ruleId === 'PODID-AUD001').message).toMatch(/shared across clusters/);
-    expect(r.stderr).toMatch(/Audited cluster demo[\s\S]*Audited cluster other|Audited cluster other[\s\S]*Audited cluster demo/);
+    expect(r.stderr).toMatch(/✔ Audited 2\/2 cluster\(s\): 2 association\(s\)/);
     const one = JSON.parse((await runCli(['audit', '--state', file, '-c', 'other', '-o', 'json'])).stdout);
     expect(one.clusters.map((c: { name: string }) => c.name)).toEqual(['other']);
   });
@@ -114,7 +127,40 @@ describe('audit across clusters', () => {
     expect(result.clusters.map((c) => `${c.name}@${c.region}`)).toEqual(['demo@us-west-2', 'other@us-west-2', 'demo@eu-west-1', 'other@eu-west-1']);
     expect(reads).toBe(2);
     expect(peak).toBeLessThanOrEqual(8 * 4);
-    expect(deps.reporter.lines.filter((l) => l.startsWith('ok: Audited cluster'))).toHaveLength(4);
+    expect(deps.reporter.lines.filter((l) => l.startsWith('ok: '))).toEqual(['ok: Audited 4/4 cluster(s): 4 association(s)']);
+  });
+
+  it('one progress task for all clusters (never one spinner per cluster), "N/M clusters", notes after it settles', async () => {
+    const state = twoClusters();
+    for (const name of ['third', 'fourth', 'fifth', 'sixth']) {
+      const extra = structuredClone(state.clusters[0]);
+      extra.cluster = { ...extra.cluster, name, arn: extra.cluster.arn.replace('/demo', `/${name}`) };
+      extra.associations = [];
+      state.clusters.push(extra);
+    }
+    const deps = fakeDeps(state);
+    const events: string[] = [];
+    let open = 0;
+    let peak = 0;
+    const reporter = {
+      ...deps.reporter,
+      info: (m: string) => events.push(`info(open=${open}): ${m}`),
+      task: (text: string) => {
+        peak = Math.max(peak, ++open);
+        events.push(`start: ${text}`);
+        const settle = (kind: string) => (t?: string) => (open--, events.push(`${kind}: ${t}`));
+        return { succeed: settle('ok'), warn: settle('warn'), fail: settle('fail'), update: (t: string) => events.push(`update: ${t}`) };
+      },
+    };
+    const slow = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 5));
+    const backend = (region: string) => ({ region, eks: deps.eks, iam: deps.iam, kubeFor: (c: string) => slow(c === 'demo' ? undefined : localPorts(deps.store, c).kube), local: false });
+    await audit({ allClusters: true }, { reporter, backends: [backend('us-west-2'), backend('eu-west-1')] });
+    expect(peak).toBe(1);
+    expect(events[0]).toBe('start: Auditing 12 cluster(s)');
+    expect(events.filter((e) => e.startsWith('update:'))).toEqual(Array.from({ length: 12 }, (_, i) => `update: Auditing clusters: ${i + 1}/12`));
+    expect(events.filter((e) => e.startsWith('ok:'))).toEqual(['ok: Audited 12/12 cluster(s): 4 association(s)']);
+    // The "no Kubernetes access" notes come after the task settled, not under a live spinner.
+    expect(events.filter((e) => e.startsWith('info'))).toEqual(['info(open=0): cluster demo: no Kubernetes access; service-account existence and IRSA are not audited', 'info(open=0): cluster demo: no Kubernetes access; service-account existence and IRSA are not audited']);
   });
 
   it('on AWS without -c or --all-clusters it asks for one', async () => {

@@ -1,70 +1,119 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalStore, localPorts } from '../../src/adapters/local/index.js';
-import { mergeTrust, targetTrustPolicyFor, trustStatementFor } from '../../src/core/policy/index.js';
 import { DEMO_STATE, runCli } from '../helpers/run-cli.js';
 import { FIXED_NOW } from '../helpers/fake-deps.js';
 
-// The loop a user runs: doctor → apply the fixes it suggests → doctor again, on a copy of the demo
-// state. Commands that exist are run as commands (migrate-irsa --approve --restart); the rest go
-// through the same ports those commands use:
-// - trust fixes: `podid associate … --fix-trust --approve` exists, but its preflight refuses on the
-//   demo state (role.passrole: the demo caller's PassRole is conditioned on iam:PassedToService),
-//   so the test merges the scoped statement with iam.updateTrustPolicy, as --fix-trust would;
-// - kubectl-only fixes (hostNetwork, env keys) have no port: the test edits the pod spec in the
-//   state file and restarts, as `kubectl edit` + the rollout would.
+// The loop a user runs: doctor → the fixes it prints → doctor again, on a copy of the demo state.
+// The podid commands in the fixes of the fail findings and of the IRSA migration candidates run
+// exactly as printed (doctor ran with --state COPY, so they carry --state COPY). The rest is
+// applied the way the fix text says:
+// - (b)'s target role is in another account (222233334444): podid writes no role there (the fix
+//   says to apply the trust with that account's credentials), so the test applies the trust that
+//   the printed `podid policy target-trust` command prints, through the IAM port;
+// - kubectl commands go through the Kubernetes port: rollout restart, create serviceaccount,
+//   annotate serviceaccount, and `delete job J` "to retry now" as the re-run of J's pod;
+// - pod-spec edits without a command (hostNetwork, env keys) are made in the state file, as
+//   `kubectl edit` of the workload and its rollout would.
+// A second round is needed for one pod: the CronJob's Job that was running when migrate-irsa
+// moved payments/payments-reconciler keeps its IRSA pod (migrate restarts Deployments, not Jobs);
+// doctor's re-run says so, with the kubectl commands that fix it.
 
-const CLUSTER_ARN = 'arn:aws:eks:us-west-2:111122223333:cluster/demo';
-const ROLE = (name: string, account = '111122223333') => `arn:aws:iam::${account}:role/${name}`;
-
-async function doctorJson(state: string) {
-  const r = await runCli(['doctor', '--state', state, '-o', 'json']);
-  return { code: r.code, doc: JSON.parse(r.stdout) as { summary: Record<string, number>; checks: { id: string; status: string; subject: string }[] } };
+interface Finding {
+  id: string;
+  status: string;
+  subject: string;
+  fix?: string;
 }
 
-async function applyFixes(state: string) {
-  // IRSA candidates: the command doctor prints.
-  expect((await runCli(['migrate-irsa', '-c', 'demo', '--approve', '--restart', '--state', state])).code).toBe(0);
+async function doctorJson(state: string) {
+  const r = await runCli(['doctor', '--state', state, '-o', 'json'], { cwd: dirname(state) });
+  return { code: r.code, doc: JSON.parse(r.stdout) as { summary: Record<string, number>; checks: Finding[] } };
+}
 
+/** The commands of a fix text of `tool` (podid, kubectl): the clauses between ';', '(' and ')', from the tool name on, before a redirect. */
+function commandsIn(fix: string, tool: string): string[][] {
+  return fix.split(/[;()]| — /).flatMap((clause) => {
+    const at = clause.search(new RegExp(`\\b${tool} `));
+    if (at < 0) return [];
+    return [clause.slice(at).split(' > ')[0].trim().split(/\s+/).slice(1)];
+  });
+}
+
+const KINDS: Record<string, string> = { deployment: 'Deployment', statefulset: 'StatefulSet', daemonset: 'DaemonSet' };
+
+async function ports(state: string) {
+  return localPorts(await LocalStore.open(state, () => FIXED_NOW), 'demo');
+}
+
+/** Runs one printed podid command; `policy target-trust` output is applied to the foreign target role. */
+async function runPodid(state: string, argv: string[]): Promise<void> {
+  if (argv[0] === 'policy' && argv[1] === 'target-trust') {
+    const r = await runCli([...argv, '-o', 'json'], { cwd: dirname(state) });
+    expect(r.code, `podid ${argv.join(' ')}\n${r.stderr}`).toBe(0);
+    const printed = JSON.parse(r.stdout) as { targetRoleArn: string; targetTrustPolicy: never };
+    expect(printed.targetRoleArn.split(':')[4]).not.toBe('111122223333');
+    await (await ports(state)).iam.updateTrustPolicy(printed.targetRoleArn, printed.targetTrustPolicy);
+    return;
+  }
+  // In the state's folder: migrate-irsa --approve writes its journal under ./.podid.
+  const r = await runCli(argv, { cwd: dirname(state) });
+  expect(r.code, `podid ${argv.join(' ')}\n${r.stdout}${r.stderr}`).toBe(0);
+}
+
+async function runKubectl(state: string, argv: string[]): Promise<void> {
+  const { kube } = await ports(state);
+  const [flag, namespace, verb, ...rest] = argv;
+  expect(flag).toBe('-n');
+  if (verb === 'rollout' && rest[0] === 'restart') {
+    const [kind, name] = rest[1].split('/');
+    await kube.restartWorkload(KINDS[kind], namespace, name);
+  } else if (verb === 'create' && rest[0] === 'serviceaccount') {
+    await kube.createServiceAccount(namespace, rest[1]);
+  } else if (verb === 'annotate' && rest[0] === 'serviceaccount' && rest[2].endsWith('-')) {
+    await kube.annotateServiceAccount(namespace, rest[1], { [rest[2].slice(0, -1)]: null });
+  } else if (verb === 'delete' && rest[0] === 'job') {
+    // "to retry now": the CronJob runs the Job again; its new pod is admitted by the webhook now.
+    await kube.restartWorkload('Job', namespace, rest[1]);
+  } else {
+    throw new Error(`unexpected kubectl command in a fix: kubectl ${argv.join(' ')}`);
+  }
+}
+
+/** The fixes that are a pod-spec edit with no command: what `kubectl edit` and the rollout would leave. */
+async function editPodSpecs(state: string, findings: Finding[]): Promise<void> {
+  const ids = new Set(findings.map((f) => f.id));
+  expect(ids).toContain('pod.host-network');
+  expect(ids).toContain('pod.static-keys');
   const store = await LocalStore.open(state, () => FIXED_NOW);
-  const { iam, eks, kube } = localPorts(store, 'demo');
-  const addTrust = async (name: string, namespace: string, serviceAccount: string) => {
-    const role = await iam.getRole(name);
-    await iam.updateTrustPolicy(name, mergeTrust(role.trustPolicy, [trustStatementFor({ clusterArn: CLUSTER_ARN, namespace, serviceAccount })]).policy);
-  };
-  // (a) missing sts:TagSession, (g) wrong namespace: the scoped statement --fix-trust merges in.
-  await addTrust('inventory-sync', 'inventory', 'inventory-sync');
-  await addTrust('analytics-model-trainer', 'analytics', 'model-trainer');
-
-  // (b) cross-account role: a same-account role chained to the 222233334444 role as targetRoleArn.
-  const target = ROLE('search-indexer', '222233334444');
-  const bridge = await iam.createRole({ name: 'search-indexer-bridge', trustPolicy: { Version: '2012-10-17', Statement: [trustStatementFor({ clusterArn: CLUSTER_ARN, namespace: 'inventory', serviceAccount: 'search-indexer' })] } });
-  const chain = targetTrustPolicyFor({ sourceRoleArn: bridge.arn, targetRoleArn: target, sessionTags: 'on', workload: { clusterArn: CLUSTER_ARN, namespace: 'inventory', serviceAccount: 'search-indexer' } });
-  await iam.putRolePolicy('search-indexer-bridge', 'chain', chain.sourcePermissions);
-  await iam.updateTrustPolicy(target, chain.targetTrust);
-  const [indexer] = await eks.listAssociations('demo', { namespace: 'inventory', serviceAccount: 'search-indexer' });
-  await eks.updateAssociation('demo', indexer.associationId, { roleArn: bridge.arn, targetRoleArn: target });
-
-  // (c) pod predates the association: kubectl -n orders rollout restart deployment/order-notifier.
-  await kube.restartWorkload('Deployment', 'orders', 'order-notifier');
-  // (f) association without service account: kubectl -n data-pipeline create serviceaccount spark-driver.
-  await kube.createServiceAccount('data-pipeline', 'spark-driver');
-
-  // (d) hostNetwork and (e) static keys: edit the workload, then its pods are replaced.
   await store.update((doc) => {
-    const pods = doc.clusters[0].pods;
-    for (const pod of pods) {
-      if (pod.namespace === 'ingress' && pod.name.startsWith('edge-gateway')) pod.hostNetwork = false;
-      if (pod.namespace === 'marketing') for (const c of pod.containers) c.env = c.env.filter((e) => !e.name.startsWith('AWS_ACCESS_KEY_ID') && e.name !== 'AWS_SECRET_ACCESS_KEY');
-      // The CronJob's pod that ran with IRSA before the migration finished; its next run is injected.
-      if (pod.namespace === 'payments' && pod.name.startsWith('payments-reconciler')) pod.phase = 'Succeeded';
+    for (const pod of doc.clusters[0].pods) {
+      if (pod.namespace === 'ingress' && pod.name.startsWith('edge-gateway')) pod.hostNetwork = false; // (d)
+      if (pod.namespace === 'marketing') for (const c of pod.containers) c.env = c.env.filter((e) => e.name !== 'AWS_ACCESS_KEY_ID' && e.name !== 'AWS_SECRET_ACCESS_KEY'); // (e)
     }
   });
 }
 
-describe('doctor → fixes → doctor (demo state copy)', () => {
+/** Runs the podid and kubectl commands of the fixes, each once, in the order doctor printed them. */
+async function runFixCommands(state: string, findings: Finding[], ran: string[] = []): Promise<string[]> {
+  for (const f of findings) {
+    for (const tool of ['podid', 'kubectl'] as const) {
+      for (const argv of commandsIn(f.fix ?? '', tool)) {
+        const key = `${tool} ${argv.join(' ')}`;
+        if (ran.includes(key)) continue;
+        ran.push(key);
+        await (tool === 'podid' ? runPodid(state, argv) : runKubectl(state, argv));
+      }
+    }
+  }
+  return ran;
+}
+
+const problems = (checks: Finding[]) => checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => `${c.status} ${c.id} ${c.subject}`);
+
+describe('doctor → the fixes it prints → doctor (demo state copy)', () => {
   it('resolves every seeded failure and the IRSA candidates', async () => {
     const state = join(mkdtempSync(join(tmpdir(), 'podid-doctor-fix-')), 'state.json');
     copyFileSync(DEMO_STATE, state);
@@ -72,14 +121,30 @@ describe('doctor → fixes → doctor (demo state copy)', () => {
     const before = await doctorJson(state);
     expect(before.code).toBe(1);
     expect(before.doc.summary.fail).toBe(10);
+    const todo = before.doc.checks.filter((c) => c.status === 'fail' || c.id === 'irsa.candidate');
+    for (const argv of todo.flatMap((c) => commandsIn(c.fix ?? '', 'podid'))) expect(argv.slice(-2), argv.join(' ')).toEqual(['--state', state]);
 
-    await applyFixes(state);
+    const ran = await runFixCommands(state, todo);
+    await editPodSpecs(state, todo);
+    // (b): the target trust first (associate's preflight checks it), then the chained role.
+    const b = ran.filter((r) => r.startsWith('podid') && r.includes('search-indexer'));
+    expect(b.map((r) => r.split(' ').slice(1, 3).join(' '))).toEqual(['policy target-trust', 'associate -c', 'simulate --pod']);
+    expect(b[0]).toContain('--source-role-arn arn:aws:iam::111122223333:role/podid-demo-inventory-search-indexer');
+    expect(ran.filter((r) => r.includes('--fix-trust'))).toHaveLength(2); // (a), (g)
+    expect(ran.filter((r) => r.startsWith('podid migrate-irsa') && r.includes('--approve --restart'))).toHaveLength(4);
+    expect(ran).toContain('kubectl -n orders rollout restart deployment/order-notifier'); // (c)
+    expect(ran).toContain('kubectl -n data-pipeline create serviceaccount spark-driver'); // (f)
+
+    // Round 2: only the Job pod that was running during the migration is left, and its fixes.
+    const second = await doctorJson(state);
+    const job = second.doc.checks.filter((c) => c.status === 'fail');
+    expect(job.map((c) => `${c.id} ${c.subject}`)).toEqual([expect.stringMatching(/^pod.injection pod payments\/payments-reconciler-/), expect.stringMatching(/^pod.irsa-env pod payments\/payments-reconciler-/)]);
+    await runFixCommands(state, job);
 
     const after = await doctorJson(state);
-    const remaining = after.doc.checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => `${c.status} ${c.id} ${c.subject}`);
     // (h) the shared role is a design choice, not a failure: it stays a warning. The new
     // spark-driver service account has no pod yet, which doctor says (the driver is not deployed).
-    expect(remaining).toEqual(['warn association.in-use association data-pipeline/spark-driver', 'warn association.shared-role role arn:aws:iam::111122223333:role/shared-reporting-reader']);
+    expect(problems(after.doc.checks)).toEqual(['warn association.in-use association data-pipeline/spark-driver', 'warn association.shared-role role arn:aws:iam::111122223333:role/shared-reporting-reader']);
     expect(after.doc.checks.filter((c) => c.id === 'irsa.candidate')).toEqual([]);
     expect(after.doc.checks.find((c) => c.id === 'association.target-role' && c.subject === 'association inventory/search-indexer')?.status).toBe('ok');
     expect(after.code).toBe(0);

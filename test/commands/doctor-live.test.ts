@@ -1,4 +1,4 @@
-import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { CreateClusterCommand, CreateNodegroupCommand, EKSClient } from '@aws-sdk/client-eks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsPorts } from '../../src/adapters/aws/index.js';
 import { liveKube } from '../../src/adapters/kube/live.js';
@@ -74,6 +74,15 @@ async function liveWorld(injected: boolean) {
   const client = new EKSClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN } });
   await client.send(new CreateClusterCommand({ name: 'live', roleArn: `arn:aws:iam::${account}:role/eks`, resourcesVpcConfig: { subnetIds: ['subnet-1'] } }));
   const cluster = await aws.eks.describeCluster('live');
+  // Two managed node groups on moto (ListNodegroups + DescribeNodegroup over the wire): one node
+  // role may call EKS Auth, the other lacks the permission.
+  const ec2Trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow' as const, Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+  const nodes = await aws.iam.createRole({ name: 'live-nodes', trustPolicy: ec2Trust });
+  await aws.iam.putRolePolicy('live-nodes', 'eks-auth', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'eks-auth:AssumeRoleForPodIdentity', Resource: '*' }] });
+  const gpuNodes = await aws.iam.createRole({ name: 'live-gpu-nodes', trustPolicy: ec2Trust });
+  for (const [nodegroupName, nodeRole] of [['general', nodes.arn], ['gpu', gpuNodes.arn]]) {
+    await client.send(new CreateNodegroupCommand({ clusterName: 'live', nodegroupName, nodeRole, subnets: ['subnet-1'] }));
+  }
   const role = await aws.iam.createRole({
     name: 'web', path: '/teams/app/',
     trustPolicy: {
@@ -90,13 +99,13 @@ async function liveWorld(injected: boolean) {
   const kube = await liveKube({ kubeconfig: kubeApi.kubeconfigPath, env: {} });
   const eks = withStubs(aws.eks, [association], { name: 'eks-pod-identity-agent', version: 'v1.3.4-eksbuild.1', status: 'ACTIVE', podIdentityAssociations: [] });
   const reporter = recordingReporter();
-  return { deps: { eks, iam: aws.iam, kube, reporter, now: () => new Date('2026-11-26T12:00:00Z'), clusterName: 'live', backend: 'aws' as const }, role };
+  return { deps: { eks, iam: aws.iam, kube, reporter, now: () => new Date('2026-11-26T12:00:00Z'), clusterName: 'live', backend: 'aws' as const }, role, nodeRoles: [nodes.arn, gpuNodes.arn] };
 }
 
 describe('doctor against a live-shaped backend (moto + fake Kubernetes API)', () => {
   it('a healthy association passes: trust read from IAM over the wire, pod read from the API server', async () => {
-    const { deps, role } = await liveWorld(true);
-    const result = await doctor({}, deps);
+    const { deps, role, nodeRoles } = await liveWorld(true);
+    const result = await doctor({ checks: ['cluster', 'agent.addon', 'agent.daemonset', 'association', 'pod'] }, deps);
     const byId = Object.fromEntries(result.checks.map((c) => [`${c.id} ${c.subject}`, c.status]));
     expect(byId).toMatchObject({
       'agent.addon cluster live': 'ok',
@@ -105,15 +114,16 @@ describe('doctor against a live-shaped backend (moto + fake Kubernetes API)', ()
       'association.trust association app/web': 'ok',
       'pod.injection pod app/web-5d8f7c9b4-abcde': 'ok',
       'pod.exchange pod app/web-5d8f7c9b4-abcde': 'ok',
-      'agent.node-role cluster live': 'skip',
     });
     expect(result.passed).toBe(true);
     expect(result.checks.find((c) => c.id === 'association.role')?.detail).toContain(role.arn);
+    const node = await doctor({ checks: ['agent.node-role'] }, deps);
+    expect(node.checks.map((c) => `${c.status} ${c.subject}`).sort()).toEqual([`fail node role ${nodeRoles[1]}`, `ok node role ${nodeRoles[0]}`]);
   });
 
   it('a pod admitted without injection fails with the rollout restart of its Deployment', async () => {
     const { deps } = await liveWorld(false);
-    const result = await doctor({ pod: 'app/web-5d8f7c9b4-abcde' }, deps);
+    const result = await doctor({ pod: 'app/web-5d8f7c9b4-abcde', checks: ['association', 'pod'] }, deps);
     const failed = result.checks.filter((c) => c.status === 'fail');
     expect(failed.map((c) => c.id)).toEqual(['pod.injection']);
     expect(failed[0].fix).toMatch(/kubectl -n app rollout restart deployment\/web/);

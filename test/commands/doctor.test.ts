@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { doctor, type DoctorResult } from '../../src/commands/doctor.js';
 import { DEMO_PROBLEMS } from '../../src/core/demo/problems.js';
-import type { CheckResult } from '../../src/core/doctor/index.js';
+import { CHECK_IDS, type CheckResult } from '../../src/core/doctor/index.js';
 import { renderDoctorMarkdown, renderDoctorSarif, renderDoctorTable } from '../../src/ui/render/doctor.js';
 import { fakeDeps, minimalState } from '../helpers/fake-deps.js';
 import { DEMO_STATE, ROOT, runCli } from '../helpers/run-cli.js';
@@ -24,7 +24,11 @@ function problemOf(c: CheckResult): string | undefined {
 // The finding each seeded problem must produce (fixtures/demo/README.md), with its fix.
 const EXPECTED: Record<string, { id: string; detail: RegExp; fix: RegExp; status?: 'warn' }> = {
   a: { id: 'association.trust', detail: /trust does not allow sts:TagSession for pods.eks.amazonaws.com/, fix: /podid policy trust -w demo:inventory:inventory-sync|--fix-trust --approve/ },
-  b: { id: 'association.role', detail: /role is in another account/, fix: /--target-role-arn arn:aws:iam::222233334444:role\/search-indexer.*podid policy target-trust/ },
+  b: {
+    id: 'association.role',
+    detail: /role is in another account/,
+    fix: /^Chain through a new role in 111122223333, .*: podid policy target-trust --source-role-arn arn:aws:iam::111122223333:role\/podid-demo-inventory-search-indexer --target-role-arn arn:aws:iam::222233334444:role\/search-indexer -w demo:inventory:search-indexer .*; then .*: podid associate -c demo -n inventory -s search-indexer --create-role --target-role-arn arn:aws:iam::222233334444:role\/search-indexer --approve$/,
+  },
   c: { id: 'pod.injection', detail: /created before the association/, fix: /kubectl -n orders rollout restart deployment\/order-notifier/ },
   d: { id: 'pod.host-network', detail: /hostNetwork pod uses a Pod Identity association/, fix: /without hostNetwork/ },
   e: { id: 'pod.static-keys', detail: /competing static credentials .*values not shown/, fix: /Remove the keys from the pod spec/ },
@@ -65,6 +69,46 @@ describe('doctor on the demo state', () => {
     expect(healthy.passed).toBe(true);
   });
 
+  it('agent.node-role evaluates the node group role with the evaluator', async () => {
+    const result = await runDemo({ checks: ['agent.node-role'] });
+    expect(result.checks).toEqual([
+      expect.objectContaining({ status: 'ok', subject: 'node role arn:aws:iam::111122223333:role/demo-node-role', detail: 'allows eks-auth:AssumeRoleForPodIdentity on the cluster' }),
+    ]);
+  });
+
+  it('association.exists: a pod or service account without an association fails, unless it uses IRSA', async () => {
+    const redis = await runDemo({ pod: 'orders/orders-redis-0' });
+    expect(problems(redis).map((c) => `${c.status} ${c.id} ${c.subject}`)).toEqual(['fail association.exists pod orders/orders-redis-0']);
+    expect(problems(redis)[0].detail).toMatch(/no Pod Identity association covers service account orders\/default, the pod's service account/);
+    expect(problems(redis)[0].fix).toMatch(/podid associate -c demo -n orders -s default --create-role --approve/);
+    expect(redis.passed).toBe(false);
+    const irsa = await runDemo({ serviceAccount: 'web/frontend' });
+    expect(irsa.checks.find((c) => c.id === 'association.exists')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/uses IRSA \(arn:aws:iam::111122223333:role\/web-frontend\)/), fix: 'podid migrate-irsa -c demo -n web --approve --restart' });
+    expect(irsa.passed).toBe(true);
+    const covered = await runDemo({ pod: 'payments/payments-api-pswcvz7lms-npftc' });
+    expect(covered.checks.find((c) => c.id === 'association.exists')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^association a-demo\d+ covers service account payments\/payments-api/) });
+  });
+
+  it('-n with nothing in it warns; -n without associations says so', async () => {
+    const nope = await runDemo({ namespace: 'nope' });
+    expect(problems(nope)).toEqual([expect.objectContaining({ id: 'association.exists', status: 'warn', subject: 'namespace nope', detail: 'namespace nope has no pods, service accounts or associations: nothing was checked' })]);
+    expect(nope.passed).toBe(true);
+    const web = await runDemo({ namespace: 'web' });
+    expect(web.checks.find((c) => c.id === 'association.exists')).toMatchObject({ status: 'skip', detail: 'no association in namespace web: its 5 pod(s) and 1 service account(s) use no Pod Identity, so there was nothing to check' });
+    expect(problems(web)).toEqual([]);
+  });
+
+  it('fixes repeat the --state file (quoted when needed); the IRSA migration restarts the pods', async () => {
+    const result = await runDemo({ statePath: '/tmp/my state.json' });
+    const commands = result.checks.flatMap((c) => (c.fix ?? '').split(/[;()]/)).filter((clause) => / ?podid /.test(clause));
+    expect(commands.length).toBeGreaterThan(10);
+    for (const clause of commands) expect(clause.split(' > ')[0].trimEnd(), clause).toMatch(/ --state '\/tmp\/my state.json'$/);
+    expect(result.checks.filter((c) => c.id === 'irsa.candidate').map((c) => c.fix)).toContain("podid migrate-irsa -c demo -n web --approve --restart --state '/tmp/my state.json'");
+    expect(renderDoctorTable(result)).toContain("migrate with: podid migrate-irsa -c demo -n kube-system --approve --restart --state '/tmp/my state.json'; podid migrate-irsa -c demo -n payments");
+    const plain = await runDemo();
+    expect(plain.checks.some((c) => c.fix?.includes('--state'))).toBe(false);
+  });
+
   it('--service-account and -n narrow the scope; --check picks checks', async () => {
     expect(problems(await runDemo({ serviceAccount: 'inventory/inventory-sync' })).map((c) => c.id)).toEqual(['association.trust', 'pod.exchange']);
     expect(problems(await runDemo({ namespace: 'marketing' })).map((c) => c.id)).toEqual(['pod.static-keys']);
@@ -77,7 +121,7 @@ describe('doctor on the demo state', () => {
     const table = renderDoctorTable(result);
     expect(table).toMatch(/^podid doctor: cluster demo, all namespaces\n\nFAIL \(10\)/);
     expect(table).toMatch(/IRSA MIGRATION CANDIDATES \(4\)/);
-    expect(table.trimEnd().split('\n').pop()).toBe('10 failed, 1 warning, 2 skipped, 145 ok — doctor failed');
+    expect(table.trimEnd().split('\n').pop()).toBe('10 failed, 1 warning, 1 skipped, 146 ok — doctor failed');
     expect(renderDoctorMarkdown(result)).toMatch(/\| FAIL \| `pod.injection` \| pod orders\/order-notifier/);
     const schema = JSON.parse(readFileSync(join(ROOT, 'fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
     const ajv = new Ajv({ allErrors: true, strict: true });
@@ -92,10 +136,26 @@ describe('doctor on the demo state', () => {
 });
 
 describe('podid doctor (CLI)', () => {
-  it('exits 1 on the demo state and prints fails with fixes', async () => {
+  it('exits 1 on the demo state and prints fails with fixes that name the same --state file', async () => {
     const r = await runCli(['doctor', '--state', DEMO_STATE]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/fix: Restart so the webhook injects the Pod Identity env and token: kubectl -n orders rollout restart deployment\/order-notifier/);
+    expect(r.stdout).toContain(`--role-arn arn:aws:iam::111122223333:role/inventory-sync --fix-trust --approve --state ${DEMO_STATE} (or`);
+  });
+
+  it('--help lists every check', async () => {
+    const help = (await runCli(['doctor', '--help'])).stdout.replace(/\s+/g, ' ');
+    for (const id of CHECK_IDS) expect(help).toMatch(new RegExp(`Checks: .*\\b${id.replace('.', '\\.')}\\b`));
+  });
+
+  it('-n nope and --pod without an association are not a silent pass', async () => {
+    const nope = await runCli(['doctor', '--state', DEMO_STATE, '-n', 'nope']);
+    expect(nope.code).toBe(0);
+    expect(nope.stdout).toMatch(/WARN \(1\)\n {2}! association.exists +namespace nope\n {6}namespace nope has no pods, service accounts or associations/);
+    expect(nope.stdout.trimEnd().split('\n').pop()).toMatch(/^0 failed, 1 warning, .* — doctor passed$/);
+    const redis = await runCli(['doctor', '--state', DEMO_STATE, '--pod', 'orders/orders-redis-0']);
+    expect(redis.code).toBe(1);
+    expect(redis.stdout).toMatch(/✗ association.exists +pod orders\/orders-redis-0/);
   });
 
   it('-o json is one document with schemaVersion; -o sarif and markdown work', async () => {

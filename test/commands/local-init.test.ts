@@ -59,7 +59,7 @@ describe('localInit (command)', () => {
   it('writes the demo state: the builder output plus a fresh key', async () => {
     const path = join(dir, 'demo.json');
     const result = await localInit({ path, demo: true, force: false }, fixedDeps);
-    expect(result.counts).toEqual({ clusters: 1, serviceAccounts: 32, pods: 59, associations: 13, roles: 17 });
+    expect(result.counts).toEqual({ clusters: 1, serviceAccounts: 32, pods: 59, associations: 13, roles: 18 });
     const { signingKey, ...rest } = readJson(path);
     expect(rest).toEqual(buildDemoState());
     expect(signingKey).toEqual(FIXED_KEY);
@@ -127,7 +127,7 @@ describe('podid local init (CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(`Created demo state ${join(dir, 'demo.json')} (mode 0600)`);
     expect(r.stdout).toMatch(/CLUSTER\s+REGION\s+ACCOUNT\s+SERVICE ACCOUNTS\s+PODS\s+ASSOCIATIONS\n\s*demo\s+us-west-2\s+111122223333\s+32\s+59\s+13/);
-    expect(r.stdout).toContain('IAM roles: 17');
+    expect(r.stdout).toContain('IAM roles: 18');
     const store = await LocalStore.open(join(dir, 'demo.json'));
     expect(store.cluster().associations).toHaveLength(13);
     expect(store.doc.signingKey?.alg).toBe('RS256');

@@ -9,7 +9,9 @@ import { DEFAULT_OPTIONS, type MigrationOptions } from '../../src/core/migrate/t
 import type { Deps } from '../../src/deps.js';
 import { fakeDeps } from '../helpers/fake-deps.js';
 import { runCli } from '../helpers/run-cli.js';
-import { CROSS_ROLE, withProblems, world } from '../core/migrate/world.js';
+import { associationsDelete } from '../../src/commands/associations-delete.js';
+import { writeJson } from '../../src/ui/render/migrate.js';
+import { CROSS_ROLE, EBS_ROLE, withJob, withProblems, world } from '../core/migrate/world.js';
 
 const ALL: MigrationOptions = { ...DEFAULT_OPTIONS, restart: true, removeAnnotations: true, removeOidcTrust: true };
 const tmp = () => mkdtempSync(join(tmpdir(), 'podid-migrate-'));
@@ -208,9 +210,41 @@ describe('migrate-irsa CLI (--state, in-process)', () => {
   it('filters by namespace, selector and exclude', async () => {
     const file = stateFile();
     const json = async (...args: string[]) => JSON.parse((await runCli(['migrate-irsa', '--state', file, '-o', 'json', ...args])).stdout).plan.entries.map((e: { id: string }) => e.id);
-    expect(await json('-n', 'data')).toEqual(['addon:aws-ebs-csi-driver', 'data/cross']);
-    expect(await json('--selector', 'team=web')).toEqual(['addon:aws-ebs-csi-driver', 'apps/web']);
+    expect(await json('-n', 'data')).toEqual(['data/cross']);
+    expect(await json('--selector', 'team=web')).toEqual(['apps/web']);
     expect(await json('--exclude', 'apps/a', '--exclude', 'data/cross')).toEqual(['addon:aws-ebs-csi-driver', 'apps/b', 'apps/web']);
+    expect(await json('--exclude', 'kube-system/ebs-csi-controller-sa')).toEqual(['apps/a', 'apps/b', 'apps/web', 'data/cross']);
+    expect(await json('-n', 'kube-system')).toEqual(['addon:aws-ebs-csi-driver']);
+  });
+
+  it('an add-on in scope is planned with the pods of its namespace, also under -n', async () => {
+    const file = stateFile();
+    for (const args of [[], ['-n', 'kube-system'], ['-n', 'kube-system', '-n', 'apps']]) {
+      const doc = JSON.parse((await runCli(['migrate-irsa', '--state', file, '-o', 'json', ...args])).stdout);
+      const addon = doc.plan.entries.find((e: { id: string }) => e.id === 'addon:aws-ebs-csi-driver');
+      expect(addon, args.join(' ')).toMatchObject({ pods: 1, restart: [{ kind: 'Deployment', namespace: 'kube-system', name: 'ebs-csi-controller' }] });
+    }
+  });
+
+  it('-n apps --approve changes neither the add-on nor its role', async () => {
+    const file = stateFile();
+    const out = await runCli(['migrate-irsa', '--state', file, '-n', 'apps', '--approve', '--restart', '--remove-oidc-trust', '--journal', join(tmp(), 'j.json')]);
+    expect(out.code, out.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as StateDocument;
+    expect(doc.clusters[0].addons.find((a) => a.name === 'aws-ebs-csi-driver')!.podIdentityAssociations).toEqual([]);
+    expect(doc.roles.find((r) => r.arn === EBS_ROLE)!.trustPolicy).toEqual(world().roles.find((r) => r.arn === EBS_ROLE)!.trustPolicy);
+    expect(doc.clusters[0].associations.map((a) => `${a.namespace}/${a.serviceAccount}`).sort()).toEqual(['apps/a', 'apps/b', 'apps/web']);
+  });
+
+  it('--manifests leaves the cluster add-ons out (a chart gate can reach exit 0) unless --include-addons', async () => {
+    const file = stateFile();
+    const yaml = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: plain\n  namespace: apps\n';
+    const check = await runCli(['migrate-irsa', '--state', file, '--manifests', '-', '--check', '-o', 'json'], { stdin: yaml });
+    expect(check.code, check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout).plan.entries).toEqual([]);
+    const included = await runCli(['migrate-irsa', '--state', file, '--manifests', '-', '--include-addons', '--check', '-o', 'json'], { stdin: yaml });
+    expect(included.code).toBe(3);
+    expect(JSON.parse(included.stdout).plan.entries.map((e: { id: string }) => e.id)).toEqual(['addon:aws-ebs-csi-driver']);
   });
 
   it.each([
@@ -220,6 +254,15 @@ describe('migrate-irsa CLI (--state, in-process)', () => {
     [['--trust-quota', 'lots'], /--trust-quota/],
     [['--exclude', 'nope'], /NAMESPACE\/SERVICE_ACCOUNT/],
     [['--manifests', '-', '--approve'], /read-only/],
+    [['--include-addons'], /'--include-addons' needs '--manifests'/],
+    [['--resume', 'j.json', '--restart'], /option '--restart' cannot be used with '--resume'/],
+    [['--resume', 'j.json', '--remove-annotations'], /option '--remove-annotations' cannot be used with '--resume'/],
+    [['--resume', 'j.json', '--remove-oidc-trust'], /option '--remove-oidc-trust' cannot be used with '--resume'/],
+    [['--resume', 'j.json', '-n', 'apps'], /option '--namespace' cannot be used with '--resume'/],
+    [['--resume', 'j.json', '--selector', 'team=web'], /option '--selector' cannot be used with '--resume'/],
+    [['--resume', 'j.json', '--exclude', 'apps/a'], /option '--exclude' cannot be used with '--resume'/],
+    [['--resume', 'j.json', '--no-bridge-roles'], /option '--no-bridge-roles' cannot be used with '--resume'/],
+    [['--resume', 'j.json', '--trust-quota', '4096'], /option '--trust-quota' cannot be used with '--resume'/],
   ])('usage error for %j', async (args, message) => {
     const out = await runCli(['migrate-irsa', '--state', stateFile(), ...args]);
     expect(out.code).toBe(2);
@@ -259,5 +302,120 @@ describe('migrate-irsa CLI (--state, in-process)', () => {
     expect(out.code).toBe(0);
     const doc = JSON.parse(out.stdout);
     expect(doc.plan.entries.filter((e: { kind: string }) => e.kind === 'service-account').map((e: { id: string }) => e.id)).toEqual(['apps/web']);
+  });
+});
+
+describe('migrate-irsa: Job and CronJob pods (plan == apply)', () => {
+  it('after --approve with every flag, a re-plan with the same flags is empty while the Job pod still runs', async () => {
+    const deps = fakeDeps(withJob());
+    const applied = await migrateIrsa(options({ mode: 'apply', journal: join(tmp(), 'j.json') }), deps);
+    expect(applied.apply!.steps.filter((s) => s.entry === 'batch/reports').map((s) => s.kind)).toEqual(['add-trust', 'create-association']);
+    const again = await migrateIrsa(options({ mode: 'check' }), deps);
+    expect(again.plan.steps).toEqual([]);
+    expect(again.pending).toBe(false);
+    expect(again.plan.entries.find((e) => e.id === 'batch/reports')!.risks.map((r) => r.id)).toContain('oidc-deferred');
+  });
+});
+
+describe('migrate-irsa: --resume', () => {
+  it('refuses a rolled-back journal and changes nothing', async () => {
+    const deps = fakeDeps(world());
+    const journal = join(tmp(), 'j.json');
+    await migrateIrsa(options({ mode: 'apply', journal }), deps);
+    await migrateRollback({ journal, dryRun: false }, deps);
+    const before = JSON.stringify(deps.store.doc);
+    await expect(migrateIrsa(options({ resume: journal, mode: 'apply' }), deps)).rejects.toThrow(/was rolled back; there is nothing to resume/);
+    expect(JSON.stringify(deps.store.doc)).toBe(before);
+    const cli = await runCli(['migrate-irsa', '--resume', journal, '--state', deps.store.path]);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(/was rolled back/);
+  });
+
+  it('says "nothing to resume" for a finished journal (exit 0) and changes nothing', async () => {
+    const deps = fakeDeps(world());
+    const journal = join(tmp(), 'j.json');
+    await migrateIrsa(options({ mode: 'apply', journal, options: { ...ALL, restart: false } }), deps);
+    const before = JSON.stringify(deps.store.doc);
+    const journalBefore = readFileSync(journal, 'utf8');
+    const result = await migrateIrsa(options({ resume: journal, mode: 'apply' }), deps);
+    expect(result.apply).toMatchObject({ status: 'done', steps: [], note: expect.stringMatching(/^nothing to resume: journal .* finished; what is still pending needs a new run/) });
+    expect(JSON.stringify(deps.store.doc)).toBe(before);
+    expect(readFileSync(journal, 'utf8')).toBe(journalBefore);
+  });
+
+  it('keeps to the filter of the journal it resumes', async () => {
+    const deps = fakeDeps(world());
+    const journal = join(tmp(), 'j.json');
+    await expect(migrateIrsa(options({ mode: 'apply', journal, filter: { namespaces: ['apps'] } }), faulty(deps, 3, false))).rejects.toThrow(/injected failure/);
+    expect(JSON.parse(readFileSync(journal, 'utf8')).filter).toEqual({ namespaces: ['apps'] });
+    const resumed = await migrateIrsa(options({ resume: journal, mode: 'apply' }), deps);
+    expect(new Set(resumed.plan.entries.map((e) => e.id))).toEqual(new Set(['apps/a', 'apps/b', 'apps/web']));
+    expect(deps.store.doc.clusters[0].associations.map((a) => a.namespace)).not.toContain('data');
+    expect(deps.store.doc.clusters[0].addons.find((a) => a.name === 'aws-ebs-csi-driver')!.podIdentityAssociations).toEqual([]);
+  });
+});
+
+describe('migrate-irsa: bridge roles', () => {
+  it('are tagged podid:managed-by=podid (and bridge-for), so associations delete --delete-role accepts them', async () => {
+    const deps = fakeDeps(world());
+    await migrateIrsa(options({ mode: 'apply', journal: join(tmp(), 'j.json') }), deps);
+    const bridge = deps.store.doc.roles.find((r) => r.name === 'podid-bridge-data-cross')!;
+    expect(bridge.tags).toEqual({ 'podid.io/bridge-for': 'demo/data/cross', 'podid:managed-by': 'podid' });
+    const plan = await associationsDelete({ ref: 'data/cross', deleteRole: true, check: true }, deps);
+    expect(plan.checks.find((c) => c.id === 'role.managed')?.status).toBe('ok');
+    expect(plan.status).toBe('planned');
+  });
+});
+
+describe('migrate-irsa: unwritable output paths', () => {
+  const blocker = () => {
+    const file = join(tmp(), 'not-a-folder');
+    writeFileSync(file, 'x');
+    return file;
+  };
+
+  it('--journal under a file: a user error naming the path, before any change', async () => {
+    const state = join(tmp(), 'state.json');
+    writeFileSync(state, JSON.stringify(world()));
+    const journal = join(blocker(), 'j.json');
+    const out = await runCli(['migrate-irsa', '--state', state, '--approve', '--journal', journal]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(`podid: cannot write ${journal}: a part of the path is a file, not a folder (EEXIST)`);
+    expect(out.stderr).not.toMatch(/internal error|This is a bug/);
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual(JSON.parse(JSON.stringify(world())));
+  });
+
+  it('--export-file under a file: a user error naming the path', async () => {
+    const state = join(tmp(), 'state.json');
+    writeFileSync(state, JSON.stringify(world()));
+    const target = join(blocker(), 'sub', 'x.tf');
+    const out = await runCli(['migrate-irsa', '--state', state, '--export', 'terraform', '--export-file', target]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(new RegExp(`podid: cannot write ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: a part of the path is a file, not a folder \\((ENOTDIR|EEXIST)\\)`));
+    expect(out.stderr).not.toMatch(/internal error|This is a bug/);
+  });
+});
+
+describe('migrate-irsa -o json: streamed', () => {
+  it('writes exactly JSON.stringify(doc, null, 2) + newline, in pieces', () => {
+    const doc = {
+      schemaVersion: 1, empty: [], none: {}, text: 'a\nb "q"', skip: undefined, fn: () => 1, date: new Date(0),
+      plan: { entries: Array.from({ length: 3000 }, (_, i) => ({ id: `ns/sa-${i}`, risks: [{ id: 'x', fix: undefined }], nested: { deep: [1, [2, { three: 3 }]] } })), holes: [undefined, () => 1, null, { a: undefined }] },
+    };
+    const chunks: string[] = [];
+    writeJson({ write: (c: string) => chunks.push(c) }, doc);
+    const text = chunks.join('');
+    expect(text).toBe(JSON.stringify(doc, null, 2) + '\n');
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(text.length / 3);
+  });
+
+  it('the CLI prints the same document as before, with the --check exit code', async () => {
+    const file = join(tmp(), 'state.json');
+    writeFileSync(file, JSON.stringify(withProblems(world())));
+    const out = await runCli(['migrate-irsa', '--state', file, '--check', '-o', 'json']);
+    expect(out.code).toBe(3);
+    const result = await migrateIrsa(options({ mode: 'check', options: DEFAULT_OPTIONS }), fakeDeps(withProblems(world())));
+    expect(out.stdout).toBe(JSON.stringify({ schemaVersion: 1, ...result }, null, 2) + '\n');
   });
 });

@@ -69,6 +69,57 @@ describe('podid policy trust', () => {
     expect(lintPolicy(doc.policy).map((f) => f.ruleId)).not.toContain('PODID-T004');
   });
 
+  it.each([
+    ['Statement null', '{"Version": "2012-10-17", "Statement": null}'],
+    ['Statement a string', '{"Version": "2012-10-17", "Statement": "x"}'],
+    ['statements that are not objects', '{"Version": "2012-10-17", "Statement": [null, 5, "x"]}'],
+    ['a null condition block', '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": null}}]}'],
+  ])('--merge-into a file with %s: exit 1, the file named, no internal error', async (_what, text) => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'trust.json'), text);
+    const { code, stdout, stderr } = await runCli(['policy', 'trust', '-w', `${DEMO}:payments:api`, '--merge-into', 'trust.json'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^podid: trust\.json is not a valid policy: /);
+    expect(stderr).toContain('podid policy lint trust.json');
+    expect(stderr).not.toMatch(/internal error|This is a bug/);
+  });
+
+  it('--merge-into a role with a malformed trust: exit 1, the role named', async () => {
+    const dir = tmp();
+    const state = JSON.parse(readFileSync(DEMO_STATE, 'utf8'));
+    const arn = 'arn:aws:iam::111122223333:role/inventory-sync';
+    state.roles.find((r: { arn: string }) => r.arn === arn).trustPolicy = { Version: '2012-10-17', Statement: [null, 5, 'x'] };
+    writeFileSync(join(dir, 'state.json'), JSON.stringify(state));
+    const { code, stderr } = await runCli(['policy', 'trust', '-w', 'demo:inventory:inventory-sync', '--merge-into', arn, '--state', join(dir, 'state.json')]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`podid: the trust policy of role ${arn} is not a valid policy: statement #0 is not an object`);
+    expect(stderr).toContain('podid policy lint');
+    expect(stderr).not.toMatch(/internal error/);
+  });
+
+  it('a state file with an invalid ARN fails to load, naming the field', async () => {
+    const dir = tmp();
+    const write = (name: string, change: (state: { clusters: { cluster: { arn: string }; associations: { roleArn: string; targetRoleArn?: string }[] }[]; roles: { arn: string }[] }) => void) => {
+      const state = JSON.parse(readFileSync(DEMO_STATE, 'utf8'));
+      change(state);
+      writeFileSync(join(dir, name), JSON.stringify(state));
+      return join(dir, name);
+    };
+    const cases: [string, RegExp][] = [
+      [write('role-arn.json', (s) => (s.clusters[0].associations[1].roleArn = 'foo')), /clusters\.0\.associations\.1\.roleArn: 'foo' is not a valid IAM role ARN/],
+      [write('target.json', (s) => (s.clusters[0].associations[0].targetRoleArn = 'arn:aws:s3:::bucket')), /clusters\.0\.associations\.0\.targetRoleArn: .* is not an IAM role ARN/],
+      [write('partition.json', (s) => (s.roles[2].arn = 'arn:aws-xx:iam::111122223333:role/x')), /roles\.2\.arn: .* unknown AWS partition 'aws-xx'/],
+      [write('cluster.json', (s) => (s.clusters[0].cluster.arn = 'arn:aws:eks:us-west-2:111122223333:nodegroup/demo')), /clusters\.0\.cluster\.arn: .* is not an EKS cluster ARN/],
+    ];
+    for (const [state, problem] of cases) {
+      const { code, stderr } = await runCli(['policy', 'trust', '-w', 'demo:payments:api', '--state', state]);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/state file .* is invalid/);
+      expect(stderr).toMatch(problem);
+    }
+  });
+
   it('over the quota: exit 1 with the size, the quota and the Service Quotas code', async () => {
     const ws = Array.from({ length: 6 }, (_, i) => ['-w', `${DEMO}:payments:worker-${i}`]).flat();
     const { code, stdout, stderr } = await runCli(['policy', 'trust', ...ws]);
@@ -94,6 +145,9 @@ describe('podid policy trust', () => {
     [['policy', 'trust', '-n', 'payments', '-s', 'api'], "need '-c, --cluster"],
     [['policy', 'trust', '-w', `${DEMO}:a:b`, '--trust-quota', 'lots'], "option '--trust-quota' expects a whole number"],
     [['policy', 'trust'], 'no workload given'],
+    [['policy', 'trust', '-w', 'arn:aws-mars:eks:us-west-2:111122223333:cluster/a:b:c'], "option '-w, --workload': 'arn:aws-mars:eks:us-west-2:111122223333:cluster/a' names an unknown AWS partition 'aws-mars'"],
+    [['policy', 'trust', '-c', 'arn:foo:eks:us-west-2:111122223333:cluster/a', '-n', 'b', '-s', 'c'], "unknown AWS partition 'foo'"],
+    [['policy', 'explain', 'x.json', '--principal', 'pods.eks.amazonaws.com', '--action', 'sts:AssumeRole', '--workload', 'arn:aws-mars:eks:us-west-2:111122223333:cluster/a:b:c'], "unknown AWS partition 'aws-mars'"],
   ])('usage error %j', async (argv, message) => {
     const { code, stderr } = await runCli(argv);
     expect(code).toBe(2);
@@ -140,9 +194,24 @@ describe('podid policy abac', () => {
   });
 
   it.each(ABAC_TEMPLATES.map((t) => t.name))('%s generates a clean policy', async (name) => {
-    const { code, stdout } = await runCli(['policy', 'abac', '-t', name, '--bucket', 'b', '--table', 't', '--cluster-arn', DEMO, '--actions', 'read-write']);
+    const { code, stdout } = await runCli(['policy', 'abac', '-t', name, '--bucket', 'shared-data', '--table', 'orders', '--cluster-arn', DEMO, '--actions', 'read-write']);
     expect(code).toBe(0);
     expect(lintPolicy(JSON.parse(stdout))).toEqual([]);
+  });
+
+  it.each([
+    [['-t', 's3-prefix', '--bucket', 'shared-data', '--partition', 'foo'], "option '--partition': 'foo' is not an AWS partition"],
+    [['-t', 'kms-tag', '--account', '111122223333', '--region', 'us west'], "option '--region': 'us west' is not an AWS region"],
+    [['-t', 'kms-tag', '--cluster-arn', DEMO, '--region', 'cn-north-1'], "option '--region': cn-north-1 is in partition aws-cn, not aws"],
+    [['-t', 's3-prefix', '--bucket', 'My_Bucket'], "option '--bucket': 'My_Bucket' is not a valid S3 bucket name"],
+    [['-t', 's3-object-tag', '--bucket', '192.168.0.1'], "option '--bucket': '192.168.0.1' is not a valid S3 bucket name: it must not look like an IP address"],
+    [['-t', 'dynamodb-leading-keys', '--cluster-arn', DEMO, '--table', 'orders/v2'], "option '--table': 'orders/v2' is not a valid DynamoDB table name"],
+    [['-t', 'kms-tag', '--cluster-arn', 'arn:aws-mars:eks:us-west-2:111122223333:cluster/demo'], "option '--cluster-arn'"],
+  ])('invalid value %j: usage error naming the flag, nothing on stdout', async (argv, message) => {
+    const { code, stdout, stderr } = await runCli(['policy', 'abac', ...argv]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
   });
 
   it('a missing parameter or unknown template is a usage error', async () => {
@@ -200,6 +269,32 @@ describe('podid policy lint', () => {
     const healthy = await runCli(['policy', 'lint', '--association', 'payments/payments-api', '--state', DEMO_STATE]);
     expect(healthy.code).toBe(0);
     expect(healthy.stdout).toContain('no findings');
+  });
+
+  it('--association checks that the trust admits the association (seeded problem g: PODID-T008)', async () => {
+    const wrong = await runCli(['policy', 'lint', '--association', 'analytics/model-trainer', '--state', DEMO_STATE]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toMatch(/error {3}PODID-T008 trust-denies-association \[line 4, Sid PodIdentityDemoAnalyticsStagingModelTrainer\]/);
+    expect(wrong.stdout).toContain('association analytics/model-trainer (cluster demo) cannot use this role: sts:AssumeRole is denied');
+    expect(wrong.stdout).toContain('condition StringEquals aws:RequestTag/kubernetes-namespace: expected analytics-staging, request has analytics');
+    expect(wrong.stdout).toContain(`podid policy trust -w ${DEMO}:analytics:model-trainer`);
+    const json = JSON.parse((await runCli(['policy', 'lint', '--association', 'analytics/model-trainer', '--state', DEMO_STATE, '-o', 'json'])).stdout);
+    expect(json.files[0].findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['PODID-T008']);
+    // seeded problem a: the missing sts:TagSession is PODID-T004's finding, not reported twice
+    const a = await runCli(['policy', 'lint', '--association', 'inventory/inventory-sync', '--state', DEMO_STATE, '-o', 'json']);
+    expect(a.code).toBe(1);
+    expect(JSON.parse(a.stdout).files[0].findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['PODID-T004']);
+    // a healthy association, also through a chain (checkout-api's first hop)
+    for (const ok of ['orders/orders-worker', 'checkout/checkout-api']) {
+      const r = await runCli(['policy', 'lint', '--association', ok, '--state', DEMO_STATE]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('no findings');
+    }
+    // without --association the same trust has nothing to check against
+    const dir = tmp();
+    const state = JSON.parse(readFileSync(DEMO_STATE, 'utf8'));
+    writeFileSync(join(dir, 'g.json'), JSON.stringify(state.roles.find((r: { arn: string }) => r.arn.endsWith('role/analytics-model-trainer')).trustPolicy));
+    expect((await runCli(['policy', 'lint', 'g.json'], { cwd: dir })).code).toBe(0);
   });
 });
 

@@ -86,6 +86,38 @@ describe('policyTrust', () => {
     await expect(policyTrust({ workloads: [{ cluster: DEMO, namespace: 'a', serviceAccount: 'b' }], mergeInto: 'x.json' }, bare({ 'x.json': '[]' }))).rejects.toThrow(/not an IAM policy document/);
   });
 
+  it.each([
+    ['Statement null', '{"Version": "2012-10-17", "Statement": null}', 'Statement must be a statement object or a list of them, got null'],
+    ['Statement a string', '{"Version": "2012-10-17", "Statement": "x"}', 'Statement must be a statement object or a list of them, got a string'],
+    ['statements that are not objects', '{"Version": "2012-10-17", "Statement": [null, 5, "x"]}', 'statement #0 is not an object; statement #1 is not an object; statement #2 is not an object'],
+    ['a null condition block', '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": null}}]}', 'statement #0: Condition must be'],
+  ])('--merge-into a file with %s: a UserError naming the file, pointing at policy lint', async (_what, text, problem) => {
+    const error = await policyTrust({ workloads: [{ cluster: DEMO, namespace: 'a', serviceAccount: 'b' }], mergeInto: 'trust.json' }, bare({ 'trust.json': text })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error).not.toBeInstanceOf(UsageError);
+    expect((error as UserError).message).toMatch(/^trust\.json is not a valid policy: /);
+    expect((error as UserError).message).toContain(problem);
+    expect((error as UserError).hint).toBe('Check it with: podid policy lint trust.json');
+  });
+
+  it.each([
+    ['Statement null', { Version: '2012-10-17', Statement: null }],
+    ['statements that are not objects', { Version: '2012-10-17', Statement: [null, 5, 'x'] }],
+    ['a null condition block', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: null } }] }],
+  ])('--merge-into a role whose trust has %s: a UserError naming the role', async (_what, trustPolicy) => {
+    const state = world();
+    state.roles.find((r) => r.arn === SOURCE)!.trustPolicy = trustPolicy as never;
+    const error = await policyTrust({ workloads: [{ cluster: DEMO, namespace: 'a', serviceAccount: 'b' }], mergeInto: SOURCE }, withFiles(fakeDeps(state))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(new RegExp(`^the trust policy of role ${SOURCE} is not a valid policy: `));
+    expect((error as UserError).hint).toContain('podid policy lint');
+  });
+
+  it('--merge-into an empty Statement list adds to it', async () => {
+    const r = await policyTrust({ workloads: [{ cluster: DEMO, namespace: 'a', serviceAccount: 'b' }], mergeInto: 'trust.json' }, bare({ 'trust.json': '{"Version": "2012-10-17", "Statement": []}' }));
+    expect(r.merge).toMatchObject({ kept: 0, added: 1 });
+  });
+
   it('over the quota: exit-1 error with the size, the quota and how to raise it', async () => {
     const workloads = Array.from({ length: 6 }, (_, i) => ({ cluster: DEMO, namespace: 'payments', serviceAccount: `worker-${i}` }));
     const error = await policyTrust({ workloads }, bare()).catch((e: unknown) => e);
@@ -128,7 +160,7 @@ describe('policyTargetTrust', () => {
 describe('policyAbac', () => {
   it('returns the policy and its size; no findings for a template', async () => {
     const deps = bare();
-    const r = await policyAbac({ template: 's3-prefix', bucket: 'b' }, deps);
+    const r = await policyAbac({ template: 's3-prefix', bucket: 'shared-data' }, deps);
     expect(r.size).toBe(JSON.stringify(r.policy).length);
     expect(r.warnings).toEqual([]);
     const k = await policyAbac({ template: 'kms-tag', account: '111122223333' }, deps);
@@ -161,11 +193,26 @@ describe('policyLint', () => {
     const deps = withFiles(fakeDeps(world()), { 'good.json': good });
     const chain = await policyLint({ files: ['good.json'], association: 'payments/api' }, deps);
     expect(chain.sessionTags).toBe('off');
-    expect(chain.files[0].findings.map((f) => f.ruleId)).toEqual(['PODID-T005']);
+    // good.json is the trust of workload a/b: with session tags off its statement never matches (T005), and it does not admit payments/api (T008)
+    expect(chain.files[0].findings.map((f) => f.ruleId)).toEqual(['PODID-T005', 'PODID-T008']);
     const own = await policyLint({ files: [], association: 'web/site' }, deps);
     expect(own.files).toEqual([{ path: 'role:arn:aws:iam::111122223333:role/site', kind: 'trust', findings: [] }]);
     const tagged = await policyLint({ files: [], association: 'payments/api' }, deps);
     expect(tagged.files[0].findings.map((f) => f.ruleId)).toContain('PODID-T005');
+  });
+
+  it('--association checks that the trust admits that association (PODID-T008)', async () => {
+    const state = world();
+    state.roles.find((r) => r.name === 'site')!.trustPolicy = trustPolicyFor([{ clusterArn: DEMO, namespace: 'web-staging', serviceAccount: 'site' }]).policy;
+    const deps = withFiles(fakeDeps(state), { 'good.json': good, 'site.json': JSON.stringify(trustPolicyFor([{ clusterArn: DEMO, namespace: 'web', serviceAccount: 'site' }]).policy) });
+    const role = await policyLint({ files: [], association: 'web/site' }, deps);
+    expect(role.files[0].findings.map((f) => [f.ruleId, f.line])).toEqual([['PODID-T008', 4]]);
+    expect(role.files[0].findings[0].message).toContain('condition StringEquals aws:RequestTag/kubernetes-namespace: expected web-staging, request has web');
+    expect(lintFailed(role)).toBe(true);
+    // files are checked against the association too; without --association nothing to check
+    const files = await policyLint({ files: ['good.json', 'site.json'], association: 'web/site' }, deps);
+    expect(files.files.map((f) => f.findings.map((x) => x.ruleId))).toEqual([['PODID-T008'], []]);
+    expect((await policyLint({ files: ['good.json'] }, deps)).files[0].findings).toEqual([]);
   });
 });
 

@@ -37,13 +37,17 @@ describe('live checklist at a terminal', () => {
     expect(text).toMatch(/⚠ association\.shared-role: /);
   });
 
-  it('associate shows its preflight as a checklist before the plan', async () => {
+  it('associate shows its reads, then its preflight, as a checklist before the plan', async () => {
     const { code, out } = await underPty(['associate', '--state', demoCopy(), '-n', 'inventory', '-s', 'search-indexer', '--role-arn', 'arn:aws:iam::222233334444:role/search-indexer']);
     expect(code).toBe(1);
     const text = plain(out);
     expect(text).toContain('Preflight for inventory/search-indexer in cluster demo');
+    expect(text).toMatch(/✔ cluster demo: ACTIVE/);
+    expect(text).toMatch(/✔ role arn:aws:iam::222233334444:role\/search-indexer: exists/);
     expect(text).toMatch(/✔ cluster\.active: /);
     expect(text).toMatch(/✖ role\.account: /);
+    expect(text.lastIndexOf('✔ cluster demo: ACTIVE')).toBeLessThan(text.lastIndexOf('✔ cluster.active: '));
+    expect(text.lastIndexOf('✖ role.account: ')).toBeLessThan(text.indexOf('Preflight failed'));
   });
 });
 
@@ -70,5 +74,18 @@ describe('plain checklist lines in CI', () => {
     expect(stderr).toMatch(/^ {2}✖ association\.trust: /m);
     expect(stderr).not.toContain('\u001b[');
     expect(stdout).toContain('FAIL');
+  });
+
+  it('associate writes one line per read and per preflight check on stderr, the result on stdout', async () => {
+    const { code, stdout, stderr } = await spawnCli(['associate', '--state', demoCopy(), '-n', 'inventory', '-s', 'search-indexer', '--role-arn', 'arn:aws:iam::222233334444:role/search-indexer'], { env: { CI: 'true' } });
+    expect(code).toBe(1);
+    expect(stderr).toContain('Preflight for inventory/search-indexer in cluster demo\n');
+    expect(stderr).toMatch(/^ {2}✔ cluster demo: ACTIVE$/m);
+    expect(stderr).toMatch(/^ {2}✔ add-on eks-pod-identity-agent: v1\.3\.4-eksbuild\.1, ACTIVE$/m);
+    expect(stderr).toMatch(/^ {2}✔ association inventory\/search-indexer: a-demo\d+$/m);
+    expect(stderr).toMatch(/^ {2}✖ role\.account: /m);
+    expect(stderr.indexOf('✔ cluster demo: ACTIVE')).toBeLessThan(stderr.indexOf('✔ cluster.active: '));
+    expect(stderr).not.toContain('\u001b[');
+    expect(stdout).toMatch(/FAIL {2}role\.account/);
   });
 });

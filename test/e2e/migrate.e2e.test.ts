@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_STATE, ROOT, runCli, spawnCli } from '../helpers/run-cli.js';
-import { world } from '../core/migrate/world.js';
+import { withJob, world } from '../core/migrate/world.js';
 
-// The main migrate-irsa flow end to end: plan → --check (3) → --approve → re-plan empty and
-// --check 0 → rollback restores the state file's trust policies and annotations exactly.
+// The main migrate-irsa flow end to end: plan → --check (3) → --approve → re-plan with the same
+// flags empty and --check 0 → rollback restores the state file's trust policies and annotations exactly.
 
 const copy = (from: string) => {
   const dir = mkdtempSync(join(tmpdir(), 'podid-migrate-e2e-'));
@@ -25,9 +25,11 @@ async function fullFlow(source: string, extra: string[] = []) {
   const plan = await runCli(['migrate-irsa', '--state', file, ...extra]);
   expect(plan.code, plan.stderr).toBe(0);
   expect((await runCli(['migrate-irsa', '--state', file, '--check', ...extra])).code).toBe(3);
-  const approve = await runCli(['migrate-irsa', '--state', file, '--approve', '--restart', '--remove-annotations', '--remove-oidc-trust', ...extra], { cwd: dir });
+  const flags = ['--restart', '--remove-annotations', '--remove-oidc-trust'];
+  const approve = await runCli(['migrate-irsa', '--state', file, '--approve', ...flags, ...extra], { cwd: dir });
   expect(approve.code, approve.stderr).toBe(0);
-  const check = await runCli(['migrate-irsa', '--state', file, '--check', '-o', 'json', ...extra]);
+  const check = await runCli(['migrate-irsa', '--state', file, '--check', ...flags, '-o', 'json', ...extra]);
+  expect(check.code, check.stdout).toBe(0);
   const doc = JSON.parse(check.stdout);
   expect(doc.plan.steps).toEqual([]);
   expect(doc.plan.summary.pending).toBe(0);
@@ -45,6 +47,15 @@ describe('migrate-irsa e2e (in-process)', () => {
     writeFileSync(source, JSON.stringify(world()));
     const { check } = await fullFlow(source);
     expect(check.pending).toBe(false);
+  });
+
+  it('own small state with a running CronJob pod: plan == apply, so the re-plan is empty', async () => {
+    const { dir } = copy(join(ROOT, 'package.json'));
+    const source = join(dir, 'world.json');
+    writeFileSync(source, JSON.stringify(withJob()));
+    const { approve, check } = await fullFlow(source);
+    expect(approve.stdout).not.toMatch(/deferred .*batch\/reports/);
+    expect(check.plan.entries.find((e: { id: string }) => e.id === 'batch/reports').status).toBe('done');
   });
 
   describe.skipIf(!existsSync(DEMO_STATE))('demo state (fixtures/demo/state.json)', () => {

@@ -4,9 +4,11 @@ import {
   DescribeAddonCommand,
   DescribeAddonConfigurationCommand,
   DescribeClusterCommand,
+  DescribeNodegroupCommand,
   DescribePodIdentityAssociationCommand,
   ListAddonsCommand,
   ListClustersCommand,
+  ListNodegroupsCommand,
   ListPodIdentityAssociationsCommand,
   UpdateAddonCommand,
   UpdatePodIdentityAssociationCommand,
@@ -14,6 +16,7 @@ import {
   type PodIdentityAssociation,
   type Cluster as SdkCluster,
 } from '@aws-sdk/client-eks';
+import pLimit from 'p-limit';
 import { parseArn } from '../../core/arn.js';
 import { RemoteError } from '../../core/errors.js';
 import type { Association, Cluster } from '../../core/model.js';
@@ -22,6 +25,9 @@ import type { Reporter } from '../../core/reporter.js';
 import { call } from './errors.js';
 
 // EksPort over @aws-sdk/client-eks. Every list walks all pages; timestamps become ISO strings.
+
+/** Parallel DescribeNodegroup calls at most. */
+const NODEGROUP_CONCURRENCY = 8;
 
 export const iso = (value: Date | string | number | undefined): string | undefined => {
   if (value === undefined || value === null) return undefined;
@@ -174,6 +180,20 @@ export function awsEks(client: EKSClient, reporter: Reporter): EksPort {
       const out = await send('DescribeAddonConfiguration', () => client.send(new DescribeAddonConfigurationCommand({ addonName, addonVersion })));
       const podIdentityServiceAccounts = (out.podIdentityConfiguration ?? []).map((c) => c.serviceAccount).filter((sa): sa is string => !!sa);
       return { addonName: out.addonName ?? addonName, addonVersion: out.addonVersion ?? addonVersion, podIdentityServiceAccounts };
+    },
+    async listNodegroupRoles(clusterName) {
+      const names: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await send('ListNodegroups', () => client.send(new ListNodegroupsCommand({ clusterName, maxResults: 100, nextToken })));
+        names.push(...(page.nodegroups ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      const limit = pLimit(NODEGROUP_CONCURRENCY);
+      const roles = await Promise.all(
+        names.map((nodegroupName) => limit(async () => (await send('DescribeNodegroup', () => client.send(new DescribeNodegroupCommand({ clusterName, nodegroupName })))).nodegroup?.nodeRole)),
+      );
+      return [...new Set(roles.filter((arn): arn is string => Boolean(arn)))];
     },
     async updateAddonPodIdentity(clusterName, addonName, associations) {
       await send('UpdateAddon', () =>

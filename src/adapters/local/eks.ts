@@ -3,7 +3,7 @@ import type { Association, Cluster } from '../../core/model.js';
 import type { AssociationSummary, CreateAssociationInput, EksPort, UpdateAssociationInput } from '../../core/ports.js';
 import { localError, type LocalStore } from './store.js';
 
-// EksPort over the state file: associations and add-ons as the EKS API keeps them.
+// EksPort over the state file: associations, add-ons and node-group roles as the EKS API keeps them.
 
 const summary = (a: Association): AssociationSummary => ({
   associationId: a.associationId,
@@ -115,6 +115,9 @@ export function localEks(store: LocalStore): EksPort {
     async describeAddonConfiguration(addonName, addonVersion) {
       const addon = store.doc.clusters.flatMap((c) => c.addons).find((a) => a.name === addonName && a.version === addonVersion);
       return { addonName, addonVersion, podIdentityServiceAccounts: addon?.podIdentityServiceAccounts ?? [] };
+    },
+    async listNodegroupRoles(clusterName) {
+      return [...new Set(store.cluster(clusterName).nodeRoleArns)];
     },
     async updateAddonPodIdentity(clusterName, addonName, wanted) {
       const state = store.cluster(clusterName);

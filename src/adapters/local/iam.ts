@@ -6,16 +6,23 @@ import type { IamPort } from '../../core/ports.js';
 import { localError, type LocalStore } from './store.js';
 
 // IamPort over the state file. Managed-policy documents are joined in from `managedPolicies`.
+// Roles a snapshot could not read (`unreadableRoles`) are denied, as they were live, not missing.
 
 export function localIam(store: LocalStore): IamPort {
   const account = () => store.doc.caller.account;
   const partition = () => store.doc.clusters[0]?.cluster.partition ?? 'aws';
+  const unreadable = (nameOrArn: string) =>
+    (store.doc.unreadableRoles ?? []).find((arn) =>
+      nameOrArn.startsWith('arn:') ? arn === nameOrArn : arn.split(':')[4] === account() && arn.split('/').pop() === nameOrArn,
+    );
   const find = (nameOrArn: string, operation: string) => {
     const role = nameOrArn.startsWith('arn:')
       ? store.doc.roles.find((r) => r.arn === nameOrArn)
       : store.doc.roles.find((r) => r.name === nameOrArn && r.accountId === account());
-    if (!role) throw localError('not-found', 'iam', operation, 'NoSuchEntity', `The role with name ${nameOrArn.split('/').pop()} cannot be found.`);
-    return role;
+    if (role) return role;
+    const denied = unreadable(nameOrArn);
+    if (denied) throw localError('access-denied', 'iam', operation, 'AccessDenied', `Not authorized to perform iam:${operation} on ${denied}: the role could not be read when this state was captured.`);
+    throw localError('not-found', 'iam', operation, 'NoSuchEntity', `The role with name ${nameOrArn.split('/').pop()} cannot be found.`);
   };
   const withDocuments = (role: Role): Role => ({
     ...structuredClone(role),

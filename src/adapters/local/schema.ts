@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseClusterArn, parseRoleArn } from '../../core/arn.js';
 import type { PolicyDocument } from '../../core/iam/types.js';
 
 // The local state file (--state): one versioned JSON document holding what a cluster and its
@@ -12,10 +13,20 @@ const policyDocument = z
   .object({ Version: z.string().optional(), Id: z.string().optional(), Statement: z.union([z.array(z.any()), z.record(z.string(), z.any())]) })
   .passthrough() as unknown as z.ZodType<PolicyDocument>;
 const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 timestamp');
+/** A string that `parse` accepts (known partition, right service and shape); the issue carries parse's message. */
+const arnOf = (parse: (text: string) => unknown) =>
+  z.string().superRefine((text, ctx) => {
+    try {
+      parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+const roleArn = arnOf(parseRoleArn);
 
 const cluster = z.object({
   name: z.string().min(1),
-  arn: z.string().startsWith('arn:'),
+  arn: arnOf(parseClusterArn),
   accountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit account id'),
   region: z.string().min(1),
   partition: z.string().min(1),
@@ -95,8 +106,8 @@ const association = z.object({
   clusterName: z.string(),
   namespace: z.string(),
   serviceAccount: z.string(),
-  roleArn: z.string(),
-  targetRoleArn: z.string().optional(),
+  roleArn,
+  targetRoleArn: roleArn.optional(),
   disableSessionTags: z.boolean().default(false),
   policy: z.string().optional(),
   externalId: z.string().optional(),
@@ -109,7 +120,7 @@ const association = z.object({
 const managedPolicy = z.object({ arn: z.string(), name: z.string(), document: policyDocument.optional() });
 
 const role = z.object({
-  arn: z.string().startsWith('arn:'),
+  arn: roleArn,
   name: z.string(),
   path: z.string().default('/'),
   roleId: z.string(),
@@ -132,6 +143,8 @@ export const clusterState = z.object({
   daemonSets: z.array(daemonSet).default([]),
   workloads: z.array(workload).default([]),
   associations: z.array(association).default([]),
+  /** Node instance roles of the managed node groups (EKS DescribeNodegroup nodeRole). */
+  nodeRoleArns: z.array(z.string().startsWith('arn:')).default([]),
 });
 
 export const stateSchema = z.object({
@@ -148,6 +161,8 @@ export const stateSchema = z.object({
   roles: z.array(role).default([]),
   /** Managed policies by ARN (documents), for attachments that roles reference. */
   managedPolicies: z.array(managedPolicy).default([]),
+  /** Roles the snapshot could not read (another account, access denied): GetRole on them is denied, not "not found". */
+  unreadableRoles: z.array(z.string().startsWith('arn:')).optional(),
   signingKey: z
     .object({ kid: z.string(), alg: z.string(), privateJwk: z.record(z.string(), z.any()), publicJwk: z.record(z.string(), z.any()) })
     .optional(),

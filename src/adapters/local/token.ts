@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { compactVerify, createLocalJWKSet, errors, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
-import { RemoteError, UserError, type DomainErrorKind } from '../../core/errors.js';
+import { RemoteError, UserError, isRemoteError, type DomainErrorKind } from '../../core/errors.js';
 import { checkClusterName, eksAuthError, exchange, type EksAuthError, type ExchangeResult } from '../../core/exchange/index.js';
 import type { Role } from '../../core/model.js';
 import type { EksAuthErrorCode, EksAuthPort, IamPort, PodIdentityCredentialsResponse } from '../../core/ports.js';
@@ -146,7 +146,13 @@ export async function localExchange(store: LocalStore, iam: IamPort, clusterName
   const checked = checkToken(token, { now, cluster: state.cluster, signature });
   const roles = new Map<string, Role | null>();
   for (const arn of new Set(state.associations.flatMap((a) => [a.roleArn, a.targetRoleArn].filter((x): x is string => Boolean(x))))) {
-    roles.set(arn, await iam.getRole(arn).catch(() => null));
+    try {
+      roles.set(arn, await iam.getRole(arn));
+    } catch (error) {
+      // Missing: the role does not exist. Unreadable (another account): unknown, as live.
+      if (isRemoteError(error, 'not-found')) roles.set(arn, null);
+      else if (!isRemoteError(error)) throw error;
+    }
   }
   return exchange(checked, { cluster: state.cluster, associations: state.associations, roles }, { now, sessionId: options.sessionId ?? randomUUID(), clusterName });
 }

@@ -1,9 +1,9 @@
-import { evaluateFirstHop } from '../exchange/index.js';
-import type { PolicyDocument } from '../iam/types.js';
+import { evaluateFirstHop, type HopVerdict } from '../exchange/index.js';
+import type { PolicyDocument, Statement } from '../iam/types.js';
 import type { Association, Cluster, Role } from '../model.js';
-import { mergeTrust, sourceRolePermissionStatement, trustStatementFor, POLICY_VERSION } from '../policy/index.js';
+import { mergeTrust, sourceRolePermissionStatement, trustStatementsFor, POLICY_VERSION } from '../policy/index.js';
 import { restartInfo } from './restart.js';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type AssociateFacts, type AssociatePlan, type AssociationSpec, type FieldChange, type Step } from './types.js';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type AssociateFacts, type AssociatePlan, type AssociationSpec, type FieldChange, type RoleDrift, type RoleSpec, type Step } from './types.js';
 
 // The plan of `associate`: what to create or change so the association (and its role, trust,
 // service account) match the spec. Pure: (facts, spec) → plan. Re-running on converged facts
@@ -28,8 +28,24 @@ export function eksSessionTags(cluster: Cluster, namespace: string, serviceAccou
 export const tagsFor = (cluster: Cluster, spec: Pick<AssociationSpec, 'namespace' | 'serviceAccount' | 'disableSessionTags'>) =>
   spec.disableSessionTags ? {} : eksSessionTags(cluster, spec.namespace, spec.serviceAccount);
 
-export function scopedTrustStatement(cluster: Cluster, spec: AssociationSpec) {
-  return trustStatementFor({ clusterArn: cluster.arn, namespace: spec.namespace, serviceAccount: spec.serviceAccount }, { sessionTags: spec.disableSessionTags ? 'off' : 'on' });
+/** The trust statements podid writes for the spec (--scope, session tags on/off), with the generator's warnings about weaker scoping. */
+export function scopedTrust(cluster: Cluster, spec: Pick<AssociationSpec, 'namespace' | 'serviceAccount' | 'disableSessionTags' | 'trustScope'>): { statements: Statement[]; warnings: string[] } {
+  return trustStatementsFor([{ clusterArn: cluster.arn, namespace: spec.namespace, serviceAccount: spec.serviceAccount }], { scope: spec.trustScope, sessionTags: spec.disableSessionTags ? 'off' : 'on' });
+}
+
+/** Stands for the organization of the cluster's (= the role's) account when judging a --scope org trust. */
+const SAME_ORG = 'o-podidsameorg';
+
+/**
+ * Does the role's trust admit the first hop for the spec? With --scope org the trust names
+ * `${aws:ResourceOrgId}`, the role account's organization; the role and the cluster share an
+ * account (role.account), so the request's aws:SourceOrgId is the same organization — assumed,
+ * since podid cannot read AWS Organizations.
+ */
+export function firstHop(role: Role, cluster: Cluster, spec: Pick<AssociationSpec, 'namespace' | 'serviceAccount' | 'disableSessionTags' | 'trustScope'>): HopVerdict {
+  if (spec.trustScope !== 'org') return evaluateFirstHop(role, cluster, tagsFor(cluster, spec));
+  const trustPolicy = JSON.parse(JSON.stringify(role.trustPolicy).replace(/\$\{aws:ResourceOrgId\}/gi, SAME_ORG)) as PolicyDocument;
+  return evaluateFirstHop({ ...role, trustPolicy }, cluster, tagsFor(cluster, spec), SAME_ORG);
 }
 
 const canonicalPolicy = (text?: string) => {
@@ -56,6 +72,8 @@ export function associationChanges(existing: Association, spec: AssociationSpec)
 interface RolePlan {
   steps: Step[];
   effectiveRole?: Role;
+  /** Settings of a podid-managed role that differ from the request. */
+  drift?: RoleDrift[];
 }
 
 function syntheticRole(cluster: Cluster, spec: AssociationSpec, trust: PolicyDocument): Role {
@@ -77,23 +95,28 @@ function syntheticRole(cluster: Cluster, spec: AssociationSpec, trust: PolicyDoc
 /** Steps that make an existing role (or the one to create) fit the spec; the role as it will be. */
 function planRole(facts: AssociateFacts, spec: AssociationSpec): RolePlan {
   const { cluster } = facts;
-  const statement = scopedTrustStatement(cluster, spec);
+  const { statements } = scopedTrust(cluster, spec);
+  // Without session tags a trust can only name the account (or the organization).
+  const scope = spec.disableSessionTags && spec.trustScope !== 'org' ? 'account' : spec.trustScope;
+  const scoped = scope === 'workload' ? 'scoped to it' : `of scope ${scope}`;
   const steps: Step[] = [];
   let role: Role | undefined;
+  let drift: RoleDrift[] | undefined;
   const create = spec.createRole;
   if (create && facts.role === null) {
-    const trustPolicy: PolicyDocument = { Version: POLICY_VERSION, Statement: [statement] };
-    steps.push({ kind: 'create-role', target: spec.roleArn, reason: `role for ${spec.namespace}/${spec.serviceAccount} with trust scoped to it`, roleName: create.name, path: create.path, trustPolicy, tags: create.tags, permissionsBoundaryArn: create.permissionsBoundaryArn, maxSessionDuration: create.maxSessionDuration });
+    const trustPolicy: PolicyDocument = { Version: POLICY_VERSION, Statement: statements };
+    steps.push({ kind: 'create-role', target: spec.roleArn, reason: `role for ${spec.namespace}/${spec.serviceAccount} with trust ${scoped}`, roleName: create.name, path: create.path, trustPolicy, scope, tags: create.tags, permissionsBoundaryArn: create.permissionsBoundaryArn, maxSessionDuration: create.maxSessionDuration });
     role = syntheticRole(cluster, spec, trustPolicy);
   } else if (facts.role) {
     role = structuredClone(facts.role);
     const managed = isManagedRole(role);
     if (create && (!managed || role.arn !== spec.roleArn)) return { steps: [], effectiveRole: role };
-    const admits = evaluateFirstHop(role, cluster, tagsFor(cluster, spec)).allowed;
+    if (create) drift = roleDrift(role, create);
+    const admits = firstHop(role, cluster, spec).allowed;
     if (!admits && (managed || spec.fixTrust)) {
-      const merged = mergeTrust(role.trustPolicy, [statement]);
+      const merged = mergeTrust(role.trustPolicy, statements);
       if (merged.added.length) {
-        steps.push({ kind: 'update-trust', target: role.arn, reason: `trust does not admit ${spec.namespace}/${spec.serviceAccount}; add a statement scoped to it`, roleName: role.name, trustPolicy: merged.policy, added: merged.added.map((s) => s.Sid ?? '(no Sid)') });
+        steps.push({ kind: 'update-trust', target: role.arn, reason: `trust does not admit ${spec.namespace}/${spec.serviceAccount}; add a statement ${scoped}`, roleName: role.name, trustPolicy: merged.policy, statements, added: merged.added.map((s) => s.Sid ?? '(no Sid)') });
         role.trustPolicy = merged.policy;
       }
     }
@@ -110,7 +133,34 @@ function planRole(facts: AssociateFacts, spec: AssociationSpec): RolePlan {
     const document: PolicyDocument = { Version: POLICY_VERSION, Statement: [sourceRolePermissionStatement(spec.targetRoleArn)] };
     role = putInline(steps, role, TARGET_POLICY_NAME, document, `let the role assume and tag into the target role ${spec.targetRoleArn}`);
   }
-  return { steps, effectiveRole: role };
+  return { steps, effectiveRole: role, ...(drift?.length ? { drift } : {}) };
+}
+
+/** Shell-safe single argument. */
+const sh = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`);
+
+/**
+ * Settings of a podid-managed role that differ from the request: the permissions boundary and max
+ * session duration when given, and the requested tags. Settings not requested are left as they are.
+ */
+export function roleDrift(role: Role, create: RoleSpec): RoleDrift[] {
+  const name = sh(role.name);
+  const out: RoleDrift[] = [];
+  const boundary = create.permissionsBoundaryArn;
+  if (boundary !== undefined && role.permissionsBoundary?.arn !== boundary) {
+    out.push({ field: 'permissionsBoundary', from: role.permissionsBoundary?.arn, to: boundary, command: `aws iam put-role-permissions-boundary --role-name ${name} --permissions-boundary ${sh(boundary)}` });
+  }
+  const duration = create.maxSessionDuration;
+  if (duration !== undefined && role.maxSessionDuration !== duration) {
+    out.push({ field: 'maxSessionDuration', from: role.maxSessionDuration, to: duration, command: `aws iam update-role --role-name ${name} --max-session-duration ${duration}` });
+  }
+  const tags = Object.entries(create.tags).filter(([k, v]) => role.tags[k] !== v);
+  if (tags.length) {
+    const json = JSON.stringify(tags.map(([Key, Value]) => ({ Key, Value })));
+    const command = `aws iam tag-role --role-name ${name} --tags ${sh(json)}`;
+    for (const [key, to] of tags) out.push({ field: 'tag', key, from: role.tags[key], to, command });
+  }
+  return out;
 }
 
 function putInline(steps: Step[], role: Role, name: string, document: PolicyDocument, reason: string): Role {
@@ -127,7 +177,7 @@ export interface PlanOptions {
 }
 
 export function planAssociate(facts: AssociateFacts, spec: AssociationSpec, opts: PlanOptions): AssociatePlan {
-  const { steps, effectiveRole } = planRole(facts, spec);
+  const { steps, effectiveRole, drift } = planRole(facts, spec);
   if (facts.serviceAccount === null && spec.createServiceAccount) {
     steps.push({ kind: 'create-service-account', target: `${spec.namespace}/${spec.serviceAccount}`, reason: 'requested with --create-service-account', namespace: spec.namespace, name: spec.serviceAccount });
   }
@@ -149,5 +199,5 @@ export function planAssociate(facts: AssociateFacts, spec: AssociationSpec, opts
       steps.push({ kind: 'restart-workload', target: `${workload.kind.toLowerCase()}/${workload.name}`, reason: 'its pods started without Pod Identity credentials', workload });
     }
   }
-  return { steps, existingId: existing?.associationId, changes, effectiveRole, restart, ...(tagDrift ? { tagDrift } : {}) };
+  return { steps, existingId: existing?.associationId, changes, effectiveRole, restart, ...(tagDrift ? { tagDrift } : {}), ...(drift ? { roleDrift: drift } : {}) };
 }

@@ -2,8 +2,8 @@ import { assumedRoleArn, parseRoleArn } from '../arn.js';
 import { evaluateChain, evaluateFirstHop, packedPercent, PACKED_WARN_PERCENT } from '../exchange/index.js';
 import { IRSA_ROLE_ANNOTATION, POD_IDENTITY_ADDON, POD_IDENTITY_PRINCIPAL, type Association } from '../model.js';
 import { checkTrustSize, raiseTrustQuotaHint, sourceRolePermissionStatement, TRUST_QUOTA_DEFAULT } from '../policy/index.js';
-import { eksSessionTags, isManagedRole, scopedTrustStatement, tagsFor } from './plan.js';
-import type { AssociateFacts, AssociatePlan, AssociationSpec, CheckStatus, PreflightCheck } from './types.js';
+import { eksSessionTags, firstHop, isManagedRole, scopedTrust, tagsFor } from './plan.js';
+import type { AssociateFacts, AssociatePlan, AssociationSpec, CheckStatus, PreflightCheck, RoleDrift } from './types.js';
 
 // The preflight of `associate`: independent named checks over the gathered facts and the plan
 // (the role is judged as it will be after the plan). Pure.
@@ -46,6 +46,8 @@ function roleExistsCheck(f: AssociateFacts, spec: AssociationSpec): PreflightChe
       const why = isManagedRole(f.role) ? `at another path (${f.role.arn})` : `and is not managed by podid (${f.role.arn})`;
       return check('role.exists', title, 'fail', `a role named ${spec.createRole.name} already exists ${why}`, `Use it with --role-arn ${f.role.arn} (and --fix-trust), or pick another --role-name.`);
     }
+    // Unknown is not "absent": creating the association would pass a role that may not exist (or not be podid's).
+    return check('role.exists', title, 'fail', `could not read role ${spec.createRole.name}; podid cannot tell whether to create it or whether it is podid's`, `Grant iam:GetRole on ${arn}, or create the role yourself and pass it with --role-arn.`);
   }
   if (f.role === null) return check('role.exists', title, 'fail', `role ${arn} does not exist`, 'Check the ARN, or let podid create a role with --create-role.');
   if (f.role === undefined) return check('role.exists', title, 'warn', `could not read role ${arn}`, 'Grant iam:GetRole, or verify the role by hand.');
@@ -70,16 +72,21 @@ function trustChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePl
   const title = `trust admits ${POD_IDENTITY_PRINCIPAL} for ${spec.namespace}/${spec.serviceAccount}`;
   if (!role) return [check('role.trust', title, 'skip', 'the role could not be read')];
   const actions = spec.disableSessionTags ? 'sts:AssumeRole' : 'sts:AssumeRole and sts:TagSession';
-  const verdict = evaluateFirstHop(role, f.cluster, tagsFor(f.cluster, spec));
+  const verdict = firstHop(role, f.cluster, spec);
   const fix = plan.steps.find((s) => s.kind === 'update-trust' || s.kind === 'create-role');
   const out: PreflightCheck[] = [];
+  const generated = scopedTrust(f.cluster, spec);
   if (!verdict.allowed) {
-    const statement = scopedTrustStatement(f.cluster, spec);
-    out.push(check('role.trust', title, 'fail', `${verdict.explanation}`, `Run again with --fix-trust to merge the scoped statement ${statement.Sid}, or generate it with: podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}${spec.disableSessionTags ? ' --session-tags off' : ''}`));
+    const sids = generated.statements.map((s) => s.Sid).join(', ');
+    const flags = `${spec.trustScope !== 'workload' ? ` --scope ${spec.trustScope}` : ''}${spec.disableSessionTags ? ' --session-tags off' : ''}`;
+    out.push(check('role.trust', title, 'fail', `${verdict.explanation}`, `Run again with --fix-trust to merge the scoped statement ${sids}, or generate it with: podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}${flags}`));
   } else {
     const how = fix?.kind === 'update-trust' ? ` after the planned trust update (adds ${fix.added.join(', ')})` : fix?.kind === 'create-role' ? ' (generated trust of the new role)' : '';
-    out.push(check('role.trust', title, 'ok', `${verdict.decidedBy ?? 'the trust policy'} allows ${actions} with the session tags EKS sends${how}`));
-    if (!spec.disableSessionTags) {
+    const sent = spec.disableSessionTags ? 'without session tags' : 'with the session tags EKS sends';
+    out.push(check('role.trust', title, 'ok', `${verdict.decidedBy ?? 'the trust policy'} allows ${actions} ${sent}${how}`));
+    const weaker = trustScopeWarning(f, spec, generated.warnings);
+    if (weaker) out.push(weaker);
+    else if (!spec.disableSessionTags) {
       const neighbour = evaluateFirstHop(role, f.cluster, eksSessionTags(f.cluster, spec.namespace, `${spec.serviceAccount}-x-podid-probe`));
       if (neighbour.allowed) {
         out.push(check('role.trust-scope', 'trust is scoped to this service account', 'warn', `the trust also admits other service accounts (${neighbour.decidedBy ?? 'a statement'} matches any SA in ${spec.namespace} or wider)`, `Narrow it to one statement per (cluster, namespace, SA): podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`));
@@ -92,6 +99,29 @@ function trustChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePl
     if (!size.ok) out.push(check('role.trust-size', 'trust policy fits the quota', 'fail', `the trust policy would be ${size.size} characters, over the default quota of ${size.quota}`, raiseTrustQuotaHint(size.quota)));
   }
   return out;
+}
+
+/**
+ * Session tags off or --scope org: the trust cannot tell service accounts apart (the generator's
+ * warning, as `podid policy trust` prints it); org also rests on an assumption podid cannot check.
+ */
+function trustScopeWarning(f: AssociateFacts, spec: AssociationSpec, warnings: string[]): PreflightCheck | undefined {
+  const title = 'trust is scoped to this service account';
+  if (spec.trustScope === 'org') {
+    return check('role.trust-scope', title, 'warn', `${warnings.join(' ')} podid assumes account ${f.cluster.accountId} belongs to an AWS Organization (it cannot read Organizations); without one, aws:SourceOrgId is absent and the trust admits nothing.`, `For a trust scoped to this service account: --scope workload (podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount})`);
+  }
+  if (!spec.disableSessionTags) return undefined;
+  const detail = warnings.find((w) => w.startsWith('session tags are off')) ?? `session tags are off: any association in account ${f.cluster.accountId} that names this role can assume it`;
+  const [what, how] = detail.split(/(?<=can assume it\.) /);
+  return check('role.trust-scope', title, 'warn', what, how ?? 'For per-workload scoping keep session tags on, or use a target role whose trust requires the association\'s sts:ExternalId (podid policy target-trust --session-tags off --external-id …).');
+}
+
+function driftCheck(drift: RoleDrift[] | undefined, spec: AssociationSpec): PreflightCheck[] {
+  if (!drift?.length) return [];
+  const show = (v: string | number | undefined) => (v === undefined ? '(none)' : String(v));
+  const what = drift.map((d) => (d.field === 'tag' ? `tag ${d.key}: ${show(d.from)} → ${show(d.to)}` : `${d.field}: ${show(d.from)} → ${show(d.to)}`)).join('; ');
+  const commands = [...new Set(drift.map((d) => d.command))];
+  return [check('role.drift', 'managed role matches the requested settings', 'warn', `role ${spec.createRole?.name ?? spec.roleArn} differs from the request (${what}); podid does not change these on an existing role`, `Run: ${commands.join(' && ')}`)];
 }
 
 function passRoleCheck(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan): PreflightCheck {
@@ -169,6 +199,7 @@ export function preflight(facts: AssociateFacts, spec: AssociationSpec, plan: As
     roleExistsCheck(facts, spec),
     accountCheck(facts, spec),
     ...(roleKnown && facts.role !== null || plan.effectiveRole ? trustChecks(facts, spec, plan) : [check('role.trust', 'trust admits the workload', 'skip', 'the role does not exist')]),
+    ...driftCheck(plan.roleDrift, spec),
     passRoleCheck(facts, spec, plan),
     ...targetChecks(facts, spec, plan),
     ...serviceAccountChecks(facts, spec),

@@ -1,5 +1,6 @@
-import type { PolicyDocument } from '../iam/types.js';
+import type { PolicyDocument, Statement } from '../iam/types.js';
 import type { Addon, Association, CallerIdentity, Cluster, Pod, Role, ServiceAccount, Workload } from '../model.js';
+import type { TrustScope } from '../policy/types.js';
 
 // Shapes of `podid associate`, `associations update|delete` and `apply`: the desired association
 // (validated input), the facts gathered for it, the preflight checks and the plan. Pure data.
@@ -37,6 +38,8 @@ export interface AssociationSpec {
   /** Association tags (podid:managed-by=podid included). */
   tags: Record<string, string>;
   fixTrust: boolean;
+  /** How far the trust statement podid adds (--create-role, --fix-trust) reaches; default 'workload'. */
+  trustScope: TrustScope;
   createServiceAccount: boolean;
 }
 
@@ -80,8 +83,9 @@ export interface FieldChange {
 }
 
 export type Step =
-  | { kind: 'create-role'; target: string; reason: string; roleName: string; path: string; trustPolicy: PolicyDocument; tags: Record<string, string>; permissionsBoundaryArn?: string; maxSessionDuration?: number }
-  | { kind: 'update-trust'; target: string; reason: string; roleName: string; trustPolicy: PolicyDocument; added: string[] }
+  | { kind: 'create-role'; target: string; reason: string; roleName: string; path: string; trustPolicy: PolicyDocument; scope: TrustScope; tags: Record<string, string>; permissionsBoundaryArn?: string; maxSessionDuration?: number }
+  /** `statements` are merged (mergeTrust) into the trust as read when the step runs; `trustPolicy` is the document as planned. */
+  | { kind: 'update-trust'; target: string; reason: string; roleName: string; trustPolicy: PolicyDocument; statements: Statement[]; added: string[] }
   | { kind: 'attach-policy'; target: string; reason: string; roleName: string; policyArn: string }
   | { kind: 'put-role-policy'; target: string; reason: string; roleName: string; policyName: string; document: PolicyDocument }
   | { kind: 'create-service-account'; target: string; reason: string; namespace: string; name: string }
@@ -111,6 +115,17 @@ export interface RestartInfo {
   manual: string[];
 }
 
+/** A setting of a podid-managed role that differs from the request; podid cannot change it yet (no IamPort call). */
+export interface RoleDrift {
+  field: 'permissionsBoundary' | 'maxSessionDuration' | 'tag';
+  /** For tags: the tag key. */
+  key?: string;
+  from?: string | number;
+  to?: string | number;
+  /** The aws CLI command that makes the role match. */
+  command: string;
+}
+
 export interface AssociatePlan {
   steps: Step[];
   /** The existing association, when one matches the (namespace, SA). */
@@ -121,6 +136,8 @@ export interface AssociatePlan {
   effectiveRole?: Role;
   /** Association tags that differ from the existing association (UpdatePodIdentityAssociation cannot change tags). */
   tagDrift?: string[];
+  /** Settings of a podid-managed role that differ from the request (not changed by the plan). */
+  roleDrift?: RoleDrift[];
   /** Pods of the service account that need a restart to get (new) credentials. */
   restart: RestartInfo;
 }

@@ -2,7 +2,7 @@ import { normalizePath, parseArn, parseRoleArn, roleArn } from '../arn.js';
 import { UsageError, UserError } from '../errors.js';
 import type { PolicyDocument } from '../iam/types.js';
 import { isDnsLabel, isDnsSubdomain, type Cluster } from '../model.js';
-import { abacPolicy, type AbacParams } from '../policy/index.js';
+import { abacPolicy, TRUST_SCOPES, type AbacParams, type TrustScope } from '../policy/index.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type AssociationSpec, type RoleSpec } from './types.js';
 
 // Input of `associate` / `apply` / `associations update`, checked before any call is made: flag
@@ -29,6 +29,8 @@ export interface AssociateInput {
   tags?: Record<string, string>;
   createServiceAccount?: boolean;
   fixTrust?: boolean;
+  /** --scope of the trust statement podid writes (--create-role, --fix-trust); default workload. */
+  trustScope?: TrustScope;
 }
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -78,6 +80,10 @@ export function checkAssociateInput(input: AssociateInput): void {
       throw new UsageError("option '--session-policy' requires --disable-session-tags: EKS accepts a session policy only when session tags are off");
     }
     parseSessionPolicyText(input.sessionPolicy);
+  }
+  if (input.trustScope !== undefined) {
+    if (!TRUST_SCOPES.includes(input.trustScope)) throw new UsageError(`option '--scope' expects one of ${TRUST_SCOPES.join(', ')}, got '${input.trustScope}'`);
+    if (!input.createRole && !input.fixTrust) throw new UsageError("option '--scope' only works with --create-role or --fix-trust (it scopes the trust statement podid writes)");
   }
   checkTags(input.tags ?? {});
 }
@@ -186,6 +192,7 @@ export function resolveSpec(input: AssociateInput, cluster: Cluster): Associatio
     sessionPolicy: input.sessionPolicy === undefined ? undefined : parseSessionPolicyText(input.sessionPolicy),
     tags,
     fixTrust: Boolean(input.fixTrust),
+    trustScope: input.trustScope ?? 'workload',
     createServiceAccount: Boolean(input.createServiceAccount),
   };
 }

@@ -1,5 +1,5 @@
 import { addonNameOf } from '../associations/view.js';
-import { IRSA_ROLE_ANNOTATION, saKey } from '../model.js';
+import { IRSA_ROLE_ANNOTATION, saKey, type Cluster } from '../model.js';
 import { lintPolicy } from '../policy/lint/index.js';
 import type { SessionTagsMode } from '../policy/types.js';
 import { permissionDocuments, summarizePermissions } from './permissions.js';
@@ -7,6 +7,9 @@ import type { AssociationRow, AuditFacts, IrsaRow, RoleRow, RoleUse } from './ty
 
 // The inventory half of `podid audit`: every association, every IRSA service account, and every
 // role they use with its permission summary and lint findings. One pass per list; roles once.
+
+/** The backend's region (multi-region audits), else the cluster's own (state files, one region). */
+const regionOf = (cluster: Cluster, region?: string) => region ?? cluster.region;
 
 export function associationRows(facts: AuditFacts): AssociationRow[] {
   return facts.clusters.flatMap(({ cluster, region, associations, serviceAccounts }) => {
@@ -21,7 +24,8 @@ export function associationRows(facts: AuditFacts): AssociationRow[] {
         sessionTags: a.disableSessionTags ? 'off' : 'on',
         sessionPolicy: Boolean(a.policy),
       };
-      if (region) row.region = region;
+      const where = regionOf(cluster, region);
+      if (where) row.region = where;
       if (a.targetRoleArn) row.targetRoleArn = a.targetRoleArn;
       const owner = addonNameOf(a.ownerArn);
       if (owner) row.ownerAddon = owner;
@@ -34,11 +38,12 @@ export function associationRows(facts: AuditFacts): AssociationRow[] {
 export function irsaRows(facts: AuditFacts): IrsaRow[] {
   return facts.clusters.flatMap(({ cluster, region, associations, serviceAccounts }) => {
     const associated = new Set(associations.map((a) => saKey(a.namespace, a.serviceAccount)));
+    const where = regionOf(cluster, region);
     return (serviceAccounts ?? [])
       .filter((sa) => sa.annotations[IRSA_ROLE_ANNOTATION])
       .map((sa) => ({
         cluster: cluster.name,
-        ...(region ? { region } : {}),
+        ...(where ? { region: where } : {}),
         namespace: sa.namespace,
         serviceAccount: sa.name,
         roleArn: sa.annotations[IRSA_ROLE_ANNOTATION],

@@ -64,6 +64,7 @@ export function buildEmptyState(options: EmptyStateOptions): DemoState {
         daemonSets: [],
         workloads: [],
         associations: [],
+        nodeRoleArns: [],
       },
     ],
     roles: [],

@@ -107,6 +107,7 @@ function demoCluster(): DemoClusterState {
     daemonSets,
     workloads,
     associations: assocs,
+    nodeRoleArns: [ROLE.nodeRole],
   };
 }
 

@@ -160,7 +160,26 @@ export const EBS_CSI_POLICY: ManagedPolicy = {
   },
 };
 
-export const MANAGED_POLICIES: ManagedPolicy[] = [ABAC_POLICY, CLOUDWATCH_AGENT_POLICY, EBS_CSI_POLICY];
+/** The AWS-managed node policy (v3): it lets the Pod Identity Agent call EKS Auth with the node role. */
+export const WORKER_NODE_POLICY: ManagedPolicy = {
+  arn: 'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+  name: 'AmazonEKSWorkerNodePolicy',
+  document: {
+    Version: V,
+    Statement: [
+      allow(
+        ['ec2:DescribeInstances', 'ec2:DescribeInstanceTypes', 'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVolumes', 'ec2:DescribeVolumesModifications', 'ec2:DescribeVpcs', 'eks:DescribeCluster', 'eks-auth:AssumeRoleForPodIdentity'],
+        '*',
+        'WorkerNodePermissions',
+      ),
+    ],
+  },
+};
+
+/** EC2 instances (the nodes of a managed node group) may assume the role. */
+export const EC2_TRUST: PolicyDocument = { Version: V, Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+
+export const MANAGED_POLICIES: ManagedPolicy[] = [ABAC_POLICY, CLOUDWATCH_AGENT_POLICY, EBS_CSI_POLICY, WORKER_NODE_POLICY];
 
 /** platform-admin: runs podid; may manage EKS and pass roles only to Pod Identity. */
 export const CALLER_POLICIES = (account: string, partition = 'aws'): InlinePolicy[] => [

@@ -2,7 +2,7 @@ import { parseRoleArn } from '../arn.js';
 import type { InlinePolicy, ManagedPolicy, Role } from '../model.js';
 import type { PolicyDocument } from '../iam/types.js';
 import { DEMO_CLUSTER, FOREIGN_ACCOUNT, TARGET_ACCOUNT, demoRoleArn, plusMinutes } from './ids.js';
-import { ABAC_POLICY, CLOUDWATCH_AGENT_POLICY, EBS_CSI_POLICY, POD_IDENTITY_ACTIONS, allow, inline, irsaTrust, podIdentityTrust, targetTrust } from './policies.js';
+import { ABAC_POLICY, CLOUDWATCH_AGENT_POLICY, EBS_CSI_POLICY, EC2_TRUST, POD_IDENTITY_ACTIONS, WORKER_NODE_POLICY, allow, inline, irsaTrust, podIdentityTrust, targetTrust } from './policies.js';
 
 // The IAM roles of the demo world. Seeded problems are marked with their letter (fixtures/demo/README.md).
 
@@ -33,6 +33,8 @@ export const ROLE = {
   webFrontend: demoRoleArn('web-frontend'),
   grafana: demoRoleArn('grafana-cloudwatch-read'),
   paymentsReconciler: demoRoleArn('payments-reconciler'),
+  /** The managed node group's instance role: the agent calls EKS Auth with it. */
+  nodeRole: demoRoleArn('demo-node-role'),
 } as const;
 
 interface RoleSpec {
@@ -125,6 +127,7 @@ const SPECS: RoleSpec[] = [
     inline: [inline('settlement-files', s3('podid-demo-settlements-111122223333', ['s3:ListBucket', 's3:GetObject'], 'incoming/*'))],
     tags: { team: 'payments' },
   },
+  { arn: ROLE.nodeRole, trust: EC2_TRUST, attached: [WORKER_NODE_POLICY], tags: { 'alpha.eksctl.io/cluster-name': DEMO_CLUSTER } },
 ];
 
 const ROLE_CREATED = '2026-11-03T09:00:00Z';

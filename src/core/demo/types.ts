@@ -18,6 +18,8 @@ export interface DemoClusterState {
   daemonSets: DaemonSet[];
   workloads: Workload[];
   associations: Association[];
+  /** Node instance roles of the managed node groups. */
+  nodeRoleArns: string[];
 }
 
 export interface DemoCaller {

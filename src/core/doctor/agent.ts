@@ -77,30 +77,40 @@ function daemonSet(facts: IndexedFacts): CheckResult[] {
 
 function nodeRole(facts: IndexedFacts): CheckResult[] {
   const base = { id: 'agent.node-role', title: 'Node role may call eks-auth:AssumeRoleForPodIdentity', subject: `cluster ${facts.cluster.name}` };
-  if (!facts.nodeRoles) {
+  const { cluster } = facts;
+  if (!facts.nodeRoleArns) {
     return [{
       ...base,
       status: 'skip',
-      detail: 'the node instance role is unknown here (podid does not read node groups); the agent calls EKS Auth with it, and AmazonEKSWorkerNodePolicy allows eks-auth:AssumeRoleForPodIdentity',
-      fix: `aws eks describe-nodegroup --cluster-name ${facts.cluster.name} --nodegroup-name NODEGROUP --query nodegroup.nodeRole, then aws iam list-attached-role-policies --role-name ROLE`,
+      detail: 'the node groups could not be read (eks:ListNodegroups / eks:DescribeNodegroup); the agent calls EKS Auth with the node role, and AmazonEKSWorkerNodePolicy allows eks-auth:AssumeRoleForPodIdentity',
+      fix: `aws eks describe-nodegroup --cluster-name ${cluster.name} --nodegroup-name NODEGROUP --query nodegroup.nodeRole, then aws iam list-attached-role-policies --role-name ROLE`,
     }];
   }
-  if (!facts.nodeRoles.length) return [{ ...base, status: 'skip', detail: 'no node role found (no role trusts ec2.amazonaws.com)' }];
-  return facts.nodeRoles.map((role) => nodeRoleVerdict(facts, role, base));
+  if (!facts.nodeRoleArns.length) {
+    return [{ ...base, status: 'skip', detail: 'no managed node group: EKS does not list the role of self-managed or Karpenter nodes; it needs eks-auth:AssumeRoleForPodIdentity (AmazonEKSWorkerNodePolicy allows it)' }];
+  }
+  return facts.nodeRoleArns.map((arn) => {
+    const role = facts.roles.get(arn);
+    const subject = `node role ${arn}`;
+    if (role === undefined) return { ...base, subject, status: 'skip', detail: `role ${arn} could not be read (iam:GetRole)`, refs: { roleArn: arn } };
+    if (role === null) return { ...base, subject, status: usedStatus(facts), detail: `role ${arn} of a node group does not exist: its nodes cannot call EKS Auth`, refs: { roleArn: arn } };
+    return nodeRoleVerdict(facts, role, { ...base, subject });
+  });
 }
 
-function nodeRoleVerdict(facts: IndexedFacts, role: Role, base: { id: string; title: string }): CheckResult {
+/** A broken agent path fails only when some association in scope depends on it. */
+const usedStatus = (facts: IndexedFacts): 'fail' | 'warn' => (facts.associations.length ? 'fail' : 'warn');
+
+function nodeRoleVerdict(facts: IndexedFacts, role: Role, base: { id: string; title: string; subject: string }): CheckResult {
   const auth = authorize({
     request: { principal: { type: 'aws', arn: role.arn, accountId: role.accountId }, action: 'eks-auth:AssumeRoleForPodIdentity', resource: facts.cluster.arn, context: {} },
     identityPolicies: identityPolicies(role),
   });
-  const subject = `node role ${role.arn}`;
-  if (auth.decision === 'allow') return { ...base, subject, status: 'ok', detail: 'allows eks-auth:AssumeRoleForPodIdentity on the cluster' };
+  if (auth.decision === 'allow') return { ...base, status: 'ok', detail: 'allows eks-auth:AssumeRoleForPodIdentity on the cluster' };
   return {
     ...base,
-    subject,
-    status: 'fail',
-    detail: `does not allow eks-auth:AssumeRoleForPodIdentity on ${facts.cluster.arn}: ${auth.explanation}`,
+    status: usedStatus(facts),
+    detail: `does not allow eks-auth:AssumeRoleForPodIdentity on ${facts.cluster.arn}, so the agent on its nodes gets no credentials: ${auth.explanation}`,
     fix: `aws iam attach-role-policy --role-name ${role.name} --policy-arn arn:${facts.cluster.partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy`,
     refs: { roleArn: role.arn },
   };
@@ -109,5 +119,5 @@ function nodeRoleVerdict(facts: IndexedFacts, role: Role, base: { id: string; ti
 export const AGENT_CHECKS: readonly CheckDefinition[] = [
   { id: 'agent.addon', group: 'agent', title: 'Pod Identity Agent add-on', summary: 'the eks-pod-identity-agent add-on is installed and ACTIVE (or the cluster runs Auto Mode)', run: addon },
   { id: 'agent.daemonset', group: 'agent', title: 'Agent on every node that needs it', summary: 'an agent pod runs on every Linux EC2/hybrid node with pods that use associations', run: daemonSet },
-  { id: 'agent.node-role', group: 'agent', title: 'Node role may call EKS Auth', summary: 'the node role allows eks-auth:AssumeRoleForPodIdentity (skipped when unknown)', run: nodeRole },
+  { id: 'agent.node-role', group: 'agent', title: 'Node role may call EKS Auth', summary: 'the role of every managed node group allows eks-auth:AssumeRoleForPodIdentity', run: nodeRole },
 ];

@@ -1,7 +1,8 @@
-import { parseRoleArn } from '../arn.js';
+import { parseRoleArn, roleArn } from '../arn.js';
+import { defaultRoleName } from '../associate/index.js';
 import { packedPercent, PACKED_WARN_PERCENT, parseSessionPolicy, sessionTags } from '../exchange/index.js';
 import { saKey, type Association, type Role } from '../model.js';
-import { deleteAssociationFix, nameList, workloadSpec } from './fixes.js';
+import { deleteAssociationFix, nameList, podid, roleNameOf, targetTrustCommand } from './fixes.js';
 import { podsInScope } from './index-facts.js';
 import type { CheckDefinition, CheckResult, IndexedFacts } from './types.js';
 
@@ -33,6 +34,22 @@ export function usableRole(facts: IndexedFacts, a: Association): Role | undefine
   return facts.roles.get(a.roleArn) ?? undefined;
 }
 
+/**
+ * A role in the cluster's account (the name `associate --create-role` gives it) that chains to the
+ * foreign role as targetRoleArn. The target trust comes first: associate's preflight checks it.
+ */
+function crossAccountFix(facts: IndexedFacts, a: Association, account: string): string {
+  const { cluster } = facts;
+  const source = roleArn(cluster.partition, cluster.accountId, defaultRoleName(cluster.name, a.namespace, a.serviceAccount));
+  const targetTrust = targetTrustCommand(facts, { source, target: a.roleArn }, a);
+  const associate = podid(facts, `associate -c ${cluster.name} -n ${a.namespace} -s ${a.serviceAccount} --create-role --target-role-arn ${a.roleArn} --approve`);
+  return (
+    `Chain through a new role in ${cluster.accountId}, ${source} (the name associate --create-role gives it). First make ${a.roleArn} trust it: ${targetTrust} ` +
+    `(apply the printed trust policy of the target role with credentials of ${account}: aws iam update-assume-role-policy --role-name ${roleNameOf(a.roleArn)} --policy-document file://target-trust.json); ` +
+    `then create the role and chain the association to ${a.roleArn}: ${associate}`
+  );
+}
+
 function role(facts: IndexedFacts, a: Association): CheckResult {
   const base = { id: 'association.role', title: 'Role exists in the cluster account', subject: associationSubject(a), refs: associationRefs(a) };
   const { cluster } = facts;
@@ -48,9 +65,7 @@ function role(facts: IndexedFacts, a: Association): CheckResult {
       ...base,
       status: 'fail',
       detail: `role is in another account: ${a.roleArn} is in ${account}, not the cluster's ${cluster.accountId}${target}; EKS Pod Identity can only assume a role in the cluster's account`,
-      fix:
-        `Create a role in ${cluster.accountId} and chain to this one as targetRoleArn: podid associate -c ${cluster.name} -n ${a.namespace} -s ${a.serviceAccount} --create-role --target-role-arn ${a.roleArn} --approve; ` +
-        `then give ${a.roleArn} the trust printed by podid policy target-trust --source-role-arn arn:${cluster.partition}:iam::${cluster.accountId}:role/NEW_ROLE --target-role-arn ${a.roleArn} -w ${workloadSpec(cluster, a)}`,
+      fix: crossAccountFix(facts, a, account),
     };
   }
   const read = facts.roles.get(a.roleArn);
@@ -60,7 +75,7 @@ function role(facts: IndexedFacts, a: Association): CheckResult {
       ...base,
       status: 'fail',
       detail: `role ${a.roleArn} does not exist`,
-      fix: `Create it with a scoped trust: podid associate -c ${cluster.name} -n ${a.namespace} -s ${a.serviceAccount} --create-role --approve (or point the association at an existing role)`,
+      fix: `Create it with a scoped trust: ${podid(facts, `associate -c ${cluster.name} -n ${a.namespace} -s ${a.serviceAccount} --create-role --approve`)} (or point the association at an existing role)`,
     };
   }
   const target = a.targetRoleArn ? `; chains to ${a.targetRoleArn}` : '';
@@ -127,7 +142,7 @@ function sharedRole(facts: IndexedFacts): CheckResult[] {
       status: 'warn',
       subject: `role ${arn}`,
       detail: `role shared across namespaces: ${nameList(users)} (${namespaces.length} namespaces); a change for one team changes the other's permissions`,
-      fix: `Give each workload its own role (podid associate -c ${facts.cluster.name} -n ${list[1].namespace} -s ${list[1].serviceAccount} --create-role --approve), or keep the shared role, rely on its ABAC policy and document the sharing`,
+      fix: `Give each workload its own role (${podid(facts, `associate -c ${facts.cluster.name} -n ${list[1].namespace} -s ${list[1].serviceAccount} --create-role --approve`)}), or keep the shared role, rely on its ABAC policy and document the sharing`,
       refs: { roleArn: arn, namespace: first.namespace, serviceAccount: first.serviceAccount },
     });
   }

@@ -1,11 +1,12 @@
 import { parseRoleArn } from '../arn.js';
 import type { Association, Cluster, Pod } from '../model.js';
 import { workloadKey } from './index-facts.js';
-import type { IndexedFacts } from './types.js';
+import type { DoctorFacts, IndexedFacts } from './types.js';
 
-// The concrete commands doctor suggests. Each returns text a user can paste.
+// The concrete commands doctor suggests. Each returns text a user can paste: podid commands carry
+// the --state file doctor read, so they act on the same world.
 
-const roleName = (arn: string) => {
+export const roleNameOf = (arn: string) => {
   try {
     return parseRoleArn(arn).name;
   } catch {
@@ -15,12 +16,25 @@ const roleName = (arn: string) => {
 
 export const workloadSpec = (cluster: Cluster, a: Pick<Association, 'namespace' | 'serviceAccount'>) => `${cluster.name}:${a.namespace}:${a.serviceAccount}`;
 
-export function trustFix(cluster: Cluster, a: Association, change: string): string {
+/** A shell word: as is when safe, single-quoted otherwise. */
+export const shellWord = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+
+/** `podid <args>`, plus `--state FILE` when doctor ran on a state file. */
+export function podid(facts: Pick<DoctorFacts, 'statePath'>, args: string): string {
+  return `podid ${args}${facts.statePath ? ` --state ${shellWord(facts.statePath)}` : ''}`;
+}
+
+export function trustFix(facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, a: Association, change: string): string {
+  const { cluster } = facts;
   return (
-    `${change}: podid associate -c ${cluster.name} -n ${a.namespace} -s ${a.serviceAccount} --role-arn ${a.roleArn} --fix-trust --approve ` +
-    `(or write the scoped trust yourself: podid policy trust -w ${workloadSpec(cluster, a)} > trust.json && aws iam update-assume-role-policy --role-name ${roleName(a.roleArn)} --policy-document file://trust.json)`
+    `${change}: ${podid(facts, `associate -c ${cluster.name} -n ${a.namespace} -s ${a.serviceAccount} --role-arn ${a.roleArn} --fix-trust --approve`)} ` +
+    `(or write the scoped trust yourself: ${podid(facts, `policy trust -w ${workloadSpec(cluster, a)}`)} > trust.json && aws iam update-assume-role-policy --role-name ${roleNameOf(a.roleArn)} --policy-document file://trust.json)`
   );
 }
+
+/** Prints the target role's trust (and the source role's permission) for the workload's chain. */
+export const targetTrustCommand = (facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, chain: { source: string; target: string }, a: Pick<Association, 'namespace' | 'serviceAccount'>) =>
+  podid(facts, `policy target-trust --source-role-arn ${chain.source} --target-role-arn ${chain.target} -w ${workloadSpec(facts.cluster, a)}`);
 
 export function deleteAssociationFix(cluster: Cluster, a: Association): string {
   return `aws eks delete-pod-identity-association --cluster-name ${cluster.name} --association-id ${a.associationId}`;
@@ -58,7 +72,9 @@ export function restartFix(facts: IndexedFacts, pods: Pod[]): string {
   return `Restart so the webhook injects the Pod Identity env and token: ${[...commands].join('; ')}`;
 }
 
-export const migrateFix = (cluster: Cluster, namespace: string) => `podid migrate-irsa -c ${cluster.name} -n ${namespace} --approve`;
+/** Migrate a namespace's IRSA service accounts; --restart re-admits the pods, or they keep the IRSA env. */
+export const migrateFix = (facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, namespace: string) =>
+  podid(facts, `migrate-irsa -c ${facts.cluster.name} -n ${namespace} --approve --restart`);
 
 /** At most `max` names, then "and N more". */
 export function nameList(names: string[], max = 5): string {

@@ -1,5 +1,5 @@
 import { IRSA_ROLE_ANNOTATION, saKey } from '../model.js';
-import { migrateFix } from './fixes.js';
+import { migrateFix, podid } from './fixes.js';
 import type { CheckDefinition, CheckResult, IndexedFacts } from './types.js';
 
 // IRSA service accounts without an association: migration candidates. Informational (status ok,
@@ -20,8 +20,8 @@ function candidates(facts: IndexedFacts): CheckResult[] {
       title: 'IRSA service account (migration candidate)',
       status: 'ok',
       subject: `service account ${sa.namespace}/${sa.name}`,
-      detail: `uses IRSA (${role}) and has no Pod Identity association: a candidate for podid migrate-irsa`,
-      fix: `${migrateFix(facts.cluster, sa.namespace)} (review the plan first: podid migrate-irsa -c ${facts.cluster.name} -n ${sa.namespace})`,
+      detail: `uses IRSA (${role}) and has no Pod Identity association: a candidate for podid migrate-irsa (review the plan first: ${podid(facts, `migrate-irsa -c ${facts.cluster.name} -n ${sa.namespace}`)})`,
+      fix: migrateFix(facts, sa.namespace),
       refs: { namespace: sa.namespace, serviceAccount: sa.name, roleArn: role },
     });
   }

@@ -1,6 +1,7 @@
 import { EXIT, UsageError } from '../errors.js';
 import { AGENT_CHECKS } from './agent.js';
 import { ASSOCIATION_CHECKS } from './associations.js';
+import { COVERAGE_CHECKS } from './coverage.js';
 import { EXCHANGE_CHECKS } from './exchange-check.js';
 import { indexFacts } from './index-facts.js';
 import { IRSA_CHECKS } from './irsa.js';
@@ -24,7 +25,7 @@ const clusterStatus: CheckDefinition = {
   },
 };
 
-export const CHECKS: readonly CheckDefinition[] = [clusterStatus, ...AGENT_CHECKS, ...ASSOCIATION_CHECKS, ...TRUST_CHECKS, ...POD_CHECKS, ...EXCHANGE_CHECKS, ...IRSA_CHECKS];
+export const CHECKS: readonly CheckDefinition[] = [clusterStatus, ...AGENT_CHECKS, ...COVERAGE_CHECKS, ...ASSOCIATION_CHECKS, ...TRUST_CHECKS, ...POD_CHECKS, ...EXCHANGE_CHECKS, ...IRSA_CHECKS];
 
 export const CHECK_IDS: readonly string[] = CHECKS.map((c) => c.id);
 

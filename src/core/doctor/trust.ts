@@ -5,7 +5,7 @@ import type { ConditionOutcome, StatementOutcome } from '../iam/types.js';
 import type { Association, Role } from '../model.js';
 import { lintPolicy } from '../policy/lint/index.js';
 import { associationRefs, associationSubject, usableRole } from './associations.js';
-import { trustFix, workloadSpec } from './fixes.js';
+import { targetTrustCommand, trustFix } from './fixes.js';
 import { podsInScope } from './index-facts.js';
 import type { CheckDefinition, CheckResult, IndexedFacts } from './types.js';
 
@@ -66,7 +66,7 @@ function trust(facts: IndexedFacts, a: Association): CheckResult {
   const verdict = evaluateFirstHop(role, facts.cluster, tags, facts.organizationId);
   if (verdict.allowed) return { ...base, status: 'ok', detail: `${verdict.decidedBy ?? 'the trust policy'} allows ${Object.keys(tags).length ? 'sts:AssumeRole and sts:TagSession' : 'sts:AssumeRole'} for ${a.namespace}/${a.serviceAccount}` };
   const { detail, change } = diagnoseTrust(role, a, verdict);
-  return { ...base, status: 'fail', detail: `${detail} (role ${role.arn})`, fix: trustFix(facts.cluster, a, change) };
+  return { ...base, status: 'fail', detail: `${detail} (role ${role.arn})`, fix: trustFix(facts, a, change) };
 }
 
 function targetRole(facts: IndexedFacts, a: Association): CheckResult | undefined {
@@ -75,7 +75,7 @@ function targetRole(facts: IndexedFacts, a: Association): CheckResult | undefine
   const source = usableRole(facts, a);
   if (!source) return { ...base, status: 'skip', detail: 'the source role cannot be evaluated (see association.role)' };
   const target = facts.roles.get(a.targetRoleArn);
-  if (target === null) return { ...base, status: 'fail', detail: `target role ${a.targetRoleArn} does not exist`, fix: `Create ${a.targetRoleArn} with the trust from podid policy target-trust --source-role-arn ${source.arn} --target-role-arn ${a.targetRoleArn} -w ${workloadSpec(facts.cluster, a)}` };
+  if (target === null) return { ...base, status: 'fail', detail: `target role ${a.targetRoleArn} does not exist`, fix: `Create ${a.targetRoleArn} with the trust from ${targetTrustCommand(facts, { source: source.arn, target: a.targetRoleArn }, a)}` };
   let sessionArn: string;
   try {
     sessionArn = assumedRoleArn(parseRoleArn(source.arn), PROBE_SESSION);
@@ -87,7 +87,7 @@ function targetRole(facts: IndexedFacts, a: Association): CheckResult | undefine
   if (chain.allowed) return { ...base, status: 'skip', detail: `role ${source.name} may assume ${a.targetRoleArn}, but the target role could not be read, so its trust was not evaluated` };
   const fix = !chain.identityAllowed
     ? `Allow the source role to chain: aws iam put-role-policy --role-name ${source.name} --policy-name assume-${a.targetRoleArn.split('/').pop()} --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession"],"Resource":"${a.targetRoleArn}"}]}'`
-    : `Give the target role the trust from: podid policy target-trust --source-role-arn ${source.arn} --target-role-arn ${a.targetRoleArn} -w ${workloadSpec(facts.cluster, a)}`;
+    : `Give the target role the trust from: ${targetTrustCommand(facts, { source: source.arn, target: a.targetRoleArn }, a)}`;
   return { ...base, status: 'fail', detail: chain.explanation, fix };
 }
 

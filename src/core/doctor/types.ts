@@ -31,14 +31,16 @@ export interface DoctorFacts {
   /** Role by ARN; null = does not exist; missing = could not be read. */
   roles: Map<string, Role | null>;
   /**
-   * Instance roles of the nodes, when podid could find them (the state file models them as roles
-   * trusting ec2.amazonaws.com). undefined = unknown: the node-role check is skipped.
+   * Instance roles of the managed node groups (their roles are in `roles`). undefined = the node
+   * groups could not be read: the node-role check is skipped.
    */
-  nodeRoles?: Role[];
+  nodeRoleArns?: string[];
   /** The cluster account's AWS Organizations id, when known. */
   organizationId?: string;
   /** When the facts were read (for the exchange's expiry). */
   now: Date;
+  /** The --state file doctor read: every podid command of a fix repeats it, so it acts on the same world. */
+  statePath?: string;
 }
 
 /** Facts plus the lookups every check shares (built once, O(n)). */

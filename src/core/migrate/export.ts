@@ -1,5 +1,4 @@
-import type { PolicyDocument } from '../iam/types.js';
-import type { MigrationPlan, Step } from './types.js';
+import type { MigrationPlan, Step, TrustChange } from './types.js';
 
 // Infrastructure as code for a migration plan, instead of applying it: Terraform, CloudFormation
 // or an eksctl ClusterConfig fragment with the associations, bridge roles and trust changes.
@@ -13,6 +12,9 @@ const migrating = (plan: MigrationPlan) => plan.entries.filter((e) => (e.status 
 const bridges = (plan: MigrationPlan) => plan.steps.filter((s): s is CreateRole => s.kind === 'create-role');
 const existingTrust = (plan: MigrationPlan) => plan.trustChanges.filter((t) => !t.created);
 const region = (plan: MigrationPlan) => plan.cluster.arn.split(':')[3];
+const statementsOf = (t: TrustChange) => (Array.isArray(t.after.Statement) ? t.after.Statement : [t.after.Statement]);
+/** For a role podid could not read (`partial`, another account on AWS): `after` holds only the statements to add. */
+const BY_HAND = 'podid could not read its trust: add these statements and keep the others';
 
 /** A Terraform / CloudFormation logical name from free text. */
 export function logicalName(text: string, style: 'snake' | 'pascal'): string {
@@ -41,6 +43,10 @@ export function exportTerraform(plan: MigrationPlan): string {
     out.push(`resource "aws_iam_role_policy" ${q(`${name}_assume_target`)} {`, `  name   = ${q(b.policyName)}`, `  role   = aws_iam_role.${name}.id`, `  policy = jsonencode(${hclJson(b.permissionPolicy, '  ')})`, `}`, '');
   }
   for (const t of existingTrust(plan)) {
+    if (t.partial) {
+      out.push(`# Trust of the existing role ${t.roleArn}${t.otherAccount ? ' (another account: apply there)' : ''}: ${BY_HAND}:`, ...JSON.stringify(statementsOf(t), null, 2).split('\n').map((l) => `#   ${l}`), '');
+      continue;
+    }
     out.push(`# Trust of the existing role ${t.roleArn}${t.otherAccount ? ' (another account: apply there)' : ''}; merge into its aws_iam_role.`);
     out.push(`resource "aws_iam_role" ${q(logicalName(roleName(t.roleArn), 'snake'))} {`, `  name               = ${q(roleName(t.roleArn))}`, `  path               = ${q(rolePath(t.roleArn))}`, `  assume_role_policy = jsonencode(${hclJson(t.after, '  ')})`, `}`, '');
   }
@@ -78,7 +84,7 @@ export function exportCloudFormation(plan: MigrationPlan): string {
     podid: {
       cluster: plan.cluster.arn,
       note: 'Trust changes of roles this template does not own: set each AssumeRolePolicyDocument where the role is defined. Add-ons: set PodIdentityAssociations on their AWS::EKS::Addon.',
-      trustChanges: existingTrust(plan).map((t) => ({ RoleArn: t.roleArn, AssumeRolePolicyDocument: t.after })),
+      trustChanges: existingTrust(plan).map((t) => (t.partial ? { RoleArn: t.roleArn, Note: BY_HAND, AddStatements: statementsOf(t) } : { RoleArn: t.roleArn, AssumeRolePolicyDocument: t.after })),
       addons: migrating(plan).filter((x) => x.kind === 'addon').map((x) => ({ AddonName: x.addon, PodIdentityAssociations: [{ RoleArn: x.association!.roleArn, ServiceAccount: x.serviceAccount }] })),
     },
   };
@@ -86,8 +92,39 @@ export function exportCloudFormation(plan: MigrationPlan): string {
   return JSON.stringify(template, null, 2) + '\n';
 }
 
+/** A shell word in single quotes. */
+const sh = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+const accountOf = (arn: string) => arn.split(':')[4];
+
+/**
+ * eksctl creates associations (and add-on associations) for roles given by roleARN, but it neither
+ * creates those roles nor changes their trust. So the fragment starts with the AWS CLI commands to
+ * run first: create the bridge roles (podid's scoped trust, permission policy and tags), then set
+ * the trust of existing roles — a role of another account with that account's credentials.
+ */
 export function exportEksctl(plan: MigrationPlan): string {
-  const out = ['# podid migrate-irsa: eksctl ClusterConfig fragment', 'apiVersion: eksctl.io/v1alpha5', 'kind: ClusterConfig', 'metadata:', `  name: ${q(plan.cluster.name)}`, `  region: ${q(region(plan))}`, 'iam:', '  podIdentityAssociations:'];
+  const out = ['# podid migrate-irsa: eksctl ClusterConfig fragment'];
+  const created = bridges(plan);
+  const trust = existingTrust(plan);
+  if (created.length || trust.length) out.push('# Run these first: eksctl neither creates roles given by roleARN nor changes their trust.');
+  if (created.length) out.push(`# Bridge roles, in the cluster's account ${plan.cluster.accountId}:`);
+  for (const b of created) {
+    const tags = Object.entries(b.tags).map(([k, v]) => sh(`Key=${k},Value=${v}`)).join(' ');
+    out.push(
+      `#   aws iam create-role --role-name ${b.roleName} --assume-role-policy-document ${sh(JSON.stringify(b.trustPolicy))} --tags ${tags}`,
+      `#   aws iam put-role-policy --role-name ${b.roleName} --policy-name ${b.policyName} --policy-document ${sh(JSON.stringify(b.permissionPolicy))}`,
+    );
+  }
+  const accounts = [...new Set(trust.map((t) => accountOf(t.roleArn)))].sort((a, b) => Number(a !== plan.cluster.accountId) - Number(b !== plan.cluster.accountId) || a.localeCompare(b));
+  for (const account of accounts) {
+    const where = account === plan.cluster.accountId ? `in the cluster's account ${account}` : `in account ${account} (another account: apply it there, with that account's credentials)`;
+    out.push(`# Trust of existing roles ${where}:`);
+    for (const t of trust.filter((x) => accountOf(x.roleArn) === account)) {
+      if (t.partial) out.push(`#   role ${roleName(t.roleArn)}: ${BY_HAND}:`, `#     ${JSON.stringify(statementsOf(t))}`);
+      else out.push(`#   aws iam update-assume-role-policy --role-name ${roleName(t.roleArn)} --policy-document ${sh(JSON.stringify(t.after))}`);
+    }
+  }
+  out.push('apiVersion: eksctl.io/v1alpha5', 'kind: ClusterConfig', 'metadata:', `  name: ${q(plan.cluster.name)}`, `  region: ${q(region(plan))}`, 'iam:', '  podIdentityAssociations:');
   const entries = migrating(plan);
   const sas = entries.filter((e) => e.kind === 'service-account');
   if (!sas.length) out.push('    []');
@@ -100,11 +137,6 @@ export function exportEksctl(plan: MigrationPlan): string {
   if (addons.length) {
     out.push('addons:');
     for (const e of addons) out.push(`  - name: ${q(e.addon!)}`, '    podIdentityAssociations:', `      - serviceAccountName: ${q(e.serviceAccount)}`, `        roleARN: ${q(e.association!.roleArn)}`);
-  }
-  const trust = plan.trustChanges;
-  if (trust.length) {
-    out.push('# Trust policies eksctl does not change for roles given by roleARN; set them with:');
-    for (const t of trust) out.push(`#   aws iam update-assume-role-policy --role-name ${roleName(t.roleArn)} --policy-document '${JSON.stringify(t.after satisfies PolicyDocument)}'`);
   }
   return out.join('\n') + '\n';
 }

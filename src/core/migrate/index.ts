@@ -6,4 +6,5 @@ export { exportPlan, exportTerraform, exportCloudFormation, exportEksctl, EXPORT
 export { bridgeRoleName, bridgeRoleArn, BRIDGE_TAG } from './bridge.js';
 export { removeOidcSubject, trustAcceptsPodIdentity, targetAccepts, oidcProviderArn } from './trust.js';
 export { selectServiceAccounts, podsOf, indexPods } from './pods.js';
+export { selectAddons, addonServiceAccount, inScope, ADDON_NAMESPACE, type AddonScope } from './scope.js';
 export { selectPlan, initialReview, review, visibleRows, isSelectable, journalSelection, withSelection, type ReviewState, type ReviewAction, type PlanSelection } from './select.js';

@@ -1,13 +1,37 @@
-import { JOURNAL_KIND, JOURNAL_VERSION, type Journal, type JournalRecord, type MigrationOptions, type WorkloadRef } from './types.js';
+import { JOURNAL_KIND, JOURNAL_VERSION, type Journal, type JournalRecord, type MigrationOptions, type SaFilter, type WorkloadRef } from './types.js';
 
 // The journal of an applied migration: every mutation with the state before it. Validation of a
 // journal read from disk, and the rollback plan derived from it (pure).
 
-export function newJournal(cluster: { name: string; arn: string }, options: MigrationOptions, now: string): Journal {
-  return { kind: JOURNAL_KIND, version: JOURNAL_VERSION, cluster: { name: cluster.name, arn: cluster.arn }, options, createdAt: now, updatedAt: now, status: 'running', records: [] };
+export function newJournal(cluster: { name: string; arn: string }, options: MigrationOptions, now: string, filter: SaFilter = {}): Journal {
+  const journal: Journal = { kind: JOURNAL_KIND, version: JOURNAL_VERSION, cluster: { name: cluster.name, arn: cluster.arn }, options, createdAt: now, updatedAt: now, status: 'running', records: [] };
+  const recorded = recordedFilter(filter);
+  return recorded ? { ...journal, filter: recorded } : journal;
+}
+
+/** The filter as a journal records it: only the parts that narrow the run; undefined for none. */
+function recordedFilter(filter: SaFilter): SaFilter | undefined {
+  const out: SaFilter = {};
+  if (filter.namespaces?.length) out.namespaces = [...filter.namespaces];
+  if (filter.selector && Object.keys(filter.selector).length) out.selector = { ...filter.selector };
+  if (filter.exclude?.length) out.exclude = [...filter.exclude];
+  if (filter.addons === false) out.addons = false;
+  return Object.keys(out).length ? out : undefined;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStringList = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+function filterProblems(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!isObject(value)) return ['filter: expected an object'];
+  const ok =
+    (value.namespaces === undefined || isStringList(value.namespaces)) &&
+    (value.exclude === undefined || isStringList(value.exclude)) &&
+    (value.selector === undefined || (isObject(value.selector) && Object.values(value.selector).every((v) => typeof v === 'string'))) &&
+    (value.addons === undefined || typeof value.addons === 'boolean');
+  return ok ? [] : ['filter: expected { namespaces?: string[], selector?: { key: value }, exclude?: string[], addons?: boolean }'];
+}
 
 /** Checks the shape of a parsed journal file; returns problems instead of throwing. */
 export function validateJournal(value: unknown): { journal?: Journal; problems: string[] } {
@@ -18,7 +42,8 @@ export function validateJournal(value: unknown): { journal?: Journal; problems: 
   const cluster = value.cluster;
   if (!isObject(cluster) || typeof cluster.name !== 'string' || typeof cluster.arn !== 'string') problems.push('cluster: expected { name, arn }');
   if (!isObject(value.options)) problems.push('options: expected an object');
-  if (value.selection !== undefined && !(Array.isArray(value.selection) && value.selection.every((s) => typeof s === 'string'))) problems.push('selection: expected a list of entry ids');
+  if (value.selection !== undefined && !isStringList(value.selection)) problems.push('selection: expected a list of entry ids');
+  problems.push(...filterProblems(value.filter));
   if (!Array.isArray(value.records)) problems.push('records: expected a list');
   else {
     value.records.forEach((r, i) => {

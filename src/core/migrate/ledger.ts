@@ -101,7 +101,9 @@ export class TrustLedger {
         const removed = removeOidcSubject(after, r.providerArn, r.namespace, r.serviceAccount);
         if (removed.kind === 'removed') after = removed.policy;
       }
-      out.push({ roleArn: l.roleArn, otherAccount: l.otherAccount, created: l.isNew, after, peakSize: l.size, entries: [...l.entries].sort() });
+      const change: TrustChange = { roleArn: l.roleArn, otherAccount: l.otherAccount, created: l.isNew, after, peakSize: l.size, entries: [...l.entries].sort() };
+      if (!l.isNew && !l.before) change.partial = true;
+      out.push(change);
     }
     return out.sort((a, b) => a.roleArn.localeCompare(b.roleArn));
   }

@@ -1,4 +1,5 @@
 import type { RoleArn } from '../arn.js';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../associate/types.js';
 import type { Role } from '../model.js';
 import { raiseTrustQuotaHint } from '../policy/size.js';
 import { sourceRolePermissionStatement, targetTrustStatements } from '../policy/target-trust.js';
@@ -58,7 +59,8 @@ export function planBridge(ctx: PlanContext, entry: PlanEntry, target: RoleArn, 
     trustPolicy,
     policyName: BRIDGE_POLICY_NAME,
     permissionPolicy,
-    tags: { [BRIDGE_TAG]: tag },
+    // managed-by: `podid associations delete --delete-role` removes only roles podid created.
+    tags: { [BRIDGE_TAG]: tag, [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
     description: `create bridge role ${name} (trusts ${entry.id}; may assume ${target.arn})`,
   });
   return true;

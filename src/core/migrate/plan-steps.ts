@@ -79,9 +79,15 @@ export function addRemovals(ctx: PlanContext, entry: PlanEntry, irsaRoleArn: str
   const { options } = ctx;
   if (!options.removeOidcTrust && !options.removeAnnotations) return [];
   const pods = podsFor(ctx, entry);
-  const leftBehind = pods.manual.length > 0 || (pods.restart.length > 0 && !options.restart);
-  if (leftBehind) {
-    entry.risks.push({ id: 'oidc-deferred', level: 'warn', message: 'annotation and OIDC-trust removal wait: pods of this service account still run with IRSA credentials', fix: 'Restart them (--restart), then run again.' });
+  // What apply's last check (services/migrate-verify.ts) would find: live pods still on IRSA that this run does not recreate.
+  const waits = [
+    ...(pods.restart.length && !options.restart ? ['restart them (--restart)'] : []),
+    ...(pods.manual.length ? [`delete and recreate ${pods.manual.join(', ')}`] : []),
+    ...(pods.runToCompletion.length ? [`let the running pods of ${pods.runToCompletion.map((w) => `${w.kind.toLowerCase()}/${w.name}`).join(', ')} finish (the next run gets Pod Identity)`] : []),
+  ];
+  if (waits.length) {
+    const fix = `${waits.join('; ')}; then run again.`;
+    entry.risks.push({ id: 'oidc-deferred', level: 'warn', message: 'annotation and OIDC-trust removal wait: pods of this service account still run with IRSA credentials', fix: fix[0].toUpperCase() + fix.slice(1) });
     return [];
   }
   const verifyRoleArn = entry.association?.roleArn ?? irsaRoleArn;

@@ -5,6 +5,7 @@ import { bridgeRoleArn } from './bridge.js';
 import { planBridge } from './plan-bridge.js';
 import { addRemovals, addRestarts, blockEntry, newEntry, planTrust, podsFor, type PlanContext } from './plan-steps.js';
 import { indexPods } from './pods.js';
+import { ADDON_NAMESPACE, addonServiceAccount } from './scope.js';
 import { TrustLedger } from './ledger.js';
 import { oidcProviderArn } from './trust.js';
 import { IRSA_ANNOTATIONS, type AddonFacts, type MigrationFacts, type MigrationOptions, type MigrationPlan, type PlanEntry, type Step } from './types.js';
@@ -28,7 +29,7 @@ export function planMigration(facts: MigrationFacts, options: MigrationOptions):
   for (const sa of sas) {
     const key = saKey(sa.namespace, sa.name);
     const role = sa.annotations[IRSA_ANNOTATIONS.roleArn];
-    if (handled.has(key) || (sa.namespace === 'kube-system' && addonRoles.has(role))) continue;
+    if (handled.has(key) || (sa.namespace === ADDON_NAMESPACE && addonRoles.has(role))) continue;
     entries.push(planServiceAccount(ctx, sa));
   }
   const order = new Map(entries.map((e, i) => [e.id, i]));
@@ -153,8 +154,8 @@ function planServiceAccount(ctx: PlanContext, sa: ServiceAccount): PlanEntry {
 function planAddon(ctx: PlanContext, facts: AddonFacts): PlanEntry {
   const { addon } = facts;
   const roleArn = addon.serviceAccountRoleArn!;
-  const sa = addonServiceAccount(ctx, facts);
-  const entry = newEntry('addon', sa?.namespace ?? 'kube-system', sa?.name ?? '?', roleArn, addon.name);
+  const sa = addonServiceAccount(facts, ctx.facts.serviceAccounts, ctx.facts.roles);
+  const entry = newEntry('addon', sa?.namespace ?? ADDON_NAMESPACE, sa?.name ?? '?', roleArn, addon.name);
   entry.risks.push({ id: 'addon-owned', level: 'info', message: `IRSA role of the EKS add-on ${addon.name} ${addon.version}: migrated with UpdateAddon (EKS owns the association)` });
   const already = addon.podIdentityAssociations.length > 0;
   if (already && !sa) {
@@ -187,18 +188,6 @@ function planAddon(ctx: PlanContext, facts: AddonFacts): PlanEntry {
   if (!already) steps.push({ id: `addon:${addon.name}`, entry: entry.id, phase: 3, kind: 'update-addon', addon: addon.name, serviceAccount: entry.serviceAccount, roleArn, description: `update add-on ${addon.name}: Pod Identity association ${entry.serviceAccount} with role ${roleArn}` });
   commit(ctx, entry, [...steps, ...addRestarts(ctx, entry), ...addRemovals(ctx, entry, roleArn, checked.role, false, [])]);
   return entry;
-}
-
-/** The add-on's service account: the only one it declares, else the one its role's trust names. */
-function addonServiceAccount(ctx: PlanContext, facts: AddonFacts): { namespace: string; name: string } | undefined {
-  const names = facts.podIdentityServiceAccounts;
-  const annotated = ctx.facts.serviceAccounts.find((s) => s.annotations[IRSA_ANNOTATIONS.roleArn] === facts.addon.serviceAccountRoleArn && (!names.length || names.includes(s.name)));
-  if (annotated) return { namespace: annotated.namespace, name: annotated.name };
-  if (names.length === 1) return { namespace: 'kube-system', name: names[0] };
-  const role = ctx.facts.roles.get(facts.addon.serviceAccountRoleArn!);
-  const trust = role ? JSON.stringify(role.trustPolicy) : '';
-  const found = names.find((n) => trust.includes(`system:serviceaccount:kube-system:${n}"`));
-  return found ? { namespace: 'kube-system', name: found } : undefined;
 }
 
 function commit(ctx: PlanContext, entry: PlanEntry, steps: Step[]) {

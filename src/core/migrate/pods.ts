@@ -1,5 +1,6 @@
 import { saKey, type Node, type OwnerReference, type Pod, type ServiceAccount, type Workload } from '../model.js';
 import { hasPodIdentityInjection } from '../webhook.js';
+import { inScope } from './scope.js';
 import type { SaFilter, WorkloadRef } from './types.js';
 
 // Pods of a service account, the workloads that own them (Pod → ReplicaSet → Deployment,
@@ -91,13 +92,5 @@ export function podsOf(namespace: string, serviceAccount: string, index: PodInde
 
 /** -n / --selector / --exclude over service accounts. */
 export function selectServiceAccounts(serviceAccounts: readonly ServiceAccount[], filter: SaFilter): ServiceAccount[] {
-  const namespaces = filter.namespaces?.length ? new Set(filter.namespaces) : undefined;
-  const excluded = new Set(filter.exclude ?? []);
-  const selector = Object.entries(filter.selector ?? {});
-  return serviceAccounts.filter(
-    (sa) =>
-      (!namespaces || namespaces.has(sa.namespace)) &&
-      !excluded.has(saKey(sa.namespace, sa.name)) &&
-      selector.every(([k, v]) => sa.labels?.[k] === v),
-  );
+  return serviceAccounts.filter((sa) => inScope(sa.namespace, sa.name, sa.labels, filter));
 }

@@ -52,6 +52,8 @@ export interface SaFilter {
   selector?: Record<string, string>;
   /** "ns/sa" keys to leave out. */
   exclude?: string[];
+  /** false: leave EKS add-ons out (--manifests without --include-addons). The filters above apply to add-ons too, by their "ns/sa". */
+  addons?: boolean;
 }
 
 export type RiskLevel = 'info' | 'warn' | 'block' | 'skip';
@@ -154,6 +156,8 @@ export interface TrustChange {
   /** The plan creates the role (a bridge); otherwise it changes an existing role's trust. */
   created: boolean;
   after: PolicyDocument;
+  /** The role could not be read (another account, on AWS): `after` holds only the statements the plan adds, not the whole trust. */
+  partial?: boolean;
   /** Minified JSON length of `after` at its largest (before removals). */
   peakSize: number;
   entries: string[];
@@ -221,4 +225,6 @@ export interface Journal {
   records: JournalRecord[];
   /** Entries ("ns/sa", "addon:<name>") an --interactive run was restricted to; absent: the whole plan. --resume keeps to them. */
   selection?: string[];
+  /** -n / --selector / --exclude of the run; absent: the whole cluster. --resume keeps to them. */
+  filter?: SaFilter;
 }

@@ -1,4 +1,5 @@
-import { requireClusterArn } from './cluster-arn.js';
+import { partitionOfRegion } from '../arn.js';
+import { isKnownPartition, partitionHint, requireClusterArn, type ClusterArnParts } from './cluster-arn.js';
 import { UsageError } from '../errors.js';
 import { POLICY_VERSION, type PolicyDocument, type Statement } from './types.js';
 
@@ -137,17 +138,61 @@ export const ABAC_TEMPLATE_NAMES = ABAC_TEMPLATES.map((t) => t.name);
 
 const FLAG: Record<string, string> = { bucket: '--bucket', table: '--table', account: '--account (or --cluster-arn)' };
 
-/** Generates the ABAC permission policy of `template` with `params`. Throws UsageError for a missing parameter. */
+/** `us-west-2`, `us-gov-west-1`, `cn-north-1`, `eu-isoe-west-1`, `eusc-de-east-1`, … */
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+/** DynamoDB table names: 3–255 characters of letters, digits, _ . - */
+const TABLE = /^[a-zA-Z0-9_.-]{3,255}$/;
+
+/** Why `name` is not a valid S3 general purpose bucket name (S3 naming rules), or undefined when it is one. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return 'it must be 3–63 characters long';
+  if (!/^[a-z0-9.-]+$/.test(name)) return 'only lowercase letters, digits, dots (.) and hyphens (-) are allowed';
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return 'it must start and end with a lowercase letter or a digit';
+  if (name.includes('..')) return 'it must not contain two adjacent dots';
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'it must not look like an IP address';
+  const prefix = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => name.startsWith(p));
+  if (prefix) return `the prefix '${prefix}' is reserved`;
+  const suffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((x) => name.endsWith(x));
+  if (suffix) return `the suffix '${suffix}' is reserved`;
+  return undefined;
+}
+
+/** Usage errors for values that would make an invalid ARN; each names its flag. */
+function checkParams(params: AbacParams, partition: string, region: string): void {
+  if (params.partition !== undefined && !isKnownPartition(params.partition)) {
+    throw new UsageError(`option '--partition': '${params.partition}' is not an AWS partition`, { hint: partitionHint() });
+  }
+  if (params.region !== undefined) {
+    if (!REGION.test(params.region)) throw new UsageError(`option '--region': '${params.region}' is not an AWS region (e.g. us-west-2)`);
+    if (partitionOfRegion(region) !== partition) throw new UsageError(`option '--region': ${region} is in partition ${partitionOfRegion(region)}, not ${partition}`);
+  }
+  if (params.bucket !== undefined) {
+    const problem = bucketNameProblem(params.bucket);
+    if (problem) throw new UsageError(`option '--bucket': '${params.bucket}' is not a valid S3 bucket name: ${problem}`);
+  }
+  if (params.table !== undefined && !TABLE.test(params.table)) {
+    throw new UsageError(`option '--table': '${params.table}' is not a valid DynamoDB table name (3–255 characters of letters, digits, _ . -)`);
+  }
+}
+
+/** Generates the ABAC permission policy of `template` with `params`. Throws UsageError for a missing or invalid parameter. */
 export function abacPolicy(template: string, params: AbacParams = {}): PolicyDocument {
   const t = ABAC_TEMPLATES.find((x) => x.name === template);
   if (!t) throw new UsageError(`unknown ABAC template '${template}' (templates: ${ABAC_TEMPLATE_NAMES.join(', ')})`);
-  const cluster = params.clusterArn ? requireClusterArn(params.clusterArn, "'--cluster-arn'") : undefined;
+  let cluster: ClusterArnParts | undefined;
+  try {
+    cluster = params.clusterArn ? requireClusterArn(params.clusterArn) : undefined;
+  } catch (error) {
+    throw new UsageError(`option '--cluster-arn': ${(error as Error).message}`, { hint: (error as UsageError).hint });
+  }
   const ctx: Ctx = {
     p: { ...params, access: params.access ?? 'read', level: params.level ?? 'namespace' },
-    partition: params.partition ?? cluster?.partition ?? 'aws',
+    // Without --partition or --cluster-arn, the region's partition (cn-north-1 → aws-cn).
+    partition: params.partition ?? cluster?.partition ?? (params.region ? partitionOfRegion(params.region) : 'aws'),
     region: params.region ?? cluster?.region ?? '*',
     account: params.account ?? cluster?.accountId ?? '',
   };
+  checkParams(params, ctx.partition, ctx.region);
   for (const need of t.needs) {
     const value = need === 'account' ? ctx.account : params[need];
     if (!value) throw new UsageError(`template ${t.name} needs ${FLAG[need]}`);

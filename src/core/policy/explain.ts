@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import type { Principal } from '../iam/index.js';
 import { SESSION_TAG_KEYS } from '../model.js';
 import { requireClusterArn } from './cluster-arn.js';
-import type { Workload } from './types.js';
+import type { SessionTagsMode, Workload } from './types.js';
 
 // Turning `podid policy explain` flags into an evaluator request.
 
@@ -39,9 +39,13 @@ export function parseContext(items: readonly string[]): Record<string, string | 
   return out;
 }
 
-/** The request context EKS builds for the first hop of a workload (policies.md §1.3), session tags on. */
-export function podIdentityContext(w: Workload, opts: { podName?: string; podUid?: string } = {}): Record<string, string | string[]> {
+/**
+ * The request context EKS builds for the first hop of a workload (policies.md §1.3). Session tags
+ * on (default): aws:SourceAccount, the six aws:RequestTag/* keys and aws:TagKeys; off: aws:SourceAccount only.
+ */
+export function podIdentityContext(w: Workload, opts: { podName?: string; podUid?: string; sessionTags?: SessionTagsMode } = {}): Record<string, string | string[]> {
   const { accountId: account, name } = requireClusterArn(w.clusterArn);
+  if (opts.sessionTags === 'off') return { 'aws:SourceAccount': account };
   const tags: Record<string, string> = {
     'eks-cluster-arn': w.clusterArn,
     'eks-cluster-name': name,

@@ -11,4 +11,4 @@ export { parsePrincipal, parseContext, podIdentityContext } from './explain.js';
 export { sidFrom, uniqueSid, pascal } from './sid.js';
 export { clusterArnParts, requireClusterArn, type ClusterArnParts } from './cluster-arn.js';
 export { lintPolicy, lintReport, detectKind, hasErrors, sortFindings, invalidJsonFinding, RULES, RULE_LIST, parsePolicyText, locateStatements } from './lint/index.js';
-export type { Finding, LintOptions, LintKind, PolicyKindOption, RuleMeta } from './lint/index.js';
+export type { Finding, LintAssociation, LintOptions, LintKind, PolicyKindOption, RuleMeta } from './lint/index.js';

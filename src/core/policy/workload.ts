@@ -25,7 +25,7 @@ export function checkWorkloadSpec(spec: WorkloadSpec, flag = '-w, --workload'): 
     try {
       requireClusterArn(spec.cluster);
     } catch (error) {
-      throw new UsageError(`option '${flag}': ${(error as Error).message}`);
+      throw new UsageError(`option '${flag}': ${(error as Error).message}`, { hint: (error as UsageError).hint });
     }
   } else if (!CLUSTER_NAME.test(spec.cluster)) {
     throw new UsageError(`option '${flag}': '${spec.cluster}' is not a valid EKS cluster name or ARN`);

@@ -34,7 +34,7 @@ export function changeText(c: FieldChange): string {
 export function stepText(step: Step): string {
   switch (step.kind) {
     case 'create-role':
-      return `+ create role ${step.target} (trust scoped to the workload; tags ${Object.entries(step.tags).map(([k, v]) => `${k}=${v}`).join(', ')})`;
+      return `+ create role ${step.target} (${step.scope === 'workload' ? 'trust scoped to the workload' : `trust of scope ${step.scope}`}; tags ${Object.entries(step.tags).map(([k, v]) => `${k}=${v}`).join(', ')})`;
     case 'update-trust':
       return `~ update trust of role ${step.target}: add ${step.added.join(', ')}`;
     case 'attach-policy':
@@ -82,6 +82,7 @@ export function renderRestart(restart: RestartInfo, applied: boolean, restarted:
 function footer(r: AssociateResult): string {
   switch (r.status) {
     case 'up-to-date':
+      if (r.roleDrift?.length) return `\nAssociation ${r.namespace}/${r.serviceAccount} → ${r.roleArn} is up to date, but its role differs from the request (role.drift): podid does not change it; run the commands in the fix.\n`;
       return `\nAssociation ${r.namespace}/${r.serviceAccount} → ${r.roleArn} is already up to date; nothing to change.\n`;
     case 'blocked':
       return `\nPreflight failed: nothing was changed. Fix the checks marked FAIL and run again.\n`;

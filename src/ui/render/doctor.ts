@@ -58,8 +58,8 @@ export function renderDoctorTable(r: DoctorResult, ctx?: RenderContext): string 
   if (candidates.length) {
     out.push(`IRSA MIGRATION CANDIDATES (${candidates.length})`);
     for (const c of candidates) out.push(`  ${c.subject.replace(/^service account /, '').padEnd(40)} ${c.refs?.roleArn ?? ''}`);
-    const namespaces = [...new Set(candidates.map((c) => c.refs?.namespace))];
-    out.push(`  migrate with: ${namespaces.map((ns) => `podid migrate-irsa -c ${r.cluster} -n ${ns} --approve`).join('; ')}`, '');
+    const commands = [...new Set(candidates.map((c) => c.fix).filter(Boolean))];
+    out.push(`  migrate with: ${commands.join('; ')}`, '');
   }
   if (!r.checks.length) out.push('No checks ran.', '');
   out.push(summaryLine(r));
@@ -79,7 +79,7 @@ export function renderDoctorMarkdown(r: DoctorResult): string {
   const skipped = r.checks.filter((c) => c.status === 'skip');
   if (skipped.length) out.push('## Skipped', '', ...skipped.map((c) => `- \`${c.id}\` ${md(c.subject)}: ${md(c.detail)}`), '');
   const candidates = r.checks.filter(isCandidate);
-  if (candidates.length) out.push('## IRSA migration candidates', '', ...candidates.map((c) => `- ${md(c.subject)} (${c.refs?.roleArn}): \`${c.fix?.split(' (')[0]}\``), '');
+  if (candidates.length) out.push('## IRSA migration candidates', '', ...candidates.map((c) => `- ${md(c.subject)} (${c.refs?.roleArn}): \`${c.fix}\``), '');
   return out.join('\n');
 }
 

@@ -1,13 +1,16 @@
 import {
+  AccessDeniedException,
   CreatePodIdentityAssociationCommand,
   DeletePodIdentityAssociationCommand,
   DescribeAddonCommand,
   DescribeAddonConfigurationCommand,
   DescribeClusterCommand,
+  DescribeNodegroupCommand,
   DescribePodIdentityAssociationCommand,
   EKSClient,
   ListAddonsCommand,
   ListClustersCommand,
+  ListNodegroupsCommand,
   ListPodIdentityAssociationsCommand,
   ResourceInUseException,
   ResourceNotFoundException,
@@ -190,5 +193,38 @@ describe('clusters and add-ons', () => {
     eksMock.on(DescribeClusterCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429, requestId: 'req-throttle-1' } }));
     const error = await remoteError(ports().eks.describeCluster('demo'));
     expect(error).toMatchObject({ kind: 'throttled', service: 'eks', operation: 'DescribeCluster', code: 'ThrottlingException', requestId: 'req-throttle-1', httpStatus: 429, message: 'Rate exceeded' });
+  });
+});
+
+describe('node group roles', () => {
+  const roleOf = (name: string) => `arn:aws:iam::111122223333:role/${name.startsWith('gpu') ? 'gpu-nodes' : 'nodes'}`;
+
+  it('walks ListNodegroups, describes each node group with bounded concurrency, returns distinct node roles', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => (i % 5 === 4 ? `gpu-${i}` : `ng-${i}`));
+    eksMock.on(ListNodegroupsCommand).callsFake((input) => (input.nextToken ? { nodegroups: names.slice(12) } : { nodegroups: names.slice(0, 12), nextToken: 'p2' }));
+    let inFlight = 0;
+    let peak = 0;
+    eksMock.on(DescribeNodegroupCommand).callsFake(async (input) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight--;
+      return { nodegroup: { nodegroupName: input.nodegroupName, clusterName: input.clusterName, nodeRole: roleOf(input.nodegroupName!) } };
+    });
+    expect(await ports().eks.listNodegroupRoles('demo')).toEqual([roleOf('ng'), roleOf('gpu')]);
+    expect(eksMock.commandCalls(ListNodegroupsCommand).map((c) => c.args[0].input)).toEqual([
+      { clusterName: 'demo', maxResults: 100, nextToken: undefined },
+      { clusterName: 'demo', maxResults: 100, nextToken: 'p2' },
+    ]);
+    expect(eksMock.commandCalls(DescribeNodegroupCommand).map((c) => c.args[0].input.nodegroupName)).toEqual(names);
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(8);
+  });
+
+  it('no managed node group → []; access denied → RemoteError access-denied', async () => {
+    eksMock.on(ListNodegroupsCommand).resolves({ nodegroups: [] });
+    expect(await ports().eks.listNodegroupRoles('demo')).toEqual([]);
+    expect(eksMock.commandCalls(DescribeNodegroupCommand)).toHaveLength(0);
+    eksMock.on(ListNodegroupsCommand).rejects(new AccessDeniedException({ message: 'not authorized to perform: eks:ListNodegroups', $metadata: { httpStatusCode: 403, requestId: 'r-403' } }));
+    expect(await remoteError(ports().eks.listNodegroupRoles('demo'))).toMatchObject({ kind: 'access-denied', operation: 'ListNodegroups', service: 'eks', httpStatus: 403 });
   });
 });

@@ -6,6 +6,7 @@ import {
   preflight,
   resolveSpec,
   restartInfo,
+  roleDrift,
   validateApplyFile,
   type AssociateFacts,
 } from '../../../src/core/associate/index.js';
@@ -59,6 +60,36 @@ describe('planAssociate', () => {
       { field: 'disableSessionTags', from: true, to: false },
       { field: 'policy', from: '{"Statement":[]}', to: undefined },
     ]);
+  });
+});
+
+describe('roleDrift (podid-managed roles)', () => {
+  const role = { arn: 'arn:aws:iam::111122223333:role/r', name: 'r', path: '/', roleId: 'R', accountId: '111122223333', trustPolicy: { Statement: [] }, inlinePolicies: [], attachedPolicies: [], tags: { 'podid:managed-by': 'podid', team: 'a' }, maxSessionDuration: 3600 };
+  const create = { name: 'r', path: '/', policyArns: [], inlinePolicies: [], tags: { 'podid:managed-by': 'podid', team: 'a' } };
+
+  it('compares only what was requested; extra role tags are left alone', () => {
+    expect(roleDrift(role, create)).toEqual([]);
+    expect(roleDrift({ ...role, tags: { ...role.tags, extra: 'x' }, maxSessionDuration: 7200 }, create)).toEqual([]);
+  });
+
+  it('gives one shell-safe aws command per setting', () => {
+    const drift = roleDrift(role, { ...create, maxSessionDuration: 43200, permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/b', tags: { ...create.tags, team: "it's b", cost: 'c 1' } });
+    expect([...new Set(drift.map((d) => d.command))]).toEqual([
+      'aws iam put-role-permissions-boundary --role-name r --permissions-boundary arn:aws:iam::111122223333:policy/b',
+      'aws iam update-role --role-name r --max-session-duration 43200',
+      `aws iam tag-role --role-name r --tags '[{"Key":"team","Value":"it'\\''s b"},{"Key":"cost","Value":"c 1"}]'`,
+    ]);
+    expect(drift.filter((d) => d.field === 'tag').map((d) => d.key)).toEqual(['team', 'cost']);
+  });
+});
+
+describe('preflight: --create-role when the role cannot be read', () => {
+  it('role unknown → role.exists fail (not a plan that creates an association to a role that may not exist)', () => {
+    const spec = resolveSpec({ namespace: 'orders', serviceAccount: 'api', createRole: true }, cluster);
+    const f = facts({ role: undefined });
+    const plan = planAssociate(f, spec, { now: NOW });
+    expect(plan.steps.map((s) => s.kind)).not.toContain('create-role');
+    expect(preflight(f, spec, plan).find((c) => c.id === 'role.exists')).toMatchObject({ status: 'fail' });
   });
 });
 

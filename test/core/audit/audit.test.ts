@@ -32,8 +32,14 @@ describe('audit rules', () => {
   it('a healthy association: inventory only, no finding', () => {
     const report = buildAudit(facts([web], [{ cluster: CLUSTER, associations: [association('app', 'web', web.arn)], serviceAccounts: [sa('app', 'web')] }]));
     expect(report.findings).toEqual([]);
-    expect(report.associations[0]).toMatchObject({ cluster: 'c1', namespace: 'app', serviceAccount: 'web', sessionTags: 'on', serviceAccountExists: true });
+    expect(report.associations[0]).toMatchObject({ cluster: 'c1', region: 'us-west-2', namespace: 'app', serviceAccount: 'web', sessionTags: 'on', serviceAccountExists: true });
     expect(report.roles[0]).toMatchObject({ arn: web.arn, exists: true, usedBy: [{ cluster: 'c1', namespace: 'app', serviceAccount: 'web', via: 'association' }] });
+  });
+
+  it("rows carry the backend's region, else the cluster's own", () => {
+    const one = (region?: string) => buildAudit(facts([web], [{ cluster: { ...CLUSTER, region: 'eu-west-1' }, ...(region ? { region } : {}), associations: [association('app', 'web', web.arn)], serviceAccounts: [sa('app', 'web')] }]));
+    expect(one().associations[0].region).toBe('eu-west-1');
+    expect(one('ap-south-1').associations[0].region).toBe('ap-south-1');
   });
 
   it('AUD001: a role shared across clusters', () => {
@@ -70,7 +76,7 @@ describe('audit rules', () => {
     const report = buildAudit(facts([admin], [{ cluster: CLUSTER, associations: [association('app', 'web', admin.arn)], serviceAccounts: [sa('app', 'web'), sa('old', 'api', { 'eks.amazonaws.com/role-arn': irsaRole })] }]));
     expect(report.findings.map((f) => [f.severity, f.ruleId])).toEqual(expect.arrayContaining([['warn', 'PODID-AUD006'], ['fail', 'PODID-T004']]));
     expect(report.findings.some((f) => f.ruleId === 'PODID-AUD005')).toBe(false); // the lint finding explains the denial
-    expect(report.irsa).toEqual([{ cluster: 'c1', namespace: 'old', serviceAccount: 'api', roleArn: irsaRole, hasAssociation: false }]);
+    expect(report.irsa).toEqual([{ cluster: 'c1', region: 'us-west-2', namespace: 'old', serviceAccount: 'api', roleArn: irsaRole, hasAssociation: false }]);
     expect(report.roles.find((r) => r.arn === irsaRole)).toMatchObject({ usedBy: [{ via: 'irsa' }] });
     expect(report.roles.find((r) => r.arn === irsaRole)?.exists).toBeUndefined();
   });

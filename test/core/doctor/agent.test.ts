@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../../src/core/doctor/index.js';
+import type { Role } from '../../../src/core/model.js';
 import { agentPod, CLUSTER, injectedPod, node, role, run, statuses, world } from './helpers.js';
 
 const check = (id: string) => CHECKS.find((c) => c.id === id)!;
@@ -82,21 +83,46 @@ describe('agent.daemonset', () => {
 describe('agent.node-role', () => {
   const nr = check('agent.node-role');
   const trustEc2 = { Version: '2012-10-17', Statement: [{ Effect: 'Allow' as const, Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+  const eksAuth = { name: 'eks-auth', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow' as const, Action: 'eks-auth:AssumeRoleForPodIdentity', Resource: '*' }] } };
+  const withNodeRoles = (...nodeRoles: Role[]) => {
+    const facts = world();
+    for (const r of nodeRoles) facts.roles.set(r.arn, r);
+    return world({ roles: facts.roles, nodeRoleArns: nodeRoles.map((r) => r.arn) });
+  };
 
-  it('skip with the reason when the node role is unknown', () => {
+  it('skip with the reason when the node groups could not be read', () => {
     const [r] = run(nr, world());
     expect(r.status).toBe('skip');
-    expect(r.detail).toMatch(/node instance role is unknown/);
+    expect(r.detail).toMatch(/node groups could not be read/);
+    expect(r.fix).toMatch(/aws eks describe-nodegroup --cluster-name c1/);
   });
 
-  it('ok when the node role allows eks-auth:AssumeRoleForPodIdentity', () => {
-    const nodeRole = role('nodes', trustEc2, { inlinePolicies: [{ name: 'eks-auth', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'eks-auth:AssumeRoleForPodIdentity', Resource: '*' }] } }] });
-    expect(statuses(run(nr, world({ nodeRoles: [nodeRole] })))).toEqual(['ok']);
+  it('skip when the cluster has no managed node group', () => {
+    expect(run(nr, world({ nodeRoleArns: [] }))[0]).toMatchObject({ status: 'skip', detail: expect.stringMatching(/no managed node group/) });
   });
 
-  it('fail when it does not, with the attach-role-policy command', () => {
-    const [r] = run(nr, world({ nodeRoles: [role('nodes', trustEc2)] }));
-    expect(r.status).toBe('fail');
-    expect(r.fix).toBe('aws iam attach-role-policy --role-name nodes --policy-arn arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy');
+  it('ok when the node role allows eks-auth:AssumeRoleForPodIdentity (inline or AmazonEKSWorkerNodePolicy)', () => {
+    const inline = role('nodes', trustEc2, { inlinePolicies: [eksAuth] });
+    const managed = role('nodes-2', trustEc2, { attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy', name: 'AmazonEKSWorkerNodePolicy', document: eksAuth.document }] });
+    const results = run(nr, withNodeRoles(inline, managed));
+    expect(results.map((r) => `${r.status} ${r.subject}`)).toEqual([`ok node role ${inline.arn}`, `ok node role ${managed.arn}`]);
+  });
+
+  it('fail when one does not, with the attach-role-policy command; warn when no association needs the agent', () => {
+    const good = role('nodes', trustEc2, { inlinePolicies: [eksAuth] });
+    const bad = role('gpu-nodes', trustEc2);
+    const results = run(nr, withNodeRoles(good, bad));
+    expect(statuses(results)).toEqual(['ok', 'fail']);
+    expect(results[1]).toMatchObject({ subject: `node role ${bad.arn}`, refs: { roleArn: bad.arn } });
+    expect(results[1].fix).toBe('aws iam attach-role-policy --role-name gpu-nodes --policy-arn arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy');
+    expect(statuses(run(nr, { ...withNodeRoles(bad), associations: [] }))).toEqual(['warn']);
+  });
+
+  it('skip for a role it cannot read, fail for one that does not exist', () => {
+    const arn = 'arn:aws:iam::111122223333:role/unreadable';
+    const gone = 'arn:aws:iam::111122223333:role/deleted';
+    const facts = world();
+    facts.roles.set(gone, null);
+    expect(statuses(run(nr, { ...facts, nodeRoleArns: [arn, gone] }))).toEqual(['skip', 'fail']);
   });
 });

@@ -29,8 +29,18 @@ describe('association.role', () => {
     const [res] = run(c, world({ associations: [association('app', 'web', other)] }));
     expect(res.status).toBe('fail');
     expect(res.detail).toMatch(/role is in another account.*999988887777.*no targetRoleArn/);
-    expect(res.fix).toMatch(/podid associate -c c1 -n app -s web --create-role --target-role-arn arn:aws:iam::999988887777:role\/web --approve/);
-    expect(res.fix).toMatch(/podid policy target-trust/);
+    // The target trust names the role associate --create-role will create, and comes first: associate's preflight checks it.
+    const trust = 'podid policy target-trust --source-role-arn arn:aws:iam::111122223333:role/podid-c1-app-web --target-role-arn arn:aws:iam::999988887777:role/web -w c1:app:web';
+    const associate = 'podid associate -c c1 -n app -s web --create-role --target-role-arn arn:aws:iam::999988887777:role/web --approve';
+    expect(res.fix).toContain(trust);
+    expect(res.fix!.endsWith(associate)).toBe(true);
+    expect(res.fix!.indexOf(trust)).toBeLessThan(res.fix!.indexOf(associate));
+    expect(res.fix).toContain('with credentials of 999988887777: aws iam update-assume-role-policy --role-name web --policy-document file://target-trust.json');
+    expect(res.fix).not.toContain('NEW_ROLE');
+  });
+  it('the chaining fix names the state file in both podid commands', () => {
+    const [res] = run(c, world({ statePath: 'demo.json', associations: [association('app', 'web', 'arn:aws:iam::999988887777:role/web')] }));
+    expect(res.fix).toMatch(/-w c1:app:web --state demo.json \(.*; then .* --approve --state demo.json$/);
   });
   it('fail: the role does not exist', () => {
     expect(run(c, world({ roles: new Map([[WEB, null]]) }))[0]).toMatchObject({ status: 'fail', detail: `role ${WEB} does not exist` });
@@ -88,5 +98,47 @@ describe('association.shared-role', () => {
   });
   it('ok-silent for two service accounts of one namespace', () => {
     expect(run(c, world({ associations: [association('app', 'web', WEB), association('app', 'api', WEB)] }))).toEqual([]);
+  });
+});
+
+describe('association.exists', () => {
+  const c = check('association.exists');
+  const IRSA = { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/legacy' };
+  const facts = world({ serviceAccounts: [sa('app', 'web'), sa('app', 'worker'), sa('app', 'legacy', IRSA), sa('empty', 'default')], pods: [injectedPod('app', 'web-1', 'web'), injectedPod('app', 'worker-1', 'worker')] });
+
+  it('only runs for a scope that names something', () => expect(run(c, facts)).toEqual([]));
+
+  it('--pod / -s: ok when an association covers the service account', () => {
+    expect(run(c, { ...facts, scope: { pod: { namespace: 'app', name: 'web-1' } } })).toEqual([
+      expect.objectContaining({ status: 'ok', subject: 'pod app/web-1', detail: `association a-app-web covers service account app/web (role ${WEB})` }),
+    ]);
+    expect(statuses(run(c, { ...facts, scope: { serviceAccount: { namespace: 'app', name: 'web' } } }))).toEqual(['ok']);
+  });
+
+  it("--pod: fail when no association covers the pod's service account, with the associate command", () => {
+    const [r] = run(c, { ...facts, associations: [], scope: { pod: { namespace: 'app', name: 'worker-1' } } });
+    expect(r).toMatchObject({ status: 'fail', subject: 'pod app/worker-1', refs: { namespace: 'app', serviceAccount: 'worker', pods: ['app/worker-1'] } });
+    expect(r.detail).toMatch(/^no Pod Identity association covers service account app\/worker, the pod's service account: its pods get no Pod Identity credentials/);
+    expect(r.fix).toMatch(/podid associate -c c1 -n app -s worker --create-role --approve/);
+  });
+
+  it('-s: an IRSA service account is not a failure; it says so, with the migration', () => {
+    const [r] = run(c, { ...facts, scope: { serviceAccount: { namespace: 'app', name: 'legacy' } } });
+    expect(r).toMatchObject({ status: 'ok', subject: 'service account app/legacy', fix: 'podid migrate-irsa -c c1 -n app --approve --restart' });
+    expect(r.detail).toMatch(/uses IRSA \(arn:aws:iam::111122223333:role\/legacy\)/);
+  });
+
+  it('-s without Kubernetes: fail, and IRSA is unknown', () => {
+    const [r] = run(c, { ...facts, serviceAccounts: undefined, associations: [], scope: { serviceAccount: { namespace: 'app', name: 'legacy' } } });
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/whether it uses IRSA is unknown/);
+  });
+
+  it('-n: warn when the namespace has nothing in it, skip with a note when it has no association', () => {
+    expect(run(c, { ...facts, associations: [], scope: { namespace: 'empty' } })).toEqual([expect.objectContaining({ status: 'warn', subject: 'namespace empty', fix: 'Check the namespace name: kubectl get namespaces' })]);
+    expect(run(c, { ...facts, associations: [], scope: { namespace: 'app' } })).toEqual([
+      expect.objectContaining({ status: 'skip', detail: 'no association in namespace app: its 2 pod(s) and 3 service account(s) use no Pod Identity, so there was nothing to check' }),
+    ]);
+    expect(run(c, { ...facts, scope: { namespace: 'app' } })).toEqual([]);
   });
 });

@@ -79,6 +79,25 @@ describe('pod.proxy', () => {
   });
   it('fail when NO_PROXY misses 169.254.170.23', () => expect(run(c, proxied({ NO_PROXY: 'localhost' }))[0]).toMatchObject({ status: 'fail', fix: 'Add 169.254.170.23,fd00:ec2::23 to NO_PROXY (and no_proxy) in the pod spec' }));
   it('warn when only the IPv6 address is missing', () => expect(statuses(run(c, proxied({ NO_PROXY: '169.254.170.23' })))).toEqual(['warn']));
+  it('warn when NO_PROXY comes from a Secret or ConfigMap (valueFrom): its value is unknown', () => {
+    const fromRef = (pod: Pod, ref: string): Pod => ({ ...pod, containers: pod.containers.map((k) => ({ ...k, env: [...k.env, { name: 'no_proxy', valueFrom: ref }] })) });
+    const pod = fromRef(env(injectedPod('app', 'web-1', 'web'), { HTTP_PROXY: 'http://proxy:3128' }), 'configMapKeyRef:proxy-settings/no_proxy');
+    const [r] = run(c, withPods(pod));
+    expect(r).toMatchObject({ status: 'warn', subject: 'pod app/web-1', refs: { pods: ['app/web-1'] } });
+    expect(r.detail).toBe('container app sets a proxy and takes NO_PROXY from a Secret/ConfigMap; make sure it lists 169.254.170.23 and fd00:ec2::23');
+    // A literal NO_PROXY wins over a later valueFrom one (envValue checks NO_PROXY first); an empty proxy is no proxy.
+    expect(statuses(run(c, withPods(fromRef(env(injectedPod('app', 'web-1', 'web'), { HTTPS_PROXY: 'http://p:1', NO_PROXY: '169.254.170.23,fd00:ec2::23' }), 'secretKeyRef:x/y'))))).toEqual(['ok']);
+    expect(statuses(run(c, withPods(fromRef(env(injectedPod('app', 'web-1', 'web'), { HTTPS_PROXY: '' }), 'secretKeyRef:x/y'))))).toEqual(['ok']);
+  });
+  it('groups pods of one service account that warn the same way', () => {
+    const hidden = (name: string): Pod => {
+      const pod = env(injectedPod('app', name, 'web'), { HTTPS_PROXY: 'http://proxy:3128' });
+      return { ...pod, containers: pod.containers.map((k) => ({ ...k, env: [...k.env, { name: 'NO_PROXY', valueFrom: 'secretKeyRef:proxy/no-proxy' }] })) };
+    };
+    const results = run(c, withPods(hidden('web-1'), hidden('web-2'), injectedPod('app', 'web-3', 'web')));
+    expect(results.map((r) => `${r.status} ${r.subject}`)).toEqual(['warn pods of app/web (2 of 3)', 'ok pods of app/web']);
+    expect(results[0].detail).toMatch(/\(app\/web-1, app\/web-2\)$/);
+  });
 });
 
 describe('noProxyCovers', () => {
@@ -112,8 +131,14 @@ describe('irsa.candidate', () => {
   it('lists annotated service accounts without an association, with the migrate command', () => {
     const facts = world({ serviceAccounts: [sa('app', 'web'), sa('legacy', 'api', { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/api' })] });
     expect(run(c, facts)).toEqual([
-      expect.objectContaining({ status: 'ok', subject: 'service account legacy/api', fix: expect.stringMatching(/^podid migrate-irsa -c c1 -n legacy --approve/) }),
+      expect.objectContaining({ status: 'ok', subject: 'service account legacy/api', fix: 'podid migrate-irsa -c c1 -n legacy --approve --restart' }),
     ]);
+  });
+  it('with a state file, the migrate command (and the plan review) name it', () => {
+    const facts = world({ statePath: 'states/demo.json', serviceAccounts: [sa('legacy', 'api', { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/api' })] });
+    const [r] = run(c, facts);
+    expect(r.fix).toBe('podid migrate-irsa -c c1 -n legacy --approve --restart --state states/demo.json');
+    expect(r.detail).toMatch(/review the plan first: podid migrate-irsa -c c1 -n legacy --state states\/demo.json\)$/);
   });
   it('leaves out service accounts that already have an association', () => {
     expect(run(c, world({ serviceAccounts: [sa('app', 'web', { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/x' })] }))).toEqual([]);

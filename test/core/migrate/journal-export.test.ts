@@ -4,7 +4,7 @@ import { newJournal, planRollback, validateJournal } from '../../../src/core/mig
 import { planMigration } from '../../../src/core/migrate/plan.js';
 import type { Journal, Step } from '../../../src/core/migrate/types.js';
 import { factsFrom, opts } from './facts.js';
-import { CLUSTER_ARN, CROSS_ROLE, WEB_ROLE, world } from './world.js';
+import { CLUSTER_ARN, CROSS_ROLE, HOST, OTHER_ACCOUNT, WEB_ROLE, withJob, world } from './world.js';
 
 describe('journal', () => {
   it('validates shape and says what is wrong', () => {
@@ -12,6 +12,13 @@ describe('journal', () => {
     expect(validateJournal('x').problems).toEqual(['not a JSON object']);
     const j = newJournal({ name: 'demo', arn: CLUSTER_ARN }, opts(), '2026-01-01T00:00:00Z');
     expect(validateJournal(JSON.parse(JSON.stringify(j))).journal).toBeTruthy();
+  });
+
+  it('records the filter of the run (only what narrows it) and validates it', () => {
+    const j = newJournal({ name: 'demo', arn: CLUSTER_ARN }, opts(), 't', { namespaces: ['apps'], selector: {}, exclude: [], addons: true });
+    expect(j.filter).toEqual({ namespaces: ['apps'] });
+    expect(newJournal({ name: 'demo', arn: CLUSTER_ARN }, opts(), 't', {}).filter).toBeUndefined();
+    expect(validateJournal({ ...j, filter: { namespaces: 'apps' } }).problems.join('\n')).toMatch(/filter: expected/);
   });
 
   it('rolls back in a safe order, restoring each role and SA to its earliest prior state', () => {
@@ -55,6 +62,37 @@ describe('IaC export', () => {
     expect(types).toContain('AWS::IAM::Role');
     expect(cfn.Resources.PodIdentityDataCross.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['PodidBridgeDataCross', 'Arn'] });
     expect(cfn.Metadata.podid.trustChanges.length).toBeGreaterThan(0);
+  });
+
+  it('terraform --remove-oidc-trust keeps the OIDC trust of a service account whose Job pod still runs with IRSA', () => {
+    const tf = exportTerraform(planMigration(factsFrom(withJob()), opts({ removeOidcTrust: true, removeAnnotations: true, restart: true })));
+    const block = (name: string) => tf.slice(tf.indexOf(`resource "aws_iam_role" "${name}"`), tf.indexOf('\n}\n', tf.indexOf(`resource "aws_iam_role" "${name}"`)));
+    expect(block('reports')).toContain(`"${HOST}:sub": "system:serviceaccount:batch:reports"`);
+    expect(block('web_role')).not.toContain(`"${HOST}:sub"`);
+  });
+
+  it('eksctl: bridge roles are created first (scoped trust, policy, tags); other-account trust is flagged for that account', () => {
+    const text = exportEksctl(plan);
+    const head = text.slice(0, text.indexOf('apiVersion:'));
+    expect(head).toContain("aws iam create-role --role-name podid-bridge-data-cross --assume-role-policy-document '{");
+    expect(head).toContain("'Key=podid.io/bridge-for,Value=demo/data/cross' 'Key=podid:managed-by,Value=podid'");
+    expect(head).toContain('aws iam put-role-policy --role-name podid-bridge-data-cross --policy-name podid-assume-target');
+    expect(head).not.toContain('update-assume-role-policy --role-name podid-bridge-data-cross');
+    expect(head).toContain(`# Trust of existing roles in account ${OTHER_ACCOUNT} (another account: apply it there, with that account's credentials):\n#   aws iam update-assume-role-policy --role-name data-reader `);
+    expect(head.indexOf('create-role')).toBeLessThan(head.indexOf('update-assume-role-policy'));
+    expect(head.indexOf('--role-name web-role')).toBeLessThan(head.indexOf(`account ${OTHER_ACCOUNT}`));
+  });
+
+  it('a role podid could not read gets "add these statements", never a whole-document replacement', () => {
+    const facts = factsFrom(world());
+    facts.roles.delete(CROSS_ROLE);
+    const partial = planMigration(facts, opts({ removeOidcTrust: true, restart: true }));
+    const text = exportEksctl(partial);
+    expect(text).not.toContain('update-assume-role-policy --role-name data-reader');
+    expect(text).toMatch(/# {3}role data-reader: podid could not read its trust: add these statements and keep the others:\n# {5}\[\{"Sid":"PodIdentityChainDemoDataCross"/);
+    expect(exportTerraform(partial)).not.toContain('resource "aws_iam_role" "data_reader"');
+    const cfn = JSON.parse(exportCloudFormation(partial));
+    expect(cfn.Metadata.podid.trustChanges.find((t: { RoleArn: string }) => t.RoleArn === CROSS_ROLE)).toMatchObject({ AddStatements: [expect.objectContaining({ Effect: 'Allow' })] });
   });
 
   it('eksctl: iam.podIdentityAssociations and addons', () => {

@@ -4,7 +4,7 @@ import type { PlanEntry, RiskId } from '../../../src/core/migrate/types.js';
 import { policySize } from '../../../src/core/policy/size.js';
 import { trustStatementFor } from '../../../src/core/policy/trust.js';
 import { factsFrom, opts } from './facts.js';
-import { ACCOUNT, CLUSTER_ARN, CROSS_ROLE, EBS_ROLE, HOST, OTHER_PROVIDER, SHARED_ROLE, WEB_ROLE, irsaStatement, pod, role, withProblems, world } from './world.js';
+import { ACCOUNT, CLUSTER_ARN, CROSS_ROLE, EBS_ROLE, HOST, OTHER_PROVIDER, REPORTS_ROLE, SHARED_ROLE, WEB_ROLE, irsaStatement, pod, role, withJob, withProblems, world } from './world.js';
 
 const entry = (plan: ReturnType<typeof planMigration>, id: string): PlanEntry => {
   const found = plan.entries.find((e) => e.id === id);
@@ -183,6 +183,28 @@ describe('planMigration: risk flags', () => {
       expect(e.reason).toBeTruthy();
       expect(e.fix).toBeTruthy();
     }
+  });
+});
+
+describe('planMigration: pods of Jobs and CronJobs', () => {
+  const all = opts({ restart: true, removeOidcTrust: true, removeAnnotations: true });
+
+  it('defers annotation and OIDC-trust removal while a run-to-completion pod still runs with IRSA (as apply would)', () => {
+    const plan = planMigration(factsFrom(withJob()), all);
+    const reports = entry(plan, 'batch/reports');
+    expect(stepKinds(plan, 'batch/reports')).toEqual(['add-trust', 'create-association']);
+    const deferred = reports.risks.find((r) => r.id === 'oidc-deferred')!;
+    expect(deferred.level).toBe('warn');
+    expect(deferred.fix).toMatch(/running pods of cronjob\/reports finish/);
+    expect(JSON.stringify(plan.trustChanges.find((t) => t.roleArn === REPORTS_ROLE)!.after)).toContain('system:serviceaccount:batch:reports');
+  });
+
+  it('plans the removals once the Job pod has finished', () => {
+    const s = withJob();
+    s.clusters[0].pods.find((p) => p.name.startsWith('reports-'))!.phase = 'Succeeded';
+    const plan = planMigration(factsFrom(s), all);
+    expect(stepKinds(plan, 'batch/reports')).toEqual(['add-trust', 'create-association', 'remove-oidc-trust', 'remove-annotation']);
+    expect(risks(entry(plan, 'batch/reports'))).not.toContain('oidc-deferred');
   });
 });
 

@@ -97,3 +97,18 @@ export function withProblems(state: StateDocument = world()): StateDocument {
   c.pods.push(pod('bad', 'serverless-1', 'serverless', { nodeName: 'fargate-ip-10-0-0-1' }, WEB_ROLE));
   return state;
 }
+
+export const REPORTS_ROLE = `arn:aws:iam::${ACCOUNT}:role/reports`;
+
+/** Adds batch/reports: an IRSA service account whose only pod belongs to a running CronJob → Job. */
+export function withJob(state: StateDocument = world()): StateDocument {
+  const c = state.clusters[0];
+  c.serviceAccounts.push(sa('batch', 'reports', { 'eks.amazonaws.com/role-arn': REPORTS_ROLE }));
+  c.workloads.push(
+    { kind: 'CronJob', namespace: 'batch', name: 'reports', ownerReferences: [] },
+    { kind: 'Job', namespace: 'batch', name: 'reports-29000000', ownerReferences: [{ kind: 'CronJob', name: 'reports', controller: true }] },
+  );
+  c.pods.push(pod('batch', 'reports-29000000-xxxxx', 'reports', { ownerReferences: [{ kind: 'Job', name: 'reports-29000000', controller: true }] }, REPORTS_ROLE));
+  state.roles.push(role(REPORTS_ROLE, [irsaStatement('system:serviceaccount:batch:reports')]));
+  return state;
+}

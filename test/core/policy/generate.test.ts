@@ -16,6 +16,10 @@ import {
   trustStatementsFor,
   type Workload,
 } from './api.js';
+import { PARTITIONS } from '../../../src/core/arn.js';
+import { UsageError } from '../../../src/core/errors.js';
+import { bucketNameProblem } from '../../../src/core/policy/abac.js';
+import { clusterArnParts, KNOWN_PARTITIONS, requireClusterArn } from '../../../src/core/policy/cluster-arn.js';
 import { CASES } from './golden.test.js';
 import { CLUSTER, OTHER_CLUSTER } from './helpers.js';
 
@@ -187,6 +191,58 @@ describe('ABAC templates', () => {
     expect(d('billing')).toBe('implicit-deny');
   });
 
+  it('rejects values that would make invalid ARNs, naming the flag (usage errors)', () => {
+    const usage = (params: Parameters<typeof abacPolicy>[1], template = 's3-prefix') => {
+      try {
+        abacPolicy(template, { bucket: 'shared-data', ...params });
+      } catch (error) {
+        expect(error).toBeInstanceOf(UsageError);
+        return (error as Error).message;
+      }
+      return 'no error';
+    };
+    expect(usage({ partition: 'foo' })).toMatch(/^option '--partition': 'foo' is not an AWS partition/);
+    expect(usage({ region: 'us west' }, 'kms-tag')).toMatch(/^option '--region': 'us west' is not an AWS region/);
+    expect(usage({ region: 'US-WEST-2' })).toMatch(/^option '--region'/);
+    expect(usage({ region: 'cn-north-1', clusterArn: CLUSTER })).toMatch(/^option '--region': cn-north-1 is in partition aws-cn, not aws/);
+    expect(usage({ bucket: 'My_Bucket' })).toMatch(/^option '--bucket': 'My_Bucket' is not a valid S3 bucket name/);
+    expect(usage({ table: 'orders table', account: '111122223333' }, 'dynamodb-leading-keys')).toMatch(/^option '--table': 'orders table' is not a valid DynamoDB table name/);
+    expect(usage({ table: 'ab', account: '111122223333' }, 'dynamodb-leading-keys')).toMatch(/^option '--table'/);
+    expect(usage({ clusterArn: 'arn:aws-mars:eks:us-west-2:111122223333:cluster/prod' })).toMatch(/^option '--cluster-arn': .* unknown AWS partition 'aws-mars'/);
+    // valid values still generate
+    expect(usage({ partition: 'aws-us-gov', region: 'us-gov-west-1', account: '111122223333' }, 'kms-tag')).toBe('no error');
+    expect(usage({ region: 'eusc-de-east-1', account: '111122223333' }, 'kms-tag')).toBe('no error');
+    expect(usage({ table: 'Orders_v2.prod-1', account: '111122223333' }, 'dynamodb-leading-keys')).toBe('no error');
+  });
+
+  it('the partition follows the region when neither --partition nor --cluster-arn is given', () => {
+    expect(JSON.stringify(abacPolicy('kms-tag', { account: '111122223333', region: 'cn-north-1' }))).toContain('arn:aws-cn:kms:cn-north-1:111122223333:key/*');
+  });
+
+  it.each([
+    ['shared-data', undefined],
+    ['a.b-c1', undefined],
+    ['ab', /3–63/],
+    ['x'.repeat(64), /3–63/],
+    ['Shared', /lowercase/],
+    ['shared_data', /lowercase/],
+    ['-shared', /start and end/],
+    ['shared.', /start and end/],
+    ['a..b', /adjacent dots/],
+    ['192.168.5.4', /IP address/],
+    ['xn--bucket', /prefix 'xn--'/],
+    ['sthree-bucket', /prefix/],
+    ['amzn-s3-demo-bucket', /prefix/],
+    ['bucket-s3alias', /suffix '-s3alias'/],
+    ['bucket--ol-s3', /suffix/],
+    ['bucket.mrap', /suffix/],
+    ['bucket--x-s3', /suffix/],
+    ['bucket--table-s3', /suffix/],
+  ])('bucket name %s', (name, problem) => {
+    if (problem) expect(bucketNameProblem(name)).toMatch(problem);
+    else expect(bucketNameProblem(name)).toBeUndefined();
+  });
+
   it('needs its parameters', () => {
     expect(() => abacPolicy('s3-prefix')).toThrow(/--bucket/);
     expect(() => abacPolicy('kms-tag')).toThrow(/--account/);
@@ -243,6 +299,25 @@ describe('size', () => {
     const many = Array.from({ length: 6 }, (_, i) => ({ ...api, serviceAccount: `worker-${i}` }));
     expect(checkTrustSize(trustPolicyFor(many).policy).ok).toBe(false);
     expect(checkTrustSize(trustPolicyFor(many).policy, 8192).ok).toBe(true);
+  });
+});
+
+describe('cluster ARNs and partitions', () => {
+  it('the generators know the same partitions as src/core/arn.ts', () => {
+    expect([...KNOWN_PARTITIONS]).toEqual([...PARTITIONS]);
+  });
+
+  it('an unknown partition is not a cluster ARN, with its own message', () => {
+    expect(clusterArnParts('arn:aws-mars:eks:us-west-2:111122223333:cluster/a')).toBeUndefined();
+    expect(clusterArnParts('arn:aws-cn:eks:cn-north-1:111122223333:cluster/a')).toMatchObject({ partition: 'aws-cn', name: 'a' });
+    expect(() => requireClusterArn('arn:aws-mars:eks:us-west-2:111122223333:cluster/a')).toThrow(/unknown AWS partition 'aws-mars'/);
+    expect(() => requireClusterArn('arn:foo:eks:us-west-2:111122223333:cluster/a')).toThrow(/unknown AWS partition 'foo'/);
+    expect(() => parseWorkloadSpec('arn:aws-mars:eks:us-west-2:111122223333:cluster/a:b:c')).toThrow(/option '-w, --workload': .*unknown AWS partition/);
+  });
+
+  it('podIdentityContext with session tags off has aws:SourceAccount only', () => {
+    expect(podIdentityContext(api, { sessionTags: 'off' })).toEqual({ 'aws:SourceAccount': '111122223333' });
+    expect(podIdentityContext(api)['aws:RequestTag/kubernetes-namespace']).toBe('payments');
   });
 });
 

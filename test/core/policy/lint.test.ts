@@ -4,12 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { lintText } from '../../../src/commands/policy-lint.js';
 import { detectKind, lintPolicy, lintReport, locateStatements, parsePolicyText, RULE_LIST, RULES, suspiciousTagKey } from '../../../src/core/policy/lint/index.js';
 import { shapeOf } from '../../../src/core/policy/lint/shape.js';
+import { trustPolicyFor, type LintOptions } from '../../../src/core/policy/index.js';
 import { POLICIES } from './helpers.js';
 
 const LINT = join(POLICIES, 'lint');
 const rules = readdirSync(LINT).sort();
+const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 const options = (rule: string) => (existsSync(join(LINT, rule, 'options.json')) ? JSON.parse(readFileSync(join(LINT, rule, 'options.json'), 'utf8')) : {});
-const lintFile = (rule: string, which: 'pass' | 'fail') => lintText(`${rule}/${which}.json`, readFileSync(join(LINT, rule, `${which}.json`), 'utf8'), { quota: 2048, ...options(rule) });
+const lintFile = (rule: string, file: string) => lintText(`${rule}/${file}`, readFileSync(join(LINT, rule, file), 'utf8'), { quota: 2048, ...options(rule) });
+/** [rule, file] for fail.json / pass.json and their variants fail-<what>.json / pass-<what>.json. */
+const fixtures = (which: 'pass' | 'fail') =>
+  rules.flatMap((rule) => readdirSync(join(LINT, rule)).filter((f) => new RegExp(`^${which}(-[\\w-]+)?\\.json$`).test(f)).sort().map((file) => [rule, file] as const));
 
 describe('rule catalog', () => {
   it('has stable, unique ids and at least the twelve rules of policies.md §8', () => {
@@ -24,14 +29,17 @@ describe('rule catalog', () => {
   });
 });
 
-describe.each(rules)('%s', (rule) => {
-  it('flags fail.json', () => {
-    const f = lintFile(rule, 'fail');
+describe.each(fixtures('fail'))('%s/%s', (rule, file) => {
+  it('is flagged by the rule', () => {
+    const f = lintFile(rule, file);
     expect(f.findings.map((x) => x.ruleId)).toContain(rule);
     for (const x of f.findings.filter((y) => y.ruleId === rule && y.statement !== undefined)) expect(x.line).toBeGreaterThan(0);
   });
-  it('passes pass.json (no finding of any rule at error or warning level)', () => {
-    expect(lintFile(rule, 'pass').findings.filter((x) => x.severity !== 'info')).toEqual([]);
+});
+
+describe.each(fixtures('pass'))('%s/%s', (rule, file) => {
+  it('passes (no finding of any rule at error or warning level)', () => {
+    expect(lintFile(rule, file).findings.filter((x) => x.severity !== 'info')).toEqual([]);
   });
 });
 
@@ -51,6 +59,26 @@ describe('rule details', () => {
     expect(ids(tags, { sessionTags: 'off' })).toContain('PODID-T005');
     // an IfExists condition still matches without the key
     expect(ids(trust({ StringEqualsIfExists: { 'aws:RequestTag/kubernetes-namespace': 'a' }, StringEquals: { 'aws:SourceAccount': '1' } }), { sessionTags: 'off' })).not.toContain('PODID-T005');
+  });
+
+  it('T001 counts conditions that match every request as none, and then T002 stays quiet', () => {
+    const t001 = (condition: object) => lintPolicy(trust(condition)).filter((f) => f.ruleId === 'PODID-T001' || f.ruleId === 'PODID-T002').map((f) => f.ruleId);
+    expect(t001({ StringLike: { 'aws:RequestTag/kubernetes-namespace': '*' } })).toEqual(['PODID-T001']);
+    expect(t001({ StringLike: { 'aws:RequestTag/kubernetes-namespace': '?*' } })).toEqual(['PODID-T001']);
+    expect(t001({ 'ForAnyValue:StringLikeIfExists': { 'aws:RequestTag/kubernetes-namespace': ['**'] } })).toEqual(['PODID-T001']);
+    // values of one key are ORed: one "*" among them matches anything
+    expect(t001({ StringLike: { 'aws:RequestTag/kubernetes-namespace': ['payments', '*'] } })).toEqual(['PODID-T001']);
+    expect(t001({ ArnLike: { 'aws:RequestTag/eks-cluster-arn': '*' } })).toEqual(['PODID-T001']);
+    expect(t001({ Null: { 'aws:SourceAccount': 'false', 'aws:RequestTag/kubernetes-service-account': 'false' } })).toEqual(['PODID-T001']);
+    expect(t001({ StringLike: { 'aws:SourceAccount': '*' }, StringEquals: { 'aws:RequestTag/kubernetes-namespace': 'payments' } })).toEqual(['PODID-T002']);
+    // conditions that do restrict
+    expect(t001({ StringLike: { 'aws:RequestTag/kubernetes-namespace': 'team-*' }, StringEquals: { 'aws:SourceAccount': '111122223333' } })).toEqual([]);
+    expect(t001({ StringNotLike: { 'aws:RequestTag/kubernetes-namespace': '*' }, StringEquals: { 'aws:SourceAccount': '111122223333' } })).toEqual([]);
+    expect(t001({ StringEquals: { 'aws:SourceAccount': '*' } })).toEqual([]);
+    // Null "false" on a key EKS never sends is not "no condition" (the statement never matches)
+    expect(t001({ Null: { 'aws:RequestTag/team': 'false' } })).toEqual(['PODID-T002']);
+    const f = lintPolicy(trust({ StringLike: { 'aws:RequestTag/kubernetes-namespace': '*' } })).find((x) => x.ruleId === 'PODID-T001');
+    expect(f).toMatchObject({ path: 'Statement[0].Condition', message: expect.stringContaining('StringLike aws:RequestTag/kubernetes-namespace = "*"') });
   });
 
   it('T006 also catches ${aws:PrincipalTag/...} values', () => {
@@ -169,3 +197,66 @@ describe('statement lines', () => {
     expect(locateStatements('{"Id": "Statement", "Statement": [{}, {}]}')).toEqual([1, 1]);
   });
 });
+
+describe('T008 trust-denies-association', () => {
+  const CLUSTER = 'arn:aws:eks:us-west-2:111122223333:cluster/prod';
+  const workload = { clusterArn: CLUSTER, namespace: 'payments', serviceAccount: 'api' };
+  const association = { ...workload, roleArn: 'arn:aws:iam::111122223333:role/payments-api' };
+  const t008 = (doc: unknown, opts: LintOptions = {}) => lintPolicy(doc, { association, ...opts }).filter((f) => f.ruleId === 'PODID-T008');
+  const pods = { Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' } };
+
+  it('runs only with an association, and names the failing condition', () => {
+    const staging = trustPolicyFor([{ ...workload, namespace: 'payments-staging' }]).policy;
+    expect(lintPolicy(staging).map((f) => f.ruleId)).not.toContain('PODID-T008');
+    const [f, ...more] = t008(staging);
+    expect(more).toEqual([]);
+    expect(f).toMatchObject({ severity: 'error', statement: 0, sid: 'PodIdentityProdPaymentsStagingApi', path: 'Statement[0].Condition.StringEquals' });
+    expect(f.message).toContain('association payments/api (cluster prod) cannot use this role: sts:AssumeRole is denied');
+    expect(f.message).toContain('condition StringEquals aws:RequestTag/kubernetes-namespace: expected payments-staging, request has payments');
+    expect(f.hint).toContain(`podid policy trust -w ${CLUSTER}:payments:api`);
+  });
+
+  it('admits what podid generates for the association, at every scope and session-tag mode', () => {
+    for (const scope of ['workload', 'namespace', 'cluster', 'account'] as const) expect(t008(trustPolicyFor([workload], { scope }).policy)).toEqual([]);
+    // the organization is unknown offline: assumed to be the right one
+    expect(t008(trustPolicyFor([], { scope: 'org' }).policy)).toEqual([]);
+    expect(t008(trustPolicyFor([], { scope: 'org', orgId: 'o-a1b2c3d4e5' }).policy)).toEqual([]);
+    expect(t008(trustPolicyFor([workload], { sessionTags: 'off' }).policy, { sessionTags: 'off' })).toEqual([]);
+    expect(t008(trustPolicyFor([{ ...workload, serviceAccount: 'web' }, workload]).policy)).toEqual([]);
+  });
+
+  it('another cluster, account or service account is denied', () => {
+    expect(t008(trustPolicyFor([{ ...workload, clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod' }]).policy)[0].message).toMatch(/aws:RequestTag\/eks-cluster-arn/);
+    expect(t008(trustPolicyFor([], { scope: 'account', accountId: '444455556666' }).policy)[0].message).toMatch(/aws:SourceAccount: expected 444455556666, request has 111122223333/);
+    expect(t008(trustPolicyFor([{ ...workload, serviceAccount: 'web' }]).policy)).toHaveLength(1);
+  });
+
+  it('session tags off: a statement that requires request tags never matches', () => {
+    const [f] = t008(trustPolicyFor([workload]).policy, { sessionTags: 'off' });
+    expect(f.message).toContain('(cluster prod, session tags off)');
+    expect(f.message).toContain('missing from the request');
+    expect(f.hint).toContain('--session-tags off');
+  });
+
+  it('sts:TagSession: reported when it is allowed only for others; a trust without any is left to T004', () => {
+    const scoped = (ns: string) => ({ StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:RequestTag/kubernetes-namespace': ns } });
+    const split = { Version: '2012-10-17', Statement: [{ ...pods, Action: 'sts:AssumeRole', Condition: scoped('payments') }, { ...pods, Action: 'sts:TagSession', Condition: scoped('billing') }] };
+    expect(t008(split)[0].message).toContain('sts:TagSession is denied');
+    expect(lintPolicy(split).map((f) => f.ruleId)).not.toContain('PODID-T004');
+    const none = { Version: '2012-10-17', Statement: [{ ...pods, Action: 'sts:AssumeRole', Condition: scoped('payments') }] };
+    expect(lintPolicy(none, { association }).map((f) => f.ruleId)).toEqual(['PODID-T004']);
+  });
+
+  it('an explicit Deny, and no statement at all', () => {
+    const deny = { ...trustPolicyFor([workload]).policy, Statement: [...list(trustPolicyFor([workload]).policy.Statement), { Sid: 'NoPayments', Effect: 'Deny', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:*', Condition: { StringEquals: { 'aws:RequestTag/kubernetes-namespace': 'payments' } } }] };
+    expect(t008(deny)[0]).toMatchObject({ statement: 1, sid: 'NoPayments', message: expect.stringContaining('statement #1 (NoPayments) explicitly denies sts:AssumeRole') });
+    const other = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole', Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/x' } } }] };
+    expect(t008(other, { kind: 'trust' })[0].message).toContain('comes closest: principal pods.eks.amazonaws.com');
+  });
+
+  it('is not evaluated when a statement is malformed (PODID-V001 reports it)', () => {
+    const doc = { Version: '2012-10-17', Statement: [42, ...list(trustPolicyFor([{ ...workload, namespace: 'other' }]).policy.Statement)] };
+    expect(lintPolicy(doc, { association, kind: 'trust' }).map((f) => f.ruleId)).toEqual(['PODID-V001']);
+  });
+});
+

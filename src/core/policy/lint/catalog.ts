@@ -10,8 +10,8 @@ const permissions = ['permissions'] as const;
 export const RULES = {
   unconditionedTrust: {
     id: 'PODID-T001', name: 'unconditioned-trust', severity: 'error', kinds: trust,
-    summary: 'pods.eks.amazonaws.com trust without any condition',
-    help: 'Any Pod Identity association in the account (any cluster, namespace or service account) can use the role. Scope it: podid policy trust -w CLUSTER_ARN:NAMESPACE:SERVICE_ACCOUNT.',
+    summary: 'pods.eks.amazonaws.com trust without any condition that restricts it',
+    help: 'Any Pod Identity association in the account (any cluster, namespace or service account) can use the role. Conditions that match every request count as none: StringLike/ArnLike "*" (or "?*"), Null "false" on a key EKS always sends. Scope it: podid policy trust -w CLUSTER_ARN:NAMESPACE:SERVICE_ACCOUNT.',
   },
   missingSourceScope: {
     id: 'PODID-T002', name: 'missing-source-scope', severity: 'warning', kinds: trust,
@@ -42,6 +42,11 @@ export const RULES = {
     id: 'PODID-T007', name: 'cross-product-condition', severity: 'error', kinds: trust,
     summary: 'several condition keys with several values each in one statement',
     help: 'Values of different keys combine as a cross product: namespace [a,b] with service account [x,y] also allows (a,y). Write one statement per (cluster, namespace, service account) tuple.',
+  },
+  trustDeniesAssociation: {
+    id: 'PODID-T008', name: 'trust-denies-association', severity: 'error', kinds: trust,
+    summary: 'with --association: the trust policy does not let EKS assume the role for that association',
+    help: 'podid evaluates the trust with its IAM evaluator for the request EKS makes for the association (principal pods.eks.amazonaws.com, aws:SourceAccount, the aws:RequestTag/* session tags unless they are disabled) and reports the condition that fails. Regenerate the statement: podid policy trust -w CLUSTER_ARN:NAMESPACE:SERVICE_ACCOUNT --merge-into ROLE_ARN.',
   },
   wildcardWithoutLike: {
     id: 'PODID-C001', name: 'wildcard-without-like', severity: 'warning', kinds: both,

@@ -1,5 +1,6 @@
 import { RULE_LIST, RULES } from './catalog.js';
 import { ABAC_RULES } from './rules-abac.js';
+import { trustDeniesAssociation } from './rules-association.js';
 import { CONDITION_RULES } from './rules-conditions.js';
 import { policySizeRule } from './rules-size.js';
 import { TRUST_RULES } from './rules-trust.js';
@@ -26,7 +27,7 @@ export function detectKind(statements: readonly NormStatement[]): LintKind {
 }
 
 const RULES_BY_KIND: Record<LintKind, readonly Rule[]> = {
-  trust: [...TRUST_RULES, ...CONDITION_RULES, policySizeRule],
+  trust: [...TRUST_RULES, trustDeniesAssociation, ...CONDITION_RULES, policySizeRule],
   permissions: [...CONDITION_RULES, ...ABAC_RULES, policySizeRule],
 };
 

@@ -1,21 +1,48 @@
 import { parseOperator } from '../../iam/index.js';
 import { RULES } from './catalog.js';
-import { awsPrincipals, finding, grants, isPodsStatement, keyIs, keyStarts, lower, SESSION_KEYS } from './model.js';
-import type { Finding, LintContext, NormStatement, Rule } from './types.js';
+import { awsPrincipals, baseOperator, finding, grants, isPodsStatement, keyIs, keyStarts, lower, SESSION_KEYS } from './model.js';
+import type { Condition, Finding, LintContext, NormStatement, Rule } from './types.js';
 
 // Trust-policy rules (policies.md §1, §2, §8 items 1–5).
 
 const allows = (ctx: LintContext) => ctx.statements.filter((s) => s.effect === 'Allow');
 const SOURCE_KEYS = ['aws:SourceAccount', 'aws:SourceOrgID', 'aws:SourceOrgPaths', 'aws:SourceArn'];
 
+/** Keys EKS sends with every first hop (the tag keys when session tags are on): a Null "false" on them asks only that they are there. */
+const ALWAYS_SENT = new Set(['aws:sourceaccount', 'aws:tagkeys', ...SESSION_KEYS.map((k) => `aws:requesttag/${k}`)]);
+/** Only * and ?, with at least one *: matches every value EKS sends (the ? only set a minimum length). */
+const matchesAnything = (pattern: string) => /^[*?]*\*[*?]*$/.test(pattern);
+
+/** A condition that every first-hop request of EKS satisfies: StringLike/ArnLike with a "*" (or "?*") value, Null "false" on a key EKS always sends. */
+export function cannotRestrict(c: Condition): boolean {
+  const op = parseOperator(c.operator);
+  if (!op) return false;
+  if (op.null) return ALWAYS_SENT.has(lower(c.key)) && c.values.length > 0 && c.values.every((v) => lower(v) === 'false');
+  // Values of one key are ORed: one match-anything value makes the whole condition match anything.
+  return /^(StringLike|ArnLike)$/i.test(baseOperator(c.operator)) && c.values.some(matchesAnything);
+}
+
+/** The conditions of a statement that can narrow who assumes the role. */
+const restricting = (s: NormStatement) => s.conditions.filter((c) => !cannotRestrict(c));
+const conditionList = (cs: Condition[]) => cs.map((c) => `${c.operator} ${c.key} = ${c.values.map((v) => JSON.stringify(v)).join(', ')}`).join('; ');
+
 export const unconditionedTrust: Rule = (ctx) =>
   allows(ctx)
-    .filter((s) => isPodsStatement(s) && s.conditions.length === 0)
-    .map((s) => finding(RULES.unconditionedTrust, 'pods.eks.amazonaws.com may assume this role with no condition: any Pod Identity association in the account can use it', s, { hint: 'podid policy trust -w CLUSTER_ARN:NAMESPACE:SERVICE_ACCOUNT --merge-into FILE' }));
+    .filter((s) => isPodsStatement(s) && restricting(s).length === 0)
+    .map((s) =>
+      finding(
+        RULES.unconditionedTrust,
+        s.conditions.length
+          ? `pods.eks.amazonaws.com may assume this role under conditions that match every request (${conditionList(s.conditions)}): any Pod Identity association in the account can use it`
+          : 'pods.eks.amazonaws.com may assume this role with no condition: any Pod Identity association in the account can use it',
+        s,
+        { hint: 'podid policy trust -w CLUSTER_ARN:NAMESPACE:SERVICE_ACCOUNT --merge-into FILE', ...(s.conditions.length ? { path: `Statement[${s.index}].Condition` } : {}) },
+      ),
+    );
 
 export const missingSourceScope: Rule = (ctx) =>
   allows(ctx)
-    .filter((s) => isPodsStatement(s) && s.conditions.length > 0 && !s.conditions.some((c) => SOURCE_KEYS.some((k) => keyIs(c, k))))
+    .filter((s) => isPodsStatement(s) && restricting(s).length > 0 && !restricting(s).some((c) => SOURCE_KEYS.some((k) => keyIs(c, k))))
     .map((s) => finding(RULES.missingSourceScope, 'no aws:SourceAccount or aws:SourceOrgID condition (confused-deputy protection)', s, { path: `Statement[${s.index}].Condition` }));
 
 const isAccountRoot = (p: string) => /^\d{12}$/.test(p) || /^arn:[^:]+:iam::\d{12}:root$/.test(p);

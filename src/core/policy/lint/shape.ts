@@ -71,6 +71,9 @@ export function shapeOf(doc: unknown): Shape {
     const what = isObject(doc.AssumeRolePolicyDocument) || isObject(doc.PolicyDocument) ? ' (it looks like an API response: lint the policy document inside it)' : '';
     return { statements: [], findings: [invalid(`no Statement element${what}`)], fatal: true };
   }
+  if (doc.Statement === null || typeof doc.Statement !== 'object') {
+    return { statements: [], findings: [invalid(`Statement must be a statement object or a list of them, got ${doc.Statement === null ? 'null' : `a ${typeof doc.Statement}`}`, { path: 'Statement' })], fatal: true };
+  }
   const findings: Finding[] = [];
   const usesVariables = JSON.stringify(doc.Statement).includes('${');
   const noVars = usesVariables ? { severity: 'error' as const } : {};

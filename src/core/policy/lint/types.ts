@@ -13,6 +13,17 @@ export interface LintOptions {
   quota?: number;
   /** Tags of the role the policy belongs to, when known (ABAC spoofing through role tags). */
   roleTags?: Record<string, string>;
+  /** The association the trust policy must admit (--association): enables PODID-T008. */
+  association?: LintAssociation;
+}
+
+/** An association as the linter needs it: the first hop's request context comes from it (and sessionTags). */
+export interface LintAssociation {
+  clusterArn: string;
+  namespace: string;
+  serviceAccount: string;
+  /** The role the trust belongs to (the request's resource); a placeholder role when absent. */
+  roleArn?: string;
 }
 
 export interface Finding {
