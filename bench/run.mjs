@@ -1,11 +1,12 @@
 // `npm run bench`: every benchmark prints its figures and the ratio to a baseline measured in the same run.
 // Benchmarks are listed here; each returns rows { name, value, ratio?, budget?, higherIsBetter? }.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-if (!existsSync(`${root}dist/main.js`)) spawnSync('npx', ['tsup', '--silent'], { cwd: root, stdio: 'inherit' });
+// Always build first: a stale dist/ would measure old code.
+spawnSync(process.execPath, [`${root}node_modules/tsup/dist/cli-default.js`, '--silent'], { cwd: root, stdio: 'inherit' });
 
 const only = process.argv[2];
 const rows = [];

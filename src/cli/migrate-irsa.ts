@@ -79,7 +79,7 @@ export function registerMigrateIrsa(program: Command, ctx: CliContext) {
       const flags = cmd.opts<MigrateFlags>();
       const mode = checkFlags(flags, cmd);
       if (mode === 'interactive' && !env.terminal.canPrompt) throw new UsageError('--interactive needs a terminal; in CI use --check or --approve');
-      const [{ migrateIrsa }, { renderMigrateTable, renderMigrateMarkdown, summaryLine, writeMigrateJson }] = await Promise.all([import('../commands/migrate-irsa.js'), import('../ui/render/migrate.js')]);
+      const [{ migrateIrsa }, { renderMigrateTable, renderMigrateMarkdown, summaryLine }] = await Promise.all([import('../commands/migrate-irsa.js'), import('../ui/render/migrate.js')]);
       const deps = await backendFor(env, { manifests: flags.manifests });
       const opts: MigrateIrsaOptions = {
         filter: { namespaces: flags.namespace, selector: parseKeyValues('--selector', flags.selector), exclude: flags.exclude, addons: !flags.manifests?.length || Boolean(flags.includeAddons) },
@@ -95,12 +95,6 @@ export function registerMigrateIrsa(program: Command, ctx: CliContext) {
       // The user has seen the plan in the review: a quit prints one line, an apply what it did.
       const table = mode === 'interactive' ? (r: MigrateIrsaResult) => (quit(r) ? `${summaryLine(r.plan)}\n` : renderMigrateTable(r)) + selectionNote(r) : renderMigrateTable;
       const exitCode = mode === 'check' && result.pending ? 3 : 0;
-      if (env.globals.output === 'json') {
-        // The same document action() would print, streamed: a large plan is tens of MB of JSON (memory budget).
-        writeMigrateJson(env.io.stdout, result);
-        ctx.exitCode = exitCode;
-        return;
-      }
       return { result, renderers: { table, markdown: renderMigrateMarkdown }, exitCode };
     }),
   );

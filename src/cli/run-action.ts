@@ -43,11 +43,17 @@ export function action<R extends object>(ctx: CliContext, handler: (env: ActionE
     const reporter = await createReporter(ctx.io, terminal, { debug: globals.debug });
     const outcome = await handler({ globals, io: ctx.io, terminal, reporter }, args);
     if (!outcome) return;
-    const { renderResult } = await import('../ui/output.js');
+    const { renderResult, machineDocument } = await import('../ui/output.js');
     if (globals.output !== 'json' && globals.output !== 'yaml' && !outcome.renderers[globals.output]) {
       throw new UsageError(`option '-o, --output' does not support '${globals.output}' for this command`);
     }
-    ctx.io.stdout.write(await renderResult(outcome.result, globals.output as OutputFormat, outcome.renderers, { color: terminal.color }));
+    if (globals.output === 'json') {
+      // Streamed: the same document as JSON.stringify, without holding it as one string.
+      const { writeJson } = await import('../ui/json-stream.js');
+      writeJson(ctx.io.stdout, machineDocument(outcome.result));
+    } else {
+      ctx.io.stdout.write(await renderResult(outcome.result, globals.output as OutputFormat, outcome.renderers, { color: terminal.color }));
+    }
     ctx.exitCode = outcome.exitCode ?? 0;
   };
 }

@@ -10,7 +10,7 @@ import type { Deps } from '../../src/deps.js';
 import { fakeDeps } from '../helpers/fake-deps.js';
 import { runCli } from '../helpers/run-cli.js';
 import { associationsDelete } from '../../src/commands/associations-delete.js';
-import { writeJson } from '../../src/ui/render/migrate.js';
+import { writeJson } from '../../src/ui/json-stream.js';
 import { CROSS_ROLE, EBS_ROLE, withJob, withProblems, world } from '../core/migrate/world.js';
 
 const ALL: MigrationOptions = { ...DEFAULT_OPTIONS, restart: true, removeAnnotations: true, removeOidcTrust: true };
