@@ -141,8 +141,8 @@ async function run(result: ApplyResult, prepared: Prepared[], pruneSteps: Step[]
   return { ...result, entries, applied, status: ok ? 'applied' : 'failed' };
 }
 
-/** 1 when blocked or failed; 3 with --check when something would change or a managed role drifted; else 0. */
-export function applyExitCode(result: Pick<ApplyResult, 'status'> & { entries?: Pick<AssociateResult, 'roleDrift'>[] }, check?: boolean): number {
+/** 1 when blocked or failed; 3 with --check when something would change; else 0. */
+export function applyExitCode(result: Pick<ApplyResult, 'status'>, check?: boolean): number {
   if (result.status === 'blocked' || result.status === 'failed') return EXIT.failure;
-  return check && (result.status === 'planned' || result.entries?.some((e) => e.roleDrift?.length)) ? EXIT.pending : EXIT.ok;
+  return check && result.status === 'planned' ? EXIT.pending : EXIT.ok;
 }

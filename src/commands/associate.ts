@@ -9,7 +9,6 @@ import {
   type FieldChange,
   type PreflightCheck,
   type RestartInfo,
-  type RoleDrift,
   type Step,
 } from '../core/associate/index.js';
 import { EXIT } from '../core/errors.js';
@@ -52,8 +51,6 @@ export interface AssociateResult {
   restart: RestartInfo;
   /** What ran, with --approve. */
   applied?: StepOutcome[];
-  /** Settings of the podid-managed role that differ from the request; podid does not change them (commands in the role.drift check). */
-  roleDrift?: RoleDrift[];
   notes: string[];
 }
 
@@ -105,7 +102,6 @@ export function resultOf(p: Prepared, status: AssociateStatus): AssociateResult 
     changes: p.plan.changes,
     ...(p.existing ? { association: p.existing } : {}),
     restart: p.plan.restart,
-    ...(p.plan.roleDrift ? { roleDrift: p.plan.roleDrift } : {}),
     notes: notesFor(p),
   };
 }
@@ -140,9 +136,9 @@ export async function associate(opts: AssociateOptions, deps: AssociateDeps): Pr
   return decideAndApply(prepared, opts, deps);
 }
 
-/** 1 when blocked or failed; 3 with --check when something would change or the managed role drifted; else 0. */
-export function associateExitCode(result: Pick<AssociateResult, 'status' | 'roleDrift'>, check?: boolean): number {
+/** 1 when blocked or failed; 3 with --check when something would change (the association, its role or the role's settings); else 0. */
+export function associateExitCode(result: Pick<AssociateResult, 'status'>, check?: boolean): number {
   if (result.status === 'blocked' || result.status === 'failed') return EXIT.failure;
-  if (check && (result.status === 'planned' || result.roleDrift?.length)) return EXIT.pending;
+  if (check && result.status === 'planned') return EXIT.pending;
   return EXIT.ok;
 }

@@ -69,6 +69,11 @@ export interface CreateRoleInput {
   permissionsBoundaryArn?: string;
 }
 
+export interface UpdateRoleInput {
+  maxSessionDuration?: number;
+  description?: string;
+}
+
 export type SimulationDecision = 'allowed' | 'explicitDeny' | 'implicitDeny';
 
 export interface IamPort {
@@ -82,6 +87,11 @@ export interface IamPort {
   attachRolePolicy(roleName: string, policyArn: string): Promise<void>;
   detachRolePolicy(roleName: string, policyArn: string): Promise<void>;
   deleteRole(roleName: string): Promise<void>;
+  /** IAM UpdateRole: only the fields given change. */
+  updateRole(roleName: string, input: UpdateRoleInput): Promise<void>;
+  putRolePermissionsBoundary(roleName: string, policyArn: string): Promise<void>;
+  /** IAM TagRole: adds or overwrites these keys; other tags of the role stay. */
+  tagRole(roleName: string, tags: Record<string, string>): Promise<void>;
   /** IAM SimulatePrincipalPolicy; undefined when the backend or the caller cannot simulate. */
   simulatePrincipalPolicy(principalArn: string, actions: string[], resourceArns: string[], context?: Record<string, string[]>): Promise<Record<string, SimulationDecision> | undefined>;
 }

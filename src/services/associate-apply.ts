@@ -84,6 +84,12 @@ async function runStep(step: Step, clusterName: string, deps: ApplyDeps, out: Ap
       return void (await deps.iam.attachRolePolicy(step.roleName, step.policyArn));
     case 'put-role-policy':
       return void (await deps.iam.putRolePolicy(step.roleName, step.policyName, step.document));
+    case 'update-role':
+      return void (await deps.iam.updateRole(step.roleName, { maxSessionDuration: step.maxSessionDuration }));
+    case 'put-boundary':
+      return void (await deps.iam.putRolePermissionsBoundary(step.roleName, step.policyArn));
+    case 'tag-role':
+      return void (await deps.iam.tagRole(step.roleName, step.tags));
     case 'create-service-account':
       return void (await deps.kube.createServiceAccount(step.namespace, step.name));
     case 'create-association': {

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/adapters/local/index.js';
 import { apply, applyExitCode, parseApplyFile } from '../../src/commands/apply.js';
@@ -92,6 +93,32 @@ describe('podid apply', () => {
     expect((await runCli(['apply', '-f', file, '-c', 'other', '--state', state])).code).toBe(2);
     expect((await runCli(['apply', '-f', `${file}.missing`, '--state', state])).code).toBe(1);
     expect((await runCli(['apply', '--help'])).stdout).toContain('Examples:');
+  });
+});
+
+describe('podid apply: podid-managed role settings', () => {
+  it('a changed boundary, max session duration or tags in the file are steps; --check exits 3; --approve converges; a re-run is up to date', async () => {
+    const state = demoCopy();
+    const path = join(dirname(state), 'podid.yaml');
+    const entry = (role: string, tags: string) => `apiVersion: podid/v1\nkind: Associations\ncluster: demo\nassociations:\n  - {namespace: orders, serviceAccount: fulfilment, createServiceAccount: true, role: {${role}}, tags: {${tags}}}\n`;
+    writeFileSync(path, entry('name: podid-demo-orders-fulfilment', 'team: orders'));
+    expect((await runCli(['apply', '-f', path, '--state', state, '--approve'])).code).toBe(0);
+    const boundary = `arn:aws:iam::${ACCOUNT}:policy/boundary`;
+    writeFileSync(path, entry(`name: podid-demo-orders-fulfilment, maxSessionDuration: 7200, permissionsBoundary: "${boundary}"`, 'team: x'));
+
+    const check = await runCli(['apply', '-f', path, '--state', state, '--check']);
+    expect(check.code).toBe(3);
+    expect(check.stdout).toContain('orders/fulfilment → arn:aws:iam::111122223333:role/podid-demo-orders-fulfilment: will change');
+    expect(check.stdout).toContain('~ update role podid-demo-orders-fulfilment: maxSessionDuration 3600 → 7200');
+    expect(check.stdout).toContain('~ tag role podid-demo-orders-fulfilment: team orders → x');
+    expect(check.stdout).toContain('3 changes planned');
+
+    expect((await runCli(['apply', '-f', path, '--state', state, '--approve'])).code).toBe(0);
+    const role = (await LocalStore.open(state)).doc.roles.find((r) => r.name === 'podid-demo-orders-fulfilment')!;
+    expect(role).toMatchObject({ maxSessionDuration: 7200, permissionsBoundary: { arn: boundary }, tags: { 'podid:managed-by': 'podid', team: 'x' } });
+    const again = await runCli(['apply', '-f', path, '--state', state, '--check']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('The cluster matches the file; nothing to change.');
   });
 });
 

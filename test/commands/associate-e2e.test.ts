@@ -141,17 +141,33 @@ describe('podid associate on the demo state', () => {
     expect((await runCli(['associate', '--state', state, '-n', 'web', '-s', 'frontend', '--create-role', '--scope', 'galaxy'])).code).toBe(2);
   });
 
-  it('--check exits 3 when a podid-managed role drifted from the flags', async () => {
+  it('converges a podid-managed role to new flags: plan shows the steps, --check exits 3, --approve, then up to date', async () => {
     const state = demoCopy();
     const args = ['associate', '--state', state, '-n', 'orders', '-s', 'fulfilment', '--create-role', '--create-service-account'];
     expect((await runCli([...args, '--approve'])).code).toBe(0);
     expect((await runCli([...args, '--check'])).code).toBe(0);
-    const drift = await runCli([...args, '--max-session-duration', '7200', '--check']);
-    expect(drift.code).toBe(3);
-    expect(drift.stdout).toMatch(/WARN {2}role\.drift/);
-    expect(drift.stdout).toContain('aws iam update-role --role-name podid-demo-orders-fulfilment --max-session-duration 7200');
-    expect(drift.stdout).toContain('podid does not change it');
-    expect((await runCli([...args, '--max-session-duration', '7200'])).code).toBe(0);
+    const boundary = 'arn:aws:iam::111122223333:policy/boundary';
+    const wanted = [...args, '--max-session-duration', '7200', '--tags', 'team=x', '--permissions-boundary', boundary];
+
+    const plan = await runCli(wanted);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('Plan (3 changes)');
+    expect(plan.stdout).toContain(`~ set permissions boundary of role podid-demo-orders-fulfilment: (none) → ${boundary}`);
+    expect(plan.stdout).toContain('~ update role podid-demo-orders-fulfilment: maxSessionDuration 3600 → 7200');
+    expect(plan.stdout).toContain('~ tag role podid-demo-orders-fulfilment: team (none) → x');
+    expect(plan.stdout).not.toContain('role.drift');
+    const check = await runCli([...wanted, '--check']);
+    expect(check.code).toBe(3);
+
+    const applied = await runCli([...wanted, '--approve', '-o', 'json']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(JSON.parse(applied.stdout)).toMatchObject({ status: 'applied', applied: [{ kind: 'put-boundary', status: 'done' }, { kind: 'update-role', status: 'done' }, { kind: 'tag-role', status: 'done' }] });
+    const role = (await LocalStore.open(state)).doc.roles.find((r) => r.arn === ROLE)!;
+    expect(role).toMatchObject({ maxSessionDuration: 7200, permissionsBoundary: { arn: boundary }, tags: { 'podid:managed-by': 'podid', team: 'x' } });
+
+    const again = await runCli([...wanted, '--check']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('is already up to date; nothing to change.');
   });
 
   it('--help has examples', async () => {

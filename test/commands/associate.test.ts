@@ -370,30 +370,41 @@ describe('associate: podid-managed role drift (boundary, max session duration, t
   const boundary = `arn:aws:iam::${ACCOUNT}:policy/boundary`;
   const create: Partial<AssociateOptions> = { roleArn: undefined, createRole: true, tags: { team: 'a' } };
 
-  it('a re-run with other settings warns with the exact aws commands; --check exits 3, a plain run 0', async () => {
+  it('a re-run with other settings plans put-boundary, update-role, tag-role; --approve converges; extra tags stay', async () => {
     const deps = fakeDeps(world());
     expect((await associate({ ...base, ...create, approve: true }, deps)).status).toBe('applied');
     const same = await associate({ ...base, ...create }, deps);
     expect(same.status).toBe('up-to-date');
-    expect(same.roleDrift).toBeUndefined();
     expect(byId(same.checks, 'role.drift')).toBeUndefined();
+    const stored = () => deps.store.doc.roles.find((r) => r.name === 'podid-demo-apps-api')!;
+    stored().tags.extra = 'kept';
 
-    const drifted = await associate({ ...base, ...create, maxSessionDuration: 7200, permissionsBoundary: boundary, tags: { team: 'b' } }, deps);
-    expect(drifted.status).toBe('up-to-date');
-    expect(drifted.roleDrift?.map((d) => `${d.field}${d.key ? `:${d.key}` : ''} ${d.from ?? '-'} → ${d.to}`)).toEqual([
-      `permissionsBoundary - → ${boundary}`,
-      'maxSessionDuration 3600 → 7200',
-      'tag:team a → b',
-    ]);
-    const check = byId(drifted.checks, 'role.drift');
-    expect(check?.status).toBe('warn');
-    expect(check?.hint).toContain(`aws iam put-role-permissions-boundary --role-name podid-demo-apps-api --permissions-boundary ${boundary}`);
-    expect(check?.hint).toContain('aws iam update-role --role-name podid-demo-apps-api --max-session-duration 7200');
-    expect(check?.hint).toContain(`aws iam tag-role --role-name podid-demo-apps-api --tags '[{"Key":"team","Value":"b"}]'`);
+    const wanted = { ...base, ...create, maxSessionDuration: 7200, permissionsBoundary: boundary, tags: { team: 'b' } };
+    const drifted = await associate(wanted, deps);
+    expect(drifted.status).toBe('planned');
+    expect(drifted.steps.map((s) => s.kind)).toEqual(['put-boundary', 'update-role', 'tag-role']);
+    expect(drifted.steps[2]).toMatchObject({ tags: { team: 'b' }, from: { team: 'a' } });
+    expect(byId(drifted.checks, 'role.drift')).toBeUndefined();
     expect(associateExitCode(drifted, true)).toBe(3);
     expect(associateExitCode(drifted)).toBe(0);
-    // podid reports the drift; it does not change the role (IamPort has no UpdateRole / TagRole yet).
-    expect(deps.store.doc.roles.find((r) => r.name === 'podid-demo-apps-api')?.maxSessionDuration).toBe(3600);
+    expect(stored().maxSessionDuration).toBe(3600);
+
+    const applied = await associate({ ...wanted, approve: true }, deps);
+    expect(applied.status).toBe('applied');
+    expect(applied.applied?.map((o) => `${o.kind} ${o.status}`)).toEqual(['put-boundary done', 'update-role done', 'tag-role done']);
+    expect(stored()).toMatchObject({ maxSessionDuration: 7200, permissionsBoundary: { arn: boundary }, tags: { 'podid:managed-by': 'podid', team: 'b', extra: 'kept' } });
+    const again = await associate({ ...wanted, check: true }, deps);
+    expect(again.status).toBe('up-to-date');
+    expect(associateExitCode(again, true)).toBe(0);
+  });
+
+  it('a role podid does not manage is never converged', async () => {
+    const deps = fakeDeps(world());
+    expect((await associate({ ...base, ...create, approve: true }, deps)).status).toBe('applied');
+    delete deps.store.doc.roles.find((r) => r.name === 'podid-demo-apps-api')!.tags['podid:managed-by'];
+    const result = await associate({ ...base, ...create, maxSessionDuration: 7200 }, deps);
+    expect(result.steps.map((s) => s.kind)).not.toContain('update-role');
+    expect(byId(result.checks, 'role.exists')?.status).toBe('fail');
   });
 });
 

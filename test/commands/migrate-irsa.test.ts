@@ -29,7 +29,7 @@ function essentials(state: StateDocument) {
 }
 const original = (state: StateDocument) => ({ roles: essentials(state).roles, annotations: essentials(state).annotations });
 
-const MUTATIONS = ['createAssociation', 'deleteAssociation', 'updateAddonPodIdentity', 'createRole', 'updateTrustPolicy', 'putRolePolicy', 'deleteRolePolicy', 'deleteRole', 'annotateServiceAccount', 'restartWorkload'];
+const MUTATIONS = ['createAssociation', 'deleteAssociation', 'updateAddonPodIdentity', 'createRole', 'updateTrustPolicy', 'putRolePolicy', 'deleteRolePolicy', 'deleteRole', 'updateRole', 'putRolePermissionsBoundary', 'tagRole', 'annotateServiceAccount', 'restartWorkload'];
 
 /** Wraps the ports: the n-th mutation throws, before (`lost: false`) or after (`lost: true`, a lost response) it happens. */
 function faulty(deps: Deps, n: number, lost: boolean): Deps & { count: () => number } {

@@ -11,9 +11,12 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
   ListRolesCommand,
+  PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   SimulatePrincipalPolicyCommand,
+  TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
+  UpdateRoleCommand,
   type ContextEntry,
   type IAMClient,
   type Role as SdkRole,
@@ -215,6 +218,18 @@ export function awsIam(client: IAMClient, reporter: Reporter, options: IamOption
     async deleteRole(target) {
       const name = await roleName(target, 'DeleteRole');
       await send('DeleteRole', () => client.send(new DeleteRoleCommand({ RoleName: name })));
+    },
+    async updateRole(target, input) {
+      const name = await roleName(target, 'UpdateRole');
+      await send('UpdateRole', () => client.send(new UpdateRoleCommand({ RoleName: name, MaxSessionDuration: input.maxSessionDuration, Description: input.description })));
+    },
+    async putRolePermissionsBoundary(target, policyArn) {
+      const name = await roleName(target, 'PutRolePermissionsBoundary');
+      await send('PutRolePermissionsBoundary', () => client.send(new PutRolePermissionsBoundaryCommand({ RoleName: name, PermissionsBoundary: policyArn })));
+    },
+    async tagRole(target, tags) {
+      const name = await roleName(target, 'TagRole');
+      await send('TagRole', () => client.send(new TagRoleCommand({ RoleName: name, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) })));
     },
     async simulatePrincipalPolicy(principalArn, actions, resourceArns, context = {}) {
       const ContextEntries: ContextEntry[] = Object.entries(context).map(([key, values]) => ({

@@ -88,6 +88,18 @@ export function localIam(store: LocalStore): IamPort {
       }
       await store.update((doc) => (doc.roles = doc.roles.filter((r) => r !== role)));
     },
+    async updateRole(name, input) {
+      // The state keeps no role description: only the max session duration changes here.
+      await mutate(name, 'UpdateRole', (role) => {
+        if (input.maxSessionDuration !== undefined) role.maxSessionDuration = input.maxSessionDuration;
+      });
+    },
+    async putRolePermissionsBoundary(name, policyArn) {
+      await mutate(name, 'PutRolePermissionsBoundary', (role) => (role.permissionsBoundary = { arn: policyArn, name: policyArn.split('/').pop()! }));
+    },
+    async tagRole(name, tags) {
+      await mutate(name, 'TagRole', (role) => (role.tags = { ...role.tags, ...tags }));
+    },
     async simulatePrincipalPolicy(principalArn, actions, resourceArns, context = {}) {
       const caller = store.doc.caller;
       if (principalArn !== caller.arn || caller.policies.length === 0) return undefined;

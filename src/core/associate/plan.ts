@@ -3,7 +3,7 @@ import type { PolicyDocument, Statement } from '../iam/types.js';
 import type { Association, Cluster, Role } from '../model.js';
 import { mergeTrust, sourceRolePermissionStatement, trustStatementsFor, POLICY_VERSION } from '../policy/index.js';
 import { restartInfo } from './restart.js';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type AssociateFacts, type AssociatePlan, type AssociationSpec, type FieldChange, type RoleDrift, type RoleSpec, type Step } from './types.js';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type AssociateFacts, type AssociatePlan, type AssociationSpec, type FieldChange, type RoleSpec, type Step } from './types.js';
 
 // The plan of `associate`: what to create or change so the association (and its role, trust,
 // service account) match the spec. Pure: (facts, spec) → plan. Re-running on converged facts
@@ -72,8 +72,6 @@ export function associationChanges(existing: Association, spec: AssociationSpec)
 interface RolePlan {
   steps: Step[];
   effectiveRole?: Role;
-  /** Settings of a podid-managed role that differ from the request. */
-  drift?: RoleDrift[];
 }
 
 function syntheticRole(cluster: Cluster, spec: AssociationSpec, trust: PolicyDocument): Role {
@@ -101,7 +99,6 @@ function planRole(facts: AssociateFacts, spec: AssociationSpec): RolePlan {
   const scoped = scope === 'workload' ? 'scoped to it' : `of scope ${scope}`;
   const steps: Step[] = [];
   let role: Role | undefined;
-  let drift: RoleDrift[] | undefined;
   const create = spec.createRole;
   if (create && facts.role === null) {
     const trustPolicy: PolicyDocument = { Version: POLICY_VERSION, Statement: statements };
@@ -111,7 +108,8 @@ function planRole(facts: AssociateFacts, spec: AssociationSpec): RolePlan {
     role = structuredClone(facts.role);
     const managed = isManagedRole(role);
     if (create && (!managed || role.arn !== spec.roleArn)) return { steps: [], effectiveRole: role };
-    if (create) drift = roleDrift(role, create);
+    // Only podid's own role (the check above) is converged to the requested settings.
+    if (create) role = convergeRole(steps, role, create);
     const admits = firstHop(role, cluster, spec).allowed;
     if (!admits && (managed || spec.fixTrust)) {
       const merged = mergeTrust(role.trustPolicy, statements);
@@ -133,34 +131,34 @@ function planRole(facts: AssociateFacts, spec: AssociationSpec): RolePlan {
     const document: PolicyDocument = { Version: POLICY_VERSION, Statement: [sourceRolePermissionStatement(spec.targetRoleArn)] };
     role = putInline(steps, role, TARGET_POLICY_NAME, document, `let the role assume and tag into the target role ${spec.targetRoleArn}`);
   }
-  return { steps, effectiveRole: role, ...(drift?.length ? { drift } : {}) };
+  return { steps, effectiveRole: role };
 }
 
-/** Shell-safe single argument. */
-const sh = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`);
-
 /**
- * Settings of a podid-managed role that differ from the request: the permissions boundary and max
- * session duration when given, and the requested tags. Settings not requested are left as they are.
+ * Steps that converge an existing podid-managed role to the request: the permissions boundary and
+ * max session duration when given, and the requested tags (other tags of the role stay). Settings
+ * not requested are left as they are. Returns the role as it will be.
  */
-export function roleDrift(role: Role, create: RoleSpec): RoleDrift[] {
-  const name = sh(role.name);
-  const out: RoleDrift[] = [];
+export function convergeRole(steps: Step[], role: Role, create: RoleSpec): Role {
+  const next = { ...role, tags: { ...role.tags } };
+  const base = { target: role.arn, roleName: role.name };
   const boundary = create.permissionsBoundaryArn;
   if (boundary !== undefined && role.permissionsBoundary?.arn !== boundary) {
-    out.push({ field: 'permissionsBoundary', from: role.permissionsBoundary?.arn, to: boundary, command: `aws iam put-role-permissions-boundary --role-name ${name} --permissions-boundary ${sh(boundary)}` });
+    steps.push({ kind: 'put-boundary', ...base, reason: 'requested with --permissions-boundary', policyArn: boundary, ...(role.permissionsBoundary ? { from: role.permissionsBoundary.arn } : {}) });
+    next.permissionsBoundary = { arn: boundary, name: boundary.slice(boundary.lastIndexOf('/') + 1) };
   }
   const duration = create.maxSessionDuration;
   if (duration !== undefined && role.maxSessionDuration !== duration) {
-    out.push({ field: 'maxSessionDuration', from: role.maxSessionDuration, to: duration, command: `aws iam update-role --role-name ${name} --max-session-duration ${duration}` });
+    steps.push({ kind: 'update-role', ...base, reason: 'requested with --max-session-duration', maxSessionDuration: duration, from: role.maxSessionDuration });
+    next.maxSessionDuration = duration;
   }
-  const tags = Object.entries(create.tags).filter(([k, v]) => role.tags[k] !== v);
-  if (tags.length) {
-    const json = JSON.stringify(tags.map(([Key, Value]) => ({ Key, Value })));
-    const command = `aws iam tag-role --role-name ${name} --tags ${sh(json)}`;
-    for (const [key, to] of tags) out.push({ field: 'tag', key, from: role.tags[key], to, command });
+  const tags = Object.fromEntries(Object.entries(create.tags).filter(([k, v]) => role.tags[k] !== v));
+  if (Object.keys(tags).length) {
+    const from = Object.fromEntries(Object.keys(tags).filter((k) => k in role.tags).map((k) => [k, role.tags[k]]));
+    steps.push({ kind: 'tag-role', ...base, reason: 'requested with --tags', tags, from });
+    Object.assign(next.tags, tags);
   }
-  return out;
+  return next;
 }
 
 function putInline(steps: Step[], role: Role, name: string, document: PolicyDocument, reason: string): Role {
@@ -177,7 +175,7 @@ export interface PlanOptions {
 }
 
 export function planAssociate(facts: AssociateFacts, spec: AssociationSpec, opts: PlanOptions): AssociatePlan {
-  const { steps, effectiveRole, drift } = planRole(facts, spec);
+  const { steps, effectiveRole } = planRole(facts, spec);
   if (facts.serviceAccount === null && spec.createServiceAccount) {
     steps.push({ kind: 'create-service-account', target: `${spec.namespace}/${spec.serviceAccount}`, reason: 'requested with --create-service-account', namespace: spec.namespace, name: spec.serviceAccount });
   }
@@ -199,5 +197,5 @@ export function planAssociate(facts: AssociateFacts, spec: AssociationSpec, opts
       steps.push({ kind: 'restart-workload', target: `${workload.kind.toLowerCase()}/${workload.name}`, reason: 'its pods started without Pod Identity credentials', workload });
     }
   }
-  return { steps, existingId: existing?.associationId, changes, effectiveRole, restart, ...(tagDrift ? { tagDrift } : {}), ...(drift ? { roleDrift: drift } : {}) };
+  return { steps, existingId: existing?.associationId, changes, effectiveRole, restart, ...(tagDrift ? { tagDrift } : {}) };
 }

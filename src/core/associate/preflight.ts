@@ -3,7 +3,7 @@ import { evaluateChain, evaluateFirstHop, packedPercent, PACKED_WARN_PERCENT } f
 import { IRSA_ROLE_ANNOTATION, POD_IDENTITY_ADDON, POD_IDENTITY_PRINCIPAL, type Association } from '../model.js';
 import { checkTrustSize, raiseTrustQuotaHint, sourceRolePermissionStatement, TRUST_QUOTA_DEFAULT } from '../policy/index.js';
 import { eksSessionTags, firstHop, isManagedRole, scopedTrust, tagsFor } from './plan.js';
-import type { AssociateFacts, AssociatePlan, AssociationSpec, CheckStatus, PreflightCheck, RoleDrift } from './types.js';
+import type { AssociateFacts, AssociatePlan, AssociationSpec, CheckStatus, PreflightCheck } from './types.js';
 
 // The preflight of `associate`: independent named checks over the gathered facts and the plan
 // (the role is judged as it will be after the plan). Pure.
@@ -116,14 +116,6 @@ function trustScopeWarning(f: AssociateFacts, spec: AssociationSpec, warnings: s
   return check('role.trust-scope', title, 'warn', what, how ?? 'For per-workload scoping keep session tags on, or use a target role whose trust requires the association\'s sts:ExternalId (podid policy target-trust --session-tags off --external-id …).');
 }
 
-function driftCheck(drift: RoleDrift[] | undefined, spec: AssociationSpec): PreflightCheck[] {
-  if (!drift?.length) return [];
-  const show = (v: string | number | undefined) => (v === undefined ? '(none)' : String(v));
-  const what = drift.map((d) => (d.field === 'tag' ? `tag ${d.key}: ${show(d.from)} → ${show(d.to)}` : `${d.field}: ${show(d.from)} → ${show(d.to)}`)).join('; ');
-  const commands = [...new Set(drift.map((d) => d.command))];
-  return [check('role.drift', 'managed role matches the requested settings', 'warn', `role ${spec.createRole?.name ?? spec.roleArn} differs from the request (${what}); podid does not change these on an existing role`, `Run: ${commands.join(' && ')}`)];
-}
-
 function passRoleCheck(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan): PreflightCheck {
   const title = 'caller may iam:PassRole the role';
   const passes = plan.steps.some((s) => s.kind === 'create-association' || (s.kind === 'update-association' && s.changes.some((c) => c.field === 'roleArn')));
@@ -199,7 +191,6 @@ export function preflight(facts: AssociateFacts, spec: AssociationSpec, plan: As
     roleExistsCheck(facts, spec),
     accountCheck(facts, spec),
     ...(roleKnown && facts.role !== null || plan.effectiveRole ? trustChecks(facts, spec, plan) : [check('role.trust', 'trust admits the workload', 'skip', 'the role does not exist')]),
-    ...driftCheck(plan.roleDrift, spec),
     passRoleCheck(facts, spec, plan),
     ...targetChecks(facts, spec, plan),
     ...serviceAccountChecks(facts, spec),

@@ -87,6 +87,11 @@ export type Step =
   /** `statements` are merged (mergeTrust) into the trust as read when the step runs; `trustPolicy` is the document as planned. */
   | { kind: 'update-trust'; target: string; reason: string; roleName: string; trustPolicy: PolicyDocument; statements: Statement[]; added: string[] }
   | { kind: 'attach-policy'; target: string; reason: string; roleName: string; policyArn: string }
+  /** Converging a podid-managed role to the requested settings; `from` is the value as read. */
+  | { kind: 'update-role'; target: string; reason: string; roleName: string; maxSessionDuration: number; from: number }
+  | { kind: 'put-boundary'; target: string; reason: string; roleName: string; policyArn: string; from?: string }
+  /** Adds or overwrites `tags` (other tags of the role stay); `from` holds the current values of keys that exist. */
+  | { kind: 'tag-role'; target: string; reason: string; roleName: string; tags: Record<string, string>; from: Record<string, string> }
   | { kind: 'put-role-policy'; target: string; reason: string; roleName: string; policyName: string; document: PolicyDocument }
   | { kind: 'create-service-account'; target: string; reason: string; namespace: string; name: string }
   | { kind: 'create-association'; target: string; reason: string; spec: AssociationSpec }
@@ -115,17 +120,6 @@ export interface RestartInfo {
   manual: string[];
 }
 
-/** A setting of a podid-managed role that differs from the request; podid cannot change it yet (no IamPort call). */
-export interface RoleDrift {
-  field: 'permissionsBoundary' | 'maxSessionDuration' | 'tag';
-  /** For tags: the tag key. */
-  key?: string;
-  from?: string | number;
-  to?: string | number;
-  /** The aws CLI command that makes the role match. */
-  command: string;
-}
-
 export interface AssociatePlan {
   steps: Step[];
   /** The existing association, when one matches the (namespace, SA). */
@@ -136,8 +130,6 @@ export interface AssociatePlan {
   effectiveRole?: Role;
   /** Association tags that differ from the existing association (UpdatePodIdentityAssociation cannot change tags). */
   tagDrift?: string[];
-  /** Settings of a podid-managed role that differ from the request (not changed by the plan). */
-  roleDrift?: RoleDrift[];
   /** Pods of the service account that need a restart to get (new) credentials. */
   restart: RestartInfo;
 }

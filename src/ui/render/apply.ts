@@ -32,9 +32,8 @@ export function renderApply(r: ApplyResult, ctx?: RenderContext): string {
   if (r.applied?.length) parts.push('\nApplied\n', renderOutcomes(r.applied));
   const commands = r.entries.flatMap((e) => (e.applied?.some((o) => o.kind === 'restart-workload' && o.status === 'done') ? [] : e.restart.commands));
   if (commands.length) parts.push(`\nPods that started before their association need a restart (or pass --restart):\n${commands.map((c) => `  ${c}`).join('\n')}\n`);
-  const drifted = r.entries.filter((e) => e.roleDrift?.length).length;
   const end: Record<ApplyResult['status'], string> = {
-    'up-to-date': drifted ? `The associations match the file, but ${drifted === 1 ? 'a role differs' : `${drifted} roles differ`} from it (role.drift): podid does not change them; run the commands in the fix.` : 'The cluster matches the file; nothing to change.',
+    'up-to-date': 'The cluster matches the file; nothing to change.',
     planned: `${r.changes} change${r.changes === 1 ? '' : 's'} planned; nothing was changed. Run again with --approve to apply.`,
     applied: 'Applied.',
     blocked: 'Preflight failed for an association marked BLOCKED: nothing was changed.',

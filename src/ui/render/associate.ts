@@ -39,6 +39,12 @@ export function stepText(step: Step): string {
       return `~ update trust of role ${step.target}: add ${step.added.join(', ')}`;
     case 'attach-policy':
       return `+ attach ${step.policyArn} to role ${step.roleName}`;
+    case 'put-boundary':
+      return `~ set permissions boundary of role ${step.roleName}: ${show(step.from)} → ${step.policyArn}`;
+    case 'update-role':
+      return `~ update role ${step.roleName}: maxSessionDuration ${step.from} → ${step.maxSessionDuration}`;
+    case 'tag-role':
+      return `~ tag role ${step.roleName}: ${Object.entries(step.tags).map(([k, v]) => `${k} ${show(step.from[k])} → ${v}`).join(', ')}`;
     case 'put-role-policy':
       return `+ put inline policy ${step.policyName} on role ${step.roleName} (${step.reason})`;
     case 'create-service-account':
@@ -82,7 +88,6 @@ export function renderRestart(restart: RestartInfo, applied: boolean, restarted:
 function footer(r: AssociateResult): string {
   switch (r.status) {
     case 'up-to-date':
-      if (r.roleDrift?.length) return `\nAssociation ${r.namespace}/${r.serviceAccount} → ${r.roleArn} is up to date, but its role differs from the request (role.drift): podid does not change it; run the commands in the fix.\n`;
       return `\nAssociation ${r.namespace}/${r.serviceAccount} → ${r.roleArn} is already up to date; nothing to change.\n`;
     case 'blocked':
       return `\nPreflight failed: nothing was changed. Fix the checks marked FAIL and run again.\n`;

@@ -7,7 +7,10 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
   ListRolesCommand,
+  PutRolePermissionsBoundaryCommand,
   SimulatePrincipalPolicyCommand,
+  TagRoleCommand,
+  UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -83,6 +86,35 @@ describe('getRole', () => {
     const iam = awsIam(client(), silentReporter);
     await expect(iam.getRole('app')).rejects.toMatchObject({ kind: 'throttled', code: 'Throttling' });
     expect((await iam.getRole('app')).attachedPolicies[0].document).toEqual(boundaryDoc);
+  });
+});
+
+describe('role settings (updateRole, putRolePermissionsBoundary, tagRole)', () => {
+  it('send the name of a name or ARN, only the fields given, tags as Key/Value pairs', async () => {
+    iamMock.on(UpdateRoleCommand).resolves({});
+    iamMock.on(PutRolePermissionsBoundaryCommand).resolves({});
+    iamMock.on(TagRoleCommand).resolves({});
+    const iam = awsIam(client(), silentReporter, { callerAccount: async () => '111122223333' });
+    await iam.updateRole('arn:aws:iam::111122223333:role/team/app', { maxSessionDuration: 7200 });
+    await iam.putRolePermissionsBoundary('app', 'arn:aws:iam::111122223333:policy/boundary');
+    await iam.tagRole('app', { team: 'x', 'podid:managed-by': 'podid' });
+    expect(iamMock.commandCalls(UpdateRoleCommand)[0].args[0].input).toEqual({ RoleName: 'app', MaxSessionDuration: 7200 });
+    expect(iamMock.commandCalls(PutRolePermissionsBoundaryCommand)[0].args[0].input).toEqual({ RoleName: 'app', PermissionsBoundary: 'arn:aws:iam::111122223333:policy/boundary' });
+    expect(iamMock.commandCalls(TagRoleCommand)[0].args[0].input).toEqual({ RoleName: 'app', Tags: [{ Key: 'team', Value: 'x' }, { Key: 'podid:managed-by', Value: 'podid' }] });
+  });
+
+  it('refuse a role ARN of another account (never the same-named local role)', async () => {
+    const iam = awsIam(client(), silentReporter, { callerAccount: async () => '111122223333' });
+    const foreign = 'arn:aws:iam::999988887777:role/app';
+    await expect(iam.updateRole(foreign, { maxSessionDuration: 7200 })).rejects.toMatchObject({ kind: 'access-denied', code: 'CrossAccountRole', operation: 'UpdateRole' });
+    await expect(iam.putRolePermissionsBoundary(foreign, 'arn:aws:iam::999988887777:policy/b')).rejects.toMatchObject({ code: 'CrossAccountRole', operation: 'PutRolePermissionsBoundary' });
+    await expect(iam.tagRole(foreign, { team: 'x' })).rejects.toMatchObject({ code: 'CrossAccountRole', operation: 'TagRole' });
+    expect(iamMock.calls()).toHaveLength(0);
+  });
+
+  it('maps IAM errors at the edge (NoSuchEntity → not-found)', async () => {
+    iamMock.on(TagRoleCommand).rejects(Object.assign(new Error('The role with name app cannot be found.'), { name: 'NoSuchEntity', Code: 'NoSuchEntity', $fault: 'client', $metadata: { httpStatusCode: 404 } }));
+    await expect(awsIam(client(), silentReporter).tagRole('app', { team: 'x' })).rejects.toMatchObject({ kind: 'not-found', service: 'iam', operation: 'TagRole' });
   });
 });
 

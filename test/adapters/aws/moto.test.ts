@@ -104,6 +104,23 @@ describe('IAM against moto', () => {
     expect(missing.requestId).toBeTruthy();
   });
 
+  it('converges role settings: UpdateRole, PutRolePermissionsBoundary, TagRole (other tags stay)', async () => {
+    const env = await moto.accountEnv();
+    const { iam } = awsPorts({ env, reporter: silentReporter });
+    const raw = new IAMClient(sdkConfig(env));
+    const boundaryDoc: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] };
+    const boundary = (await raw.send(new CreatePolicyCommand({ PolicyName: 'boundary', PolicyDocument: JSON.stringify(boundaryDoc) }))).Policy!.Arn!;
+    const created = await iam.createRole({ name: 'converge', trustPolicy: trust(), tags: { 'podid:managed-by': 'podid', team: 'a', extra: 'kept' } });
+    await iam.updateRole(created.arn, { maxSessionDuration: 7200 });
+    await iam.putRolePermissionsBoundary('converge', boundary);
+    await iam.tagRole('converge', { team: 'x', cost: 'c 1' });
+    const role = await iam.getRole('converge');
+    expect(role.maxSessionDuration).toBe(7200);
+    expect(role.permissionsBoundary).toEqual({ arn: boundary, name: 'boundary', document: boundaryDoc });
+    expect(role.tags).toEqual({ 'podid:managed-by': 'podid', team: 'x', extra: 'kept', cost: 'c 1' });
+    expect(role.trustPolicy).toEqual(trust());
+  });
+
   it('maps IAM errors: NoSuchEntity → not-found, EntityAlreadyExists → conflict, MalformedPolicyDocument → invalid', async () => {
     const account = uniqueAccountId();
     const env = await moto.accountEnv(account);

@@ -6,11 +6,13 @@ import {
   preflight,
   resolveSpec,
   restartInfo,
-  roleDrift,
+  convergeRole,
   validateApplyFile,
   type AssociateFacts,
+  type RoleSpec,
+  type Step,
 } from '../../../src/core/associate/index.js';
-import type { Association, Cluster, Pod } from '../../../src/core/model.js';
+import type { Association, Cluster, Pod, Role } from '../../../src/core/model.js';
 import { renderAssociate } from '../../../src/ui/render/associate.js';
 
 // Pure core of associate: spec resolution, plan (idempotent), restart list, file validation.
@@ -63,23 +65,36 @@ describe('planAssociate', () => {
   });
 });
 
-describe('roleDrift (podid-managed roles)', () => {
-  const role = { arn: 'arn:aws:iam::111122223333:role/r', name: 'r', path: '/', roleId: 'R', accountId: '111122223333', trustPolicy: { Statement: [] }, inlinePolicies: [], attachedPolicies: [], tags: { 'podid:managed-by': 'podid', team: 'a' }, maxSessionDuration: 3600 };
-  const create = { name: 'r', path: '/', policyArns: [], inlinePolicies: [], tags: { 'podid:managed-by': 'podid', team: 'a' } };
+describe('convergeRole (podid-managed roles)', () => {
+  const role: Role = { arn: 'arn:aws:iam::111122223333:role/r', name: 'r', path: '/', roleId: 'R', accountId: '111122223333', trustPolicy: { Statement: [] }, inlinePolicies: [], attachedPolicies: [], tags: { 'podid:managed-by': 'podid', team: 'a' }, maxSessionDuration: 3600 };
+  const create: RoleSpec = { name: 'r', path: '/', policyArns: [], inlinePolicies: [], tags: { 'podid:managed-by': 'podid', team: 'a' } };
+  const converge = (r: Role, c: RoleSpec) => {
+    const steps: Step[] = [];
+    return { steps, role: convergeRole(steps, r, c) };
+  };
 
   it('compares only what was requested; extra role tags are left alone', () => {
-    expect(roleDrift(role, create)).toEqual([]);
-    expect(roleDrift({ ...role, tags: { ...role.tags, extra: 'x' }, maxSessionDuration: 7200 }, create)).toEqual([]);
+    expect(converge(role, create).steps).toEqual([]);
+    expect(converge({ ...role, tags: { ...role.tags, extra: 'x' }, maxSessionDuration: 7200 }, create).steps).toEqual([]);
   });
 
-  it('gives one shell-safe aws command per setting', () => {
-    const drift = roleDrift(role, { ...create, maxSessionDuration: 43200, permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/b', tags: { ...create.tags, team: "it's b", cost: 'c 1' } });
-    expect([...new Set(drift.map((d) => d.command))]).toEqual([
-      'aws iam put-role-permissions-boundary --role-name r --permissions-boundary arn:aws:iam::111122223333:policy/b',
-      'aws iam update-role --role-name r --max-session-duration 43200',
-      `aws iam tag-role --role-name r --tags '[{"Key":"team","Value":"it'\\''s b"},{"Key":"cost","Value":"c 1"}]'`,
+  it('one step per setting, with the value as read; the role as it will be (input untouched)', () => {
+    const boundary = 'arn:aws:iam::111122223333:policy/b';
+    const { steps, role: after } = converge(role, { ...create, maxSessionDuration: 43200, permissionsBoundaryArn: boundary, tags: { ...create.tags, team: 'b', cost: 'c 1' } });
+    const base = { target: role.arn, roleName: 'r' };
+    expect(steps).toEqual([
+      { kind: 'put-boundary', ...base, reason: 'requested with --permissions-boundary', policyArn: boundary },
+      { kind: 'update-role', ...base, reason: 'requested with --max-session-duration', maxSessionDuration: 43200, from: 3600 },
+      { kind: 'tag-role', ...base, reason: 'requested with --tags', tags: { team: 'b', cost: 'c 1' }, from: { team: 'a' } },
     ]);
-    expect(drift.filter((d) => d.field === 'tag').map((d) => d.key)).toEqual(['team', 'cost']);
+    expect(after).toMatchObject({ maxSessionDuration: 43200, permissionsBoundary: { arn: boundary, name: 'b' }, tags: { 'podid:managed-by': 'podid', team: 'b', cost: 'c 1' } });
+    expect(role.tags).toEqual({ 'podid:managed-by': 'podid', team: 'a' });
+    expect(converge(after, { ...create, maxSessionDuration: 43200, permissionsBoundaryArn: boundary, tags: { ...create.tags, team: 'b', cost: 'c 1' } }).steps).toEqual([]);
+    const steps2 = converge({ ...role, permissionsBoundary: { arn: 'arn:aws:iam::111122223333:policy/old', name: 'old' } }, { ...create, permissionsBoundaryArn: boundary }).steps;
+    expect(steps2).toEqual([expect.objectContaining({ kind: 'put-boundary', from: 'arn:aws:iam::111122223333:policy/old' })]);
+    expect(renderAssociate({ cluster: 'demo', namespace: 'n', serviceAccount: 's', roleArn: role.arn, status: 'planned', checks: [], steps, changes: [], restart: { pods: [], workloads: [], commands: [], manual: [] }, notes: [] })).toContain(
+      `Plan (3 changes)\n  ~ set permissions boundary of role r: (none) → ${boundary}\n  ~ update role r: maxSessionDuration 3600 → 43200\n  ~ tag role r: team a → b, cost (none) → c 1\n`,
+    );
   });
 });
 
