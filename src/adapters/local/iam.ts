@@ -15,9 +15,16 @@ export function localIam(store: LocalStore): IamPort {
     (store.doc.unreadableRoles ?? []).find((arn) =>
       nameOrArn.startsWith('arn:') ? arn === nameOrArn : arn.split(':')[4] === account() && arn.split('/').pop() === nameOrArn,
     );
+  // Roles by ARN, rebuilt when the list is replaced or grows (5,000 roles × one lookup each was a scan each).
+  let index: { roles: Role[]; size: number; byArn: Map<string, Role> } | undefined;
+  const byArn = (arn: string) => {
+    const roles = store.doc.roles;
+    if (!index || index.roles !== roles || index.size !== roles.length) index = { roles, size: roles.length, byArn: new Map(roles.map((r) => [r.arn, r])) };
+    return index.byArn.get(arn);
+  };
   const find = (nameOrArn: string, operation: string) => {
     const role = nameOrArn.startsWith('arn:')
-      ? store.doc.roles.find((r) => r.arn === nameOrArn)
+      ? byArn(nameOrArn)
       : store.doc.roles.find((r) => r.name === nameOrArn && r.accountId === account());
     if (role) return role;
     const denied = unreadable(nameOrArn);

@@ -14,44 +14,49 @@ export function localKube(store: LocalStore, clusterName?: string): KubePort {
   const state = () => store.cluster(clusterName);
   const findSa = (namespace: string, name: string) => state().serviceAccounts.find((s) => s.namespace === namespace && s.name === name);
 
+  // Reads return the stored objects, not copies: this backend never changes an object in place
+  // (writes replace it), so a caller's earlier result never changes under it, and copying tens of
+  // thousands of objects dominated doctor and migrate at scale. Callers treat results as
+  // read-only (rule 15).
   return {
     async listServiceAccounts(namespace) {
-      return structuredClone(state().serviceAccounts.filter(inNamespace(namespace)));
+      return state().serviceAccounts.filter(inNamespace(namespace));
     },
     async getServiceAccount(namespace, name) {
-      const sa = findSa(namespace, name);
-      return sa && structuredClone(sa);
+      return findSa(namespace, name);
     },
     async listPods(namespace) {
-      // Not cloned: pods are never changed in place here (a restart replaces them), and copying
-      // 20,000 pods dominated doctor at scale. Callers treat results as read-only (rule 15).
       return state().pods.filter(inNamespace(namespace));
     },
     async listNodes() {
-      return structuredClone(state().nodes);
+      return [...state().nodes];
     },
     async listDaemonSets(namespace) {
-      return structuredClone(state().daemonSets.filter(inNamespace(namespace)));
+      return state().daemonSets.filter(inNamespace(namespace));
     },
     async listWorkloads(namespace) {
-      return structuredClone(state().workloads.filter(inNamespace(namespace)));
+      return state().workloads.filter(inNamespace(namespace));
     },
     async createServiceAccount(namespace, name, annotations = {}) {
       if (findSa(namespace, name)) throw localError('conflict', 'kubernetes', 'CreateServiceAccount', 'AlreadyExists', `serviceaccounts "${name}" already exists`);
       const sa: ServiceAccount = { namespace, name, uid: randomUUID(), annotations, creationTimestamp: store.timestamp() };
       await store.update(() => state().serviceAccounts.push(sa));
-      return structuredClone(sa);
+      return sa;
     },
     async annotateServiceAccount(namespace, name, annotations) {
       const sa = findSa(namespace, name);
       if (!sa) throw localError('not-found', 'kubernetes', 'PatchServiceAccount', 'NotFound', `serviceaccounts "${name}" not found`);
+      const next: ServiceAccount = { ...sa, annotations: { ...sa.annotations } };
+      for (const [key, value] of Object.entries(annotations)) {
+        if (value === null) delete next.annotations[key];
+        else next.annotations[key] = value;
+      }
+      // Replace, never change in place: earlier reads keep the annotations they saw (journals record them).
       await store.update(() => {
-        for (const [key, value] of Object.entries(annotations)) {
-          if (value === null) delete sa.annotations[key];
-          else sa.annotations[key] = value;
-        }
+        const cluster = state();
+        cluster.serviceAccounts = cluster.serviceAccounts.map((s) => (s === sa ? next : s));
       });
-      return structuredClone(sa);
+      return next;
     },
     async restartWorkload(kind, namespace, name) {
       const cluster = state();
