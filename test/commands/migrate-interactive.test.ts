@@ -13,6 +13,7 @@ import { DEFAULT_OPTIONS, type MigrationOptions, type PlanEntry } from '../../sr
 import type { Deps } from '../../src/deps.js';
 import { run } from '../../src/main.js';
 import { factsFrom } from '../core/migrate/facts.js';
+import { faultyDeps } from '../helpers/faulty-ports.js';
 import { fakeDeps } from '../helpers/fake-deps.js';
 import { DEMO_STATE, runCli } from '../helpers/run-cli.js';
 import { SHARED_ROLE, withProblems, world } from '../core/migrate/world.js';
@@ -40,24 +41,8 @@ function footprint(state: StateDocument) {
 }
 const changed = (before: Record<string, string>, after: Record<string, string>) => Object.keys({ ...before, ...after }).filter((k) => before[k] !== after[k]).sort();
 
-const MUTATIONS = ['createAssociation', 'updateAddonPodIdentity', 'createRole', 'updateTrustPolicy', 'putRolePolicy', 'annotateServiceAccount', 'restartWorkload'];
-
 /** The n-th mutation through the ports throws (before it happens). */
-function failingAt(deps: Deps, n: number): Deps & { count: () => number } {
-  let count = 0;
-  const wrap = <T extends object>(port: T): T =>
-    new Proxy(port, {
-      get(target, key) {
-        const value = (target as Record<string | symbol, unknown>)[key];
-        if (typeof value !== 'function' || !MUTATIONS.includes(String(key))) return value;
-        return async (...args: unknown[]) => {
-          if (++count === n) throw new Error(`injected failure at mutation ${n} (${String(key)})`);
-          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        };
-      },
-    });
-  return { ...deps, eks: wrap(deps.eks), iam: wrap(deps.iam), kube: wrap(deps.kube), count: () => count };
-}
+const failingAt = (deps: Deps, n: number) => faultyDeps(deps, n);
 
 // ---- pure -----------------------------------------------------------------------------------
 

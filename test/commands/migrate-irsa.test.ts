@@ -7,6 +7,7 @@ import { migrateIrsa, type MigrateIrsaOptions } from '../../src/commands/migrate
 import { migrateRollback } from '../../src/commands/migrate-rollback.js';
 import { DEFAULT_OPTIONS, type MigrationOptions } from '../../src/core/migrate/types.js';
 import type { Deps } from '../../src/deps.js';
+import { faultyDeps } from '../helpers/faulty-ports.js';
 import { fakeDeps } from '../helpers/fake-deps.js';
 import { runCli } from '../helpers/run-cli.js';
 import { associationsDelete } from '../../src/commands/associations-delete.js';
@@ -29,27 +30,7 @@ function essentials(state: StateDocument) {
 }
 const original = (state: StateDocument) => ({ roles: essentials(state).roles, annotations: essentials(state).annotations });
 
-const MUTATIONS = ['createAssociation', 'deleteAssociation', 'updateAddonPodIdentity', 'createRole', 'updateTrustPolicy', 'putRolePolicy', 'deleteRolePolicy', 'deleteRole', 'updateRole', 'putRolePermissionsBoundary', 'tagRole', 'annotateServiceAccount', 'restartWorkload'];
-
-/** Wraps the ports: the n-th mutation throws, before (`lost: false`) or after (`lost: true`, a lost response) it happens. */
-function faulty(deps: Deps, n: number, lost: boolean): Deps & { count: () => number } {
-  let count = 0;
-  const wrap = <T extends object>(port: T): T =>
-    new Proxy(port, {
-      get(target, key) {
-        const value = (target as Record<string | symbol, unknown>)[key];
-        if (typeof value !== 'function' || !MUTATIONS.includes(String(key))) return value;
-        return async (...args: unknown[]) => {
-          count++;
-          if (count === n && !lost) throw new Error(`injected failure before mutation ${n} (${String(key)})`);
-          const out = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          if (count === n) throw new Error(`injected failure after mutation ${n} (${String(key)})`);
-          return out;
-        };
-      },
-    });
-  return { ...deps, eks: wrap(deps.eks), iam: wrap(deps.iam), kube: wrap(deps.kube), count: () => count };
-}
+const faulty = (deps: Deps, n: number, lost: boolean) => faultyDeps(deps, n, { lost });
 
 describe('migrate-irsa: plan → check → approve → re-plan → rollback', () => {
   it('converges, then rolls back trust policies and annotations exactly', async () => {
