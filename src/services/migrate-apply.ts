@@ -1,6 +1,6 @@
 import { parseRoleArn } from '../core/arn.js';
 
-import { shortHash } from '../core/migrate/bridge.js';
+import { shortHash } from '../core/hash.js';
 import { doneSteps } from '../core/migrate/journal.js';
 import { removeOidcSubject, trustAcceptsPodIdentity } from '../core/migrate/trust.js';
 import type { JournalPrior, JournalRecord, MigrationPlan, Step } from '../core/migrate/types.js';

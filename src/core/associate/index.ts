@@ -1,6 +1,7 @@
 // `associate`, `associations update|delete` and `apply`: validation, plan and preflight (pure).
 export * from './types.js';
-export { checkAssociateInput, resolveSpec, parseSessionPolicyText, checkTags, defaultRoleName, shortHash, type AssociateInput } from './validate.js';
+export { checkAssociateInput, resolveSpec, parseSessionPolicyText, checkTags, defaultRoleName, type AssociateInput } from './validate.js';
+export { shortHash } from '../hash.js';
 export { planAssociate, associationChanges, eksSessionTags, firstHop, isManagedRole, convergeRole, scopedTrust, tagsFor, TARGET_POLICY_NAME, type PlanOptions } from './plan.js';
 export { preflight, worstStatus, addonOf } from './preflight.js';
 export { restartInfo, restartCommand } from './restart.js';

@@ -4,6 +4,7 @@ import type { PolicyDocument } from '../iam/types.js';
 import { isDnsLabel, isDnsSubdomain, type Cluster } from '../model.js';
 import { abacPolicy, TRUST_SCOPES, type AbacParams, type TrustScope } from '../policy/index.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type AssociationSpec, type RoleSpec } from './types.js';
+import { shortHash } from '../hash.js';
 
 // Input of `associate` / `apply` / `associations update`, checked before any call is made: flag
 // syntax first (UsageError, exit 2), then what depends on the cluster (UserError, exit 1).
@@ -117,15 +118,6 @@ export function checkTags(tags: Record<string, string>): void {
   }
 }
 
-/** FNV-1a, 32 bit, as 8 hex digits: a short stable suffix for long generated names. */
-export function shortHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
 
 /** podid-<cluster>-<ns>-<sa>, cut to 64 characters with a hash suffix when longer. */
 export function defaultRoleName(clusterName: string, namespace: string, serviceAccount: string): string {

@@ -1,5 +1,6 @@
 import { roleArn } from '../arn.js';
 import type { Cluster } from '../model.js';
+import { shortHash } from '../hash.js';
 
 // Bridge roles for cross-account IRSA: Pod Identity needs the association role in the cluster's
 // account, so podid creates one there and points the association's targetRoleArn at the original.
@@ -8,15 +9,6 @@ export const BRIDGE_TAG = 'podid.io/bridge-for';
 export const BRIDGE_POLICY_NAME = 'podid-assume-target';
 const MAX_ROLE_NAME = 64;
 
-/** FNV-1a, 32 bit, as 8 hex digits (a stable short suffix; not security-relevant). */
-export function shortHash(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, '0');
-}
 
 /** `podid-bridge-<ns>-<sa>`, shortened with a hash suffix to IAM's 64 characters. */
 export function bridgeRoleName(namespace: string, serviceAccount: string): string {

@@ -1,22 +1,15 @@
 import type { RequestEvent } from '../../core/proxy/log.js';
-import type { CacheUse } from '../../core/proxy/types.js';
 
 // The proxy live view's data: counters the request path bumps in O(1) (no allocation, no React),
 // and a feed that turns them into an immutable snapshot at most every `intervalMs` (and once a
 // second for the uptime). The view renders snapshots only, so load on the proxy never becomes
 // one React render per request.
 
-export interface ProxyRow {
+/** One request as the view shows it (the token only as its sha256 prefix, never the token). */
+export type ProxyRow = Omit<RequestEvent, 'error'> & {
   /** Epoch ms when the response was written. */
   at: number;
-  method: string;
-  path: string;
-  status: number;
-  durationMs: number;
-  cache?: CacheUse;
-  /** sha256 prefix of the token; the token itself never reaches the view. */
-  tokenHash?: string;
-}
+};
 
 export interface ProxyStats {
   startedAt: number;
