@@ -3,12 +3,9 @@ import { isManagedRole, MANAGED_BY_TAG, MANAGED_BY_VALUE, type CheckStatus, type
 import { EXIT, isRemoteError } from '../core/errors.js';
 import type { Association, Role } from '../core/model.js';
 import type { EksPort } from '../core/ports.js';
-import { requireCluster } from '../deps.js';
 import { applySteps, type StepOutcome } from '../services/associate-apply.js';
-import { resolveAssociationId } from '../services/associations.js';
-import { describeClusterOrFail } from '../services/associate-gather.js';
 import type { AssociateDeps, AssociateStatus } from './associate.js';
-import { checkAssociationRef, refuseAddonOwned } from './associations-update.js';
+import { changeableAssociation } from './associations-update.js';
 
 // `podid associations delete ID|NS/SA [--delete-role]`: the association, and with --delete-role
 // its role too — only a role podid created (tag podid:managed-by=podid) that no other association uses.
@@ -74,12 +71,7 @@ async function roleChecks(deps: AssociateDeps, association: Association): Promis
 }
 
 export async function associationsDelete(opts: AssociationsDeleteOptions, deps: AssociateDeps): Promise<AssociationsDeleteResult> {
-  checkAssociationRef(opts.ref);
-  const clusterName = requireCluster(deps);
-  const cluster = await describeClusterOrFail(deps.eks, clusterName);
-  const id = await resolveAssociationId(deps.eks, cluster.name, opts.ref);
-  const association = await deps.eks.describeAssociation(cluster.name, id);
-  refuseAddonOwned(association, 'delete');
+  const { cluster, association } = await changeableAssociation(opts.ref, deps, 'delete');
   const target = `${association.namespace}/${association.serviceAccount}`;
   const steps: Step[] = [{ kind: 'delete-association', target, reason: 'requested', associationId: association.associationId }];
   const checks: PreflightCheck[] = [];

@@ -1,6 +1,6 @@
 import { addonOf, MANAGED_BY_TAG, resolveSpec, type AssociateInput } from '../core/associate/index.js';
 import { UsageError, UserError } from '../core/errors.js';
-import { isDnsLabel, isDnsSubdomain, type Association } from '../core/model.js';
+import { isDnsLabel, isDnsSubdomain, type Association, type Cluster } from '../core/model.js';
 import { requireCluster } from '../deps.js';
 import { resolveAssociationId } from '../services/associations.js';
 import { describeClusterOrFail, gatherClusterContext } from '../services/associate-gather.js';
@@ -64,13 +64,18 @@ function inputFor(existing: Association, opts: AssociationsUpdateOptions): Assoc
   };
 }
 
+/** The association `ref` names, read in full; refused when an add-on owns it (update and delete). */
+export async function changeableAssociation(ref: string, deps: AssociateDeps, verb: 'update' | 'delete'): Promise<{ cluster: Cluster; association: Association }> {
+  checkAssociationRef(ref);
+  const cluster = await describeClusterOrFail(deps.eks, requireCluster(deps));
+  const id = await resolveAssociationId(deps.eks, cluster.name, ref);
+  const association = await deps.eks.describeAssociation(cluster.name, id);
+  refuseAddonOwned(association, verb);
+  return { cluster, association };
+}
+
 export async function associationsUpdate(opts: AssociationsUpdateOptions, deps: AssociateDeps): Promise<AssociateResult> {
-  checkAssociationRef(opts.ref);
-  const clusterName = requireCluster(deps);
-  const cluster = await describeClusterOrFail(deps.eks, clusterName);
-  const id = await resolveAssociationId(deps.eks, cluster.name, opts.ref);
-  const existing = await deps.eks.describeAssociation(cluster.name, id);
-  refuseAddonOwned(existing, 'update');
+  const { cluster, association: existing } = await changeableAssociation(opts.ref, deps, 'update');
   const spec = resolveSpec(inputFor(existing, opts), cluster);
   const ctx = await gatherClusterContext(deps, cluster, spec.namespace);
   const prepared = await prepare(deps, ctx, spec, { existing });

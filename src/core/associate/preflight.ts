@@ -4,6 +4,7 @@ import { IRSA_ROLE_ANNOTATION, POD_IDENTITY_ADDON, POD_IDENTITY_PRINCIPAL, type 
 import { checkTrustSize, raiseTrustQuotaHint, sourceRolePermissionStatement, TRUST_QUOTA_DEFAULT } from '../policy/index.js';
 import { eksSessionTags, firstHop, isManagedRole, scopedTrust, tagsFor } from './plan.js';
 import type { AssociateFacts, AssociatePlan, AssociationSpec, CheckStatus, PreflightCheck } from './types.js';
+import { addonNameOf } from '../associations/view.js';
 
 // The preflight of `associate`: independent named checks over the gathered facts and the plan
 // (the role is judged as it will be after the plan). Pure.
@@ -12,7 +13,7 @@ const MAX_SESSION_POLICY = 2048;
 
 const check = (id: string, title: string, status: CheckStatus, detail: string, hint?: string): PreflightCheck => ({ id, title, status, detail, ...(hint ? { hint } : {}) });
 
-export const addonOf = (ownerArn: string) => ownerArn.split(':').pop()?.split('/')[2] ?? ownerArn;
+export const addonOf = (ownerArn: string): string => addonNameOf(ownerArn) ?? ownerArn;
 
 function clusterCheck(f: AssociateFacts): PreflightCheck {
   const c = f.cluster;
