@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, DEMO_STATE, spawnCli } from '../helpers/run-cli.js';
+import { terminalEnv } from '../helpers/terminal-env.js';
 
 // The live checklist of doctor and associate: an ink view under a pseudo-terminal, plain lines in CI.
 
@@ -14,7 +15,7 @@ function demoCopy(): string {
 
 async function underPty(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; out: string }> {
   const pty = await import('@lydell/node-pty');
-  const base = Object.fromEntries(Object.entries({ ...process.env, TERM: 'xterm-256color' }).filter(([k]) => k !== 'CI' && k !== 'NO_COLOR' && k !== 'GITHUB_ACTIONS' && k !== 'CONTINUOUS_INTEGRATION')) as Record<string, string>;
+  const base = terminalEnv('xterm-256color');
   const env = { ...base, ...extraEnv };
   const term = pty.spawn(process.execPath, [BIN, ...args], { cols: 200, rows: 60, env });
   let out = '';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BIN, DEMO_STATE, spawnCli } from '../helpers/run-cli.js';
+import { terminalEnv } from '../helpers/terminal-env.js';
 
 describe('built bin/podid.js', () => {
   it('--help lists the commands', async () => {
@@ -17,7 +18,7 @@ describe('built bin/podid.js', () => {
 
   it('runs under a pseudo-terminal', async () => {
     const pty = await import('@lydell/node-pty');
-    const term = pty.spawn(process.execPath, [BIN, '--version'], { cols: 80, rows: 10, env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'CI')) as Record<string, string> });
+    const term = pty.spawn(process.execPath, [BIN, '--version'], { cols: 80, rows: 10, env: terminalEnv() });
     let out = '';
     term.onData((d) => (out += d));
     const code = await new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));

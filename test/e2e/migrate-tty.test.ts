@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, DEMO_STATE, ROOT, spawnCli } from '../helpers/run-cli.js';
+import { terminalEnv } from '../helpers/terminal-env.js';
 
 // `podid migrate-irsa --interactive` end to end: the built binary under a pseudo-terminal (the
 // ink review on stderr, keys typed into the pty), and the usage error without a terminal.
@@ -27,9 +28,7 @@ interface Session {
 
 async function underPty(args: string[], cwd: string): Promise<Session> {
   const pty = await import('@lydell/node-pty');
-  const env = Object.fromEntries(
-    Object.entries({ ...process.env, TERM: 'xterm' }).filter(([k]) => !['CI', 'NO_COLOR', 'GITHUB_ACTIONS', 'CONTINUOUS_INTEGRATION', 'BUILDKITE', 'GITLAB_CI'].includes(k)),
-  ) as Record<string, string>;
+  const env = terminalEnv();
   const term = pty.spawn(process.execPath, [BIN, ...args], { cols: 160, rows: 50, cwd, env });
   let out = '';
   term.onData((d) => (out += d));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mintPodToken } from '../../src/commands/exec.js';
 import { demoDeps } from '../core/proxy/demo-deps.js';
 import { BIN, DEMO_STATE, ROOT } from '../helpers/run-cli.js';
+import { terminalEnv } from '../helpers/terminal-env.js';
 
 // `podid proxy` under a pseudo-terminal (the built bin/podid.js): the ink live view on stderr
 // shows a real request (status, cache use, token hash, never the token), and Ctrl-C (SIGINT)
@@ -11,16 +12,6 @@ import { BIN, DEMO_STATE, ROOT } from '../helpers/run-cli.js';
 // eslint-disable-next-line no-control-regex
 const plain = (text: string) => text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\u001b[78]/g, '');
 
-/** The parent's environment without anything that makes podid or ink think it runs in CI. */
-function terminalEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key === 'NO_COLOR' || key === 'FORCE_COLOR') continue;
-    if (/^(GITHUB_ACTIONS|GITLAB_CI|BUILDKITE|JENKINS_URL|TF_BUILD|CODEBUILD_BUILD_ID)$/.test(key)) continue;
-    env[key] = value;
-  }
-  return { ...env, TERM: 'xterm' };
-}
 
 async function until(what: string, check: () => boolean, output: () => string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
