@@ -78,7 +78,7 @@ export function registerMigrateIrsa(program: Command, ctx: CliContext) {
     action(ctx, async (env) => {
       const flags = cmd.opts<MigrateFlags>();
       const mode = checkFlags(flags, cmd);
-      if (mode === 'interactive' && !env.terminal.canPrompt) throw new UsageError('--interactive needs a terminal; in CI use --check or --approve');
+      if (mode === 'interactive' && !env.terminal.canReview) throw new UsageError('--interactive needs a terminal; in CI use --check or --approve');
       const [{ migrateIrsa }, { renderMigrateTable, renderMigrateMarkdown, summaryLine }] = await Promise.all([import('../commands/migrate-irsa.js'), import('../ui/render/migrate.js')]);
       const deps = await backendFor(env, { manifests: flags.manifests });
       const opts: MigrateIrsaOptions = {

@@ -12,8 +12,10 @@ export interface Terminal {
   color: boolean;
   /** Spinners and live ink views on stderr. */
   canAnimate: boolean;
-  /** Interactive questions (stdin and stderr are TTYs, not CI). */
+  /** y/N questions (stdin and stderr are TTYs, not CI). */
   canPrompt: boolean;
+  /** Full-screen interactive views (ink): a prompt-capable terminal that also reports its width. */
+  canReview: boolean;
   isCI: boolean;
 }
 
@@ -33,11 +35,15 @@ export function detectTerminal(streams: TerminalStreams, flags: { noColor?: bool
   const noColor = flags.noColor || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.FORCE_COLOR === '0';
   // A terminal that reports 0 columns (kubectl/docker exec -t before a resize, `script`) cannot be
   // animated: spinners divide by the width and redraw forever.
-  const stderrTTY = Boolean(streams.stderr.isTTY) && streams.stderr.columns !== 0;
+  // A y/N question needs no width, so such a terminal may still be asked.
+  const stderrTTY = Boolean(streams.stderr.isTTY);
+  const drawable = stderrTTY && streams.stderr.columns !== 0 && !dumb;
+  const canPrompt = stderrTTY && Boolean(streams.stdin?.isTTY) && !ci;
   return {
     color: !noColor && !flags.machineOutput && Boolean(streams.stdout.isTTY) && !dumb,
-    canAnimate: stderrTTY && !ci && !dumb && !flags.machineOutput,
-    canPrompt: stderrTTY && Boolean(streams.stdin?.isTTY) && !ci,
+    canAnimate: drawable && !ci && !flags.machineOutput,
+    canPrompt,
+    canReview: canPrompt && drawable,
     isCI: ci,
   };
 }

@@ -19,8 +19,24 @@ export function machineDocument(result: object): Record<string, unknown> {
 export async function renderResult<R extends object>(result: R, format: OutputFormat, renderers: Renderers<R>, ctx: RenderContext): Promise<string> {
   if (format === 'json') return JSON.stringify(machineDocument(result), null, 2) + '\n';
   // yaml is loaded only when asked for: it is the heaviest module on the fast paths (policy trust).
-  if (format === 'yaml') return (await import('yaml')).stringify(machineDocument(result));
+  if (format === 'yaml') return toPortableYaml(machineDocument(result));
   const render = renderers[format];
   if (!render) throw new Error(`no ${format} renderer`);
   return render(result, ctx);
+}
+
+/**
+ * YAML that reads back the same under YAML 1.1 (PyYAML, older Go/Ruby parsers) and 1.2: the 1.1
+ * schema quotes strings such as "2012-10-17", "on", "no" or "12:30" that 1.1 would read as dates,
+ * booleans or numbers; 0o17 is the one plain form only 1.2 reads as a number, so it is quoted too.
+ */
+export async function toPortableYaml(value: unknown): Promise<string> {
+  const { Document, visit } = await import('yaml');
+  const doc = new Document(value, { version: '1.1' });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && /^[-+]?0o[0-7]+$/.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString();
 }

@@ -6,16 +6,17 @@ const pipe = { isTTY: false };
 
 describe('detectTerminal', () => {
   it.each([
-    ['interactive terminal', {}, tty, tty, tty, {}, { color: true, canAnimate: true, canPrompt: true }],
-    ['CI', { CI: 'true' }, tty, tty, tty, {}, { color: true, canAnimate: false, canPrompt: false }],
+    ['interactive terminal', {}, tty, tty, tty, {}, { color: true, canAnimate: true, canPrompt: true, canReview: true }],
+    ['CI', { CI: 'true' }, tty, tty, tty, {}, { color: true, canAnimate: false, canPrompt: false, canReview: false }],
     ['NO_COLOR', { NO_COLOR: '1' }, tty, tty, tty, {}, { color: false, canAnimate: true }],
     ['--no-color', {}, tty, tty, tty, { noColor: true }, { color: false }],
     ['stdout piped', {}, pipe, tty, tty, {}, { color: false, canAnimate: true }],
     ['stderr piped', {}, tty, pipe, tty, {}, { canAnimate: false, canPrompt: false }],
     ['-o json', {}, tty, tty, tty, { machineOutput: true }, { color: false, canAnimate: false }],
-    ['TERM=dumb', { TERM: 'dumb' }, tty, tty, tty, {}, { color: false, canAnimate: false }],
+    ['TERM=dumb', { TERM: 'dumb' }, tty, tty, tty, {}, { color: false, canAnimate: false, canPrompt: true, canReview: false }],
     ['CI=false', { CI: 'false' }, tty, tty, tty, {}, { canAnimate: true, isCI: false }],
-    ['a terminal of 0 columns', {}, tty, { isTTY: true, columns: 0 }, tty, {}, { canAnimate: false, canPrompt: false }],
+    ['a terminal of 0 columns: asked, not drawn', {}, tty, { isTTY: true, columns: 0 }, tty, {}, { canAnimate: false, canPrompt: true, canReview: false }],
+    ['stdin piped', {}, tty, tty, pipe, {}, { canAnimate: true, canPrompt: false, canReview: false }],
   ])('%s', (_name, env, stdout, stderr, stdin, flags, expected) => {
     expect(detectTerminal({ env, stdout, stderr, stdin }, flags)).toMatchObject(expected);
   });

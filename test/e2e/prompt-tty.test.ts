@@ -1,0 +1,62 @@
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, DEMO_STATE } from '../helpers/run-cli.js';
+import { terminalEnv } from '../helpers/terminal-env.js';
+
+// Without --approve, a change asks "[y/N]" at a terminal (stdin and stderr TTYs, not CI) and is
+// applied only after a yes. Pseudo-terminals of 0 columns (script(1), docker exec -t before a
+// resize) are asked too: a y/N question needs no width.
+
+function demoCopy(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'podid-prompt-')), 'state.json');
+  copyFileSync(DEMO_STATE, path);
+  return path;
+}
+
+async function answer(args: string[], reply: string, cols = 160): Promise<{ code: number; out: string }> {
+  const pty = await import('@lydell/node-pty');
+  const term = pty.spawn(process.execPath, [BIN, ...args], { cols, rows: 50, env: terminalEnv() });
+  let out = '';
+  let answered = false;
+  term.onData((d) => {
+    out += d;
+    if (!answered && out.includes('[y/N]')) {
+      answered = true;
+      term.write(`${reply}\r`);
+    }
+  });
+  const code = await new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+  return { code, out };
+}
+
+const associations = (state: string) => (JSON.parse(readFileSync(state, 'utf8')) as { associations: { namespace: string; serviceAccount: string }[] }).associations;
+const has = (state: string, ns: string, sa: string) => associations(state).some((a) => a.namespace === ns && a.serviceAccount === sa);
+
+describe('confirmation at a terminal', () => {
+  it('associate asks, and a yes applies the plan', async () => {
+    const state = demoCopy();
+    const { code, out } = await answer(['associate', '--state', state, '-n', 'web', '-s', 'default', '--create-role'], 'y');
+    expect(out).toContain('Apply these changes? [y/N]');
+    expect(code).toBe(0);
+    expect(has(state, 'web', 'default')).toBe(true);
+  });
+
+  it('associate asks, and anything but yes changes nothing (exit 0)', async () => {
+    const state = demoCopy();
+    const before = readFileSync(state, 'utf8');
+    const { code, out } = await answer(['associate', '--state', state, '-n', 'web', '-s', 'default', '--create-role'], 'n');
+    expect(out).toContain('Apply these changes? [y/N]');
+    expect(code).toBe(0);
+    expect(readFileSync(state, 'utf8')).toBe(before);
+  });
+
+  it('a terminal that reports 0 columns is still asked', async () => {
+    const state = demoCopy();
+    const { code, out } = await answer(['associations', 'delete', 'orders/order-notifier', '--state', state], 'yes', 0);
+    expect(out).toContain('Delete? [y/N]');
+    expect(code).toBe(0);
+    expect(has(state, 'orders', 'order-notifier')).toBe(false);
+  });
+});
