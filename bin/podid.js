@@ -15,4 +15,8 @@ process.on('SIGINT', () => {
   process.exit(130);
 });
 
-process.exitCode = await run(process.argv.slice(2));
+// The run gets a copy of the environment taken before podid changes anything in process.env (it
+// turns the AWS SDK's Node-version warning off for itself): what `podid exec` hands its command
+// is then the caller's environment, not podid's.
+const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: { ...process.env }, cwd: process.cwd() };
+process.exitCode = await run(process.argv.slice(2), io);

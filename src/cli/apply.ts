@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { UsageError } from '../core/errors.js';
+import { sameClusterRef } from '../core/associate/file.js';
+import { PodidError, UsageError } from '../core/errors.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, type CliContext } from './run-action.js';
 
@@ -41,14 +42,26 @@ export function registerApply(program: Command, ctx: CliContext) {
       ]);
       const text = o.file === '-' ? await readStdin(env.io.stdin) : await readTextFile(env.io, o.file, '-f, --file');
       const file = parseApplyFile(o.file, text);
-      if (env.globals.cluster && env.globals.cluster !== file.cluster) {
-        throw new UsageError(`option '-c, --cluster' (${env.globals.cluster}) differs from cluster '${file.cluster}' in ${o.file}`);
-      }
+      const given = env.globals.cluster;
+      if (given && !sameCluster(given, file.cluster)) throw new UsageError(`option '-c, --cluster' (${given}) differs from cluster '${file.cluster}' in ${o.file}`);
       const deps = await backendFor({ ...env, globals: { ...env.globals, cluster: file.cluster } });
-      const result = await apply({ path: o.file, text, approve: o.approve, prune: o.prune, check: o.check, restart: o.restart, confirm: confirmer(env, renderApply, 'Apply these changes?') }, deps);
+      const result = await apply(
+        { path: o.file, text, clusterRef: given, approve: o.approve, prune: o.prune, check: o.check, restart: o.restart, confirm: confirmer(env, renderApply, 'Apply these changes?') },
+        deps,
+      );
       return { result, renderers: { table: renderApply }, exitCode: applyExitCode(result, o.check) };
     }),
   );
+}
+
+/** -c takes a name or an ARN: an ARN whose name is the file's cluster names the same cluster. */
+function sameCluster(given: string, fileCluster: string): boolean {
+  try {
+    return sameClusterRef(given, fileCluster);
+  } catch (error) {
+    if (!(error instanceof PodidError)) throw error;
+    throw new UsageError(`option '-c, --cluster': ${error.message}`);
+  }
 }
 
 async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {

@@ -96,7 +96,7 @@ export function checkManifestsFlags(f: Pick<Flags, 'manifests' | 'approve' | 'cr
   }
 }
 
-/** --policy-file: an unreadable file exits 1 (like --session-policy); content that is not a JSON policy is a usage error (exit 2), like --session-policy. */
+/** --policy-file: an unreadable file and content that is not a JSON policy both exit 1, as for --session-policy (bad file content is not a usage error). */
 async function policyFileDocument(env: ActionEnv, path: string) {
   const { readPolicyFile } = await import('../commands/policy-io.js');
   const text = await readTextFile(env.io, path, '--policy-file');
@@ -104,7 +104,7 @@ async function policyFileDocument(env: ActionEnv, path: string) {
     return await readPolicyFile(path, { reporter: env.reporter, readText: async () => text });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    throw new UsageError(`option '--policy-file': ${error.message}`, { hint: error.hint });
+    throw new UserError(`option '--policy-file': ${error.message}`, { hint: error.hint });
   }
 }
 
@@ -164,6 +164,7 @@ export function registerAssociate(program: Command, ctx: CliContext) {
           fixTrust: f.fixTrust,
           trustScope: f.scope,
           restart: f.restart,
+          partialKube: Boolean(f.manifests?.length),
           approve: f.approve,
           check: f.check,
           // --manifests plans only: no prompt that could lead to writes.

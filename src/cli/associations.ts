@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { isDnsLabel, isDnsSubdomain } from '../core/model.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, type CliContext } from './run-action.js';
 
@@ -25,6 +26,8 @@ Examples:
     action(ctx, async (env) => {
       const opts = list.opts<{ namespace?: string; allNamespaces?: boolean; serviceAccount?: string; manifests?: string[] }>();
       if (opts.namespace && opts.allNamespaces) throw new UsageError("options '-n, --namespace' and '-A, --all-namespaces' cannot be used together");
+      if (opts.namespace !== undefined && !isDnsLabel(opts.namespace)) throw new UsageError(`option '-n, --namespace': '${opts.namespace}' is not a valid Kubernetes namespace (a DNS-1123 label: lower-case letters, digits and '-', at most 63)`);
+      if (opts.serviceAccount !== undefined && !isDnsSubdomain(opts.serviceAccount)) throw new UsageError(`option '-s, --service-account': '${opts.serviceAccount}' is not a valid service account name (a DNS-1123 subdomain)`);
       const [{ associationsList }, { renderAssociationsTable }] = await Promise.all([import('../commands/associations-list.js'), import('../ui/render/associations.js')]);
       const deps = await backendFor(env, { manifests: opts.manifests });
       const result = await associationsList({ namespace: opts.namespace, serviceAccount: opts.serviceAccount }, deps);
@@ -34,13 +37,14 @@ Examples:
 
   const describe = group
     .command('describe')
-    .description('show one association in full: ID or NS/SA')
-    .argument('<ref>', 'association id (a-…) or NAMESPACE/SERVICE_ACCOUNT')
+    .description('show one association in full: ID, NS/SA or association ARN')
+    .argument('<ref>', 'association id (a-…), NAMESPACE/SERVICE_ACCOUNT or association ARN')
     .option('--manifests <path...>', 'read Kubernetes objects from files, folders or - (stdin)')
     .addHelpText('after', `
 Examples:
   $ podid associations describe payments/payments-api --state fixtures/demo/state.json
-  $ podid associations describe a-1a2b3c4d5e6f7g8h9 -c prod -o yaml`);
+  $ podid associations describe a-1a2b3c4d5e6f7g8h9 -c prod -o yaml
+  $ podid associations describe arn:aws:eks:us-west-2:111122223333:podidentityassociation/prod/a-1a2b3c4d5e6f7g8h9`);
   addGlobalOptions(describe).action(
     action(ctx, async (env, args) => {
       const opts = describe.opts<{ manifests?: string[] }>();
@@ -54,7 +58,7 @@ Examples:
   const update = group
     .command('update')
     .description('change the role, target role, session tags or session policy of one association (with preflight)')
-    .argument('<ref>', 'association id (a-…) or NAMESPACE/SERVICE_ACCOUNT')
+    .argument('<ref>', 'association id (a-…), NAMESPACE/SERVICE_ACCOUNT or association ARN')
     .option('--role-arn <arn>', 'new role (same account as the cluster)')
     .option('--target-role-arn <arn>', 'chain to this role')
     .option('--no-target-role', 'remove the target role')
@@ -73,8 +77,13 @@ Examples:
   $ podid associations update payments/payments-api --role-arn arn:aws:iam::111122223333:role/api-v2 --approve
   $ podid associations update a-1a2b3c4d5e6f7g8h9 -c prod --no-target-role
   $ podid associations update web/app --disable-session-tags --session-policy session.json --approve`);
+  // --session-policy FILE and --no-session-policy share one attribute (the last wins): see both.
+  const sessionPolicyFlags = new Set<string>();
+  update.on('option:session-policy', () => sessionPolicyFlags.add('--session-policy'));
+  update.on('option:no-session-policy', () => sessionPolicyFlags.add('--no-session-policy'));
   addGlobalOptions(update).action(
     action(ctx, async (env, args) => {
+      if (sessionPolicyFlags.size === 2) throw new UsageError("options '--session-policy' and '--no-session-policy' cannot be used together");
       const o = update.opts<{ roleArn?: string; targetRoleArn?: string; targetRole?: boolean; disableSessionTags?: boolean; enableSessionTags?: boolean; sessionPolicy?: string | false; fixTrust?: boolean; approve?: boolean; check?: boolean }>();
       if (o.disableSessionTags && o.enableSessionTags) throw new UsageError("options '--disable-session-tags' and '--enable-session-tags' cannot be used together");
       if (o.targetRoleArn && o.targetRole === false) throw new UsageError("options '--target-role-arn' and '--no-target-role' cannot be used together");
@@ -106,12 +115,13 @@ Examples:
     .command('delete')
     .alias('rm')
     .description('delete one association; with --delete-role also the role podid created for it')
-    .argument('<ref>', 'association id (a-…) or NAMESPACE/SERVICE_ACCOUNT')
+    .argument('<ref>', 'association id (a-…), NAMESPACE/SERVICE_ACCOUNT or association ARN')
     .option('--delete-role', 'also delete its role: only a role tagged podid:managed-by=podid that no other association uses (policies are detached first)')
     .option('--approve', 'delete without asking')
     .option('--check', 'change nothing; exit 3 when something would be deleted')
     .addHelpText('after', `
-Add-on-owned associations are refused (change them through the add-on).
+Add-on-owned associations are refused (change them through the add-on). A missing association
+is not an error: podid says there is nothing to delete and exits 0 (-o json: status "absent").
 
 Examples:
   $ podid associations delete orders/fulfilment --state demo.json --approve

@@ -60,7 +60,7 @@ Examples:
       const clusters = asList(env.globals.cluster);
       const [{ audit: run }, render] = await Promise.all([import('../commands/audit.js'), import('../ui/render/audit.js')]);
       const backends = await backendsFor(env, clusters);
-      const result = await run({ clusters, allClusters: opts.allClusters }, { reporter: env.reporter, backends });
+      const result = await run({ clusters, allClusters: opts.allClusters, statePath: env.globals.state }, { reporter: env.reporter, backends });
       return {
         result,
         renderers: { table: render.renderAuditTable, csv: render.renderAuditCsv, markdown: render.renderAuditMarkdown, sarif: (r: typeof result) => render.renderAuditSarif(r) },

@@ -9,10 +9,10 @@ export function registerExec(program: Command, ctx: CliContext) {
   const cmd = program
     .command('exec')
     .description('run a command with Pod Identity credentials from a local proxy (AWS_CONTAINER_* variables)')
-    .requiredOption('-n, --namespace <ns>', 'namespace of the service account')
-    .requiredOption('-s, --service-account <name>', 'service account whose association gives the role')
+    .option('-n, --namespace <ns>', 'namespace of the service account (required unless --token-file; with it, must match the token)')
+    .option('-s, --service-account <name>', 'service account whose association gives the role (required unless --token-file; with it, must match the token)')
     .addOption(new Option('--source <name>', 'where credentials come from (default: local with --state, else sts)').choices(['local', 'sts', 'eks-auth']))
-    .option('--token-file <file>', 'use this token (e.g. kubectl create token SA --audience pods.eks.amazonaws.com) instead of minting one')
+    .option('--token-file <file>', "use this token (e.g. kubectl create token SA --audience pods.eks.amazonaws.com) instead of minting one; -n/-s default to its service account")
     .option('--strict-host', "apply the agent's strict Host check (the command must then reach 169.254.170.23)")
     .argument('<command...>', 'the command and its arguments (after --)')
     .passThroughOptions()
@@ -23,14 +23,16 @@ AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN and the other container variables are 
 AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE point at an empty file (a [default] profile
 would win too), so the SDK's default chain reaches the proxy. AWS_REGION and AWS_DEFAULT_REGION
 are set to the cluster's region unless already set. SIGINT/SIGTERM are forwarded to the command.
+With --token-file the credentials follow the token's service account: -n/-s may be left out, and
+a token for another service account than -n/-s is a usage error (exit 2).
 
 Examples:
   $ podid exec -n payments -s payments-api --state fixtures/demo/state.json -- npm start
   $ podid exec -n payments -s payments-api -c prod --source sts -- aws sts get-caller-identity
-  $ podid exec -n payments -s payments-api -c prod --source eks-auth --token-file token.jwt -- python3 app.py`);
+  $ podid exec -c prod --source eks-auth --token-file token.jwt -- python3 app.py`);
   addGlobalOptions(cmd, ['table'], { output: false }).action(
     action(ctx, async (env, args) => {
-      const opts = cmd.opts<{ namespace: string; serviceAccount: string; source?: string; tokenFile?: string; strictHost?: boolean }>();
+      const opts = cmd.opts<{ namespace?: string; serviceAccount?: string; source?: string; tokenFile?: string; strictHost?: boolean }>();
       const [command, ...rest] = args;
       const [{ exec }, { startHttpServer }, support, { randomUUID }, { readFile }] = await Promise.all([
         import('../commands/exec.js'),

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { MigrateIrsaOptions, MigrateIrsaResult } from '../commands/migrate-irsa.js';
 import { InterruptedError, UsageError } from '../core/errors.js';
+import { plural } from '../core/migrate/text.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, collect, parseKeyValues, type ActionEnv, type CliContext } from './run-action.js';
 
@@ -34,8 +35,8 @@ Examples:
   $ podid migrate-irsa -c prod --approve --restart                   # trust → associations → restarts
   $ podid migrate-irsa -c prod --interactive --restart               # review at a terminal, pick entries, apply them
   $ podid migrate-irsa -c prod --approve --restart --remove-annotations --remove-oidc-trust
-  $ podid migrate-irsa -c prod --resume .podid/migrate-prod-20260101T000000Z.json
-  $ podid migrate-irsa rollback .podid/migrate-prod-20260101T000000Z.json
+  $ podid migrate-irsa -c prod --resume .podid/migrate-prod-2026-01-01T000000.000Z-1a2b3c.json
+  $ podid migrate-irsa rollback .podid/migrate-prod-2026-01-01T000000.000Z-1a2b3c.json
   $ podid migrate-irsa -c prod --export terraform --export-file pod-identity.tf
   $ helm template ./chart | podid migrate-irsa -c prod --manifests -
 
@@ -69,7 +70,7 @@ export function registerMigrateIrsa(program: Command, ctx: CliContext) {
     .option('--remove-oidc-trust', "last step: remove this cluster's OIDC trust for each migrated service account (only that one)")
     .option('--no-bridge-roles', 'block cross-account IRSA roles instead of creating a bridge role with targetRoleArn')
     .option('--trust-quota <chars>', 'role trust policy size quota (IAM quota L-C07B4B0D)', '2048')
-    .option('--journal <file>', 'journal file for --approve or --interactive (default .podid/migrate-<cluster>-<time>.json)')
+    .option('--journal <file>', 'new journal file for --approve or --interactive (default .podid/migrate-<cluster>-<time>-<random>.json); an existing file is never overwritten')
     .option('--resume <journal>', "continue a failed --approve run from its journal (with the journal's options and filters)")
     .addOption(new Option('--export <format>', 'write infrastructure as code instead of applying').choices(['terraform', 'cloudformation', 'eksctl']))
     .option('--export-file <file>', 'with --export: write to this file instead of stdout')
@@ -90,6 +91,7 @@ export function registerMigrateIrsa(program: Command, ctx: CliContext) {
         export: flags.export,
         exportFile: flags.exportFile,
         cwd: env.io.cwd,
+        manifests: Boolean(flags.manifests?.length),
       };
       const result = mode === 'interactive' ? await interactive(env, opts, (o) => migrateIrsa(o, deps)) : await migrateIrsa(opts, deps);
       // The user has seen the plan in the review: a quit prints one line, an apply what it did.
@@ -101,12 +103,12 @@ export function registerMigrateIrsa(program: Command, ctx: CliContext) {
 
   const rollback = cmd
     .command('rollback')
-    .description('undo an applied migration from its journal: trust policies and annotations restored exactly, created associations and bridge roles deleted')
+    .description("undo an applied migration from its journal: annotations restored, the run's trust changes reverted (later changes kept), created associations and bridge roles deleted")
     .argument('<journal>', 'the journal file written by --approve')
-    .option('--dry-run', 'show what would be undone, change nothing')
+    .option('--dry-run', 'show what would be undone (and what would be refused), change nothing')
     .addHelpText('after', `
 Examples:
-  $ podid migrate-irsa rollback .podid/migrate-prod-20260101T000000Z.json -c prod
+  $ podid migrate-irsa rollback .podid/migrate-prod-2026-01-01T000000.000Z-1a2b3c.json -c prod
   $ podid migrate-irsa rollback migrate.json --state demo.json --dry-run`);
   addGlobalOptions(rollback).action(
     action(ctx, async (env, args) => {
@@ -129,7 +131,7 @@ async function interactive(env: ActionEnv, opts: MigrateIrsaOptions, migrate: (o
   const outcome = await reviewPlan(planned.plan, { stdin: env.io.stdin, stderr: env.io.stderr }, { color });
   if (outcome.kind === 'interrupt') throw new InterruptedError();
   if (outcome.kind === 'quit') return { ...planned, selection: { entries: [], unselected: pending } };
-  return migrate({ ...opts, mode: 'apply', select: outcome.entries });
+  return migrate({ ...opts, mode: 'apply', select: outcome.entries, warned: true });
 }
 
 const quit = (r: MigrateIrsaResult) => Boolean(r.selection && !r.apply && r.selection.unselected.length);
@@ -138,7 +140,7 @@ const quit = (r: MigrateIrsaResult) => Boolean(r.selection && !r.apply && r.sele
 function selectionNote(result: MigrateIrsaResult): string {
   const s = result.selection;
   if (!s) return '';
-  if (quit(result)) return `Nothing applied: the review ended without changes (${s.unselected.length} entr(ies) pending).\n`;
+  if (quit(result)) return `Nothing applied: the review ended without changes (${plural(s.unselected.length, 'entry', 'entries')} pending).\n`;
   if (!result.apply) return 'Nothing to review: no entry is pending.\n';
   if (!s.unselected.length) return '';
   return `Not selected, still pending: ${s.unselected.join(', ')} (podid migrate-irsa --interactive to review them again).\n`;

@@ -11,7 +11,7 @@ import { action, backendFor, collect, type ActionEnv, type CliContext } from './
 /** ABAC templates for --help (kept in step with src/core/policy/abac.ts by test/commands/policy-cli.test.ts). */
 export const ABAC_HELP: ReadonlyArray<readonly [string, string]> = [
   ['s3-prefix', 'S3 objects under <bucket>/<cluster-name>/<namespace>/ (ListBucket limited to that prefix)'],
-  ['s3-object-tag', "S3 objects whose object tags eks-cluster-name/kubernetes-namespace equal the caller's session tags"],
+  ['s3-object-tag', "S3 objects whose object tags eks-cluster-name/kubernetes-namespace equal the caller's session tags (writes only under <bucket>/<cluster-name>/<namespace>/)"],
   ['secretsmanager-path', 'Secrets Manager secrets named <cluster-name>/<namespace>/* (the * also covers the random suffix)'],
   ['ssm-parameter-path', 'SSM parameters under /<cluster-name>/<namespace>/ (the path itself for GetParametersByPath)'],
   ['dynamodb-leading-keys', 'DynamoDB items of <table> whose partition key is the namespace (Null guard: Scan is denied)'],
@@ -100,7 +100,7 @@ only aws:SourceAccount; org uses aws:SourceOrgId. Size is checked without whites
 
 Examples:
   $ podid policy trust -w arn:aws:eks:us-west-2:111122223333:cluster/prod:payments:api
-  $ podid policy trust -w prod:payments:api -w prod:payments:worker --state fixtures/demo/state.json
+  $ podid policy trust -w demo:orders:orders-worker -w demo:orders:order-notifier --state fixtures/demo/state.json
   $ podid policy trust -c prod -n payments --scope namespace
   $ podid policy trust -w arn:aws:eks:us-west-2:111122223333:cluster/prod:payments:api --merge-into trust.json > trust.new.json
   $ podid policy trust --scope org --org-id o-a1b2c3d4e5`);
@@ -138,7 +138,7 @@ Examples:
       --target-role-arn arn:aws:iam::444455556666:role/data -w arn:aws:eks:us-west-2:111122223333:cluster/prod:payments:api
   $ podid policy target-trust --source-role-arn arn:aws:iam::111122223333:role/app --target-role-arn arn:aws:iam::444455556666:role/data \\
       --session-tags off --external-id us-west-2/111122223333/prod/payments/api
-  $ podid policy target-trust --association payments/api --state fixtures/demo/state.json -o json`);
+  $ podid policy target-trust --association checkout/checkout-api --state fixtures/demo/state.json -o json`);
   addGlobalOptions(cmd).action(
     action(ctx, async (env) => {
       const opts = cmd.opts<{ workload?: string[]; namespace?: string; serviceAccount?: string; sourceRoleArn?: string; targetRoleArn?: string; sessionTags?: 'on' | 'off'; externalId?: string; association?: string; trustQuota: number }>();
@@ -171,8 +171,15 @@ Templates:
 ${ABAC_HELP.map(([name, summary]) => `  ${name.padEnd(22)} ${summary}`).join('\n')}
 
 The global --region sets the resources' region (default: from --cluster-arn, else *). Bucket, table, region
-and partition are checked, so the ARNs are valid. Access: --actions read|write|read-write; --level
-service-account adds /<service-account> to paths and tag matches.
+and partition are checked, so the ARNs are valid; --partition must be that of --cluster-arn, and --bucket,
+--table or --account for a template that does not take it is an error. Access: --actions read|write|read-write;
+--level service-account adds /<service-account> to paths and tag matches.
+
+s3-object-tag writes: S3 does not check s3:ExistingObjectTag on PutObject, so an overwrite (which also
+retags) cannot be limited by the existing tags. Writes are therefore limited to the caller's own prefix
+<bucket>/<cluster-name>/<namespace>/ and must tag the object as the caller (s3:RequestObjectTag/*);
+s3:PutObjectTagging (needed to upload with tags) is limited to that prefix and to objects not tagged
+for another workload; s3:DeleteObjectTagging is not granted. Reads follow the object tags anywhere.
 
 Examples:
   $ podid policy abac -t s3-prefix --bucket shared-data --actions read-write
@@ -203,13 +210,14 @@ function registerLint(group: Command, ctx: CliContext) {
     .addOption(quotaOption())
     .addHelpText('after', `
 Rules: PODID-T001…T008 (trust; T008 only with --association), C001…C005 (conditions), A001 (ABAC spoofing),
-P001 (iam:PassRole), S001 (size), V001…V002 (validity). Exit 1 when any finding is an error.
+P001 (iam:PassRole), S001 (size), V001…V005 (validity: JSON shape, Version, statement elements, action syntax).
+Exit 1 when any finding is an error.
 
 Examples:
   $ podid policy lint trust.json
   $ podid policy lint policies/*.json -o sarif > podid-policies.sarif
   $ podid policy lint trust.json --session-tags off
-  $ podid policy lint --association payments/api --state fixtures/demo/state.json`);
+  $ podid policy lint --association payments/payments-api --state fixtures/demo/state.json`);
   addGlobalOptions(cmd, ['table', 'json', 'yaml', 'sarif']).action(
     action(ctx, async (env, args) => {
       const opts = cmd.opts<{ kind: 'auto'; association?: string; sessionTags?: 'on' | 'off'; trustQuota: number }>();
@@ -218,7 +226,7 @@ Examples:
         import('../ui/render/policy-lint.js'),
         import('../version.js'),
       ]);
-      const result = await policyLint({ files: args, kind: opts.kind, association: opts.association, sessionTags: opts.sessionTags, quota: opts.trustQuota }, await policyDeps(env));
+      const result = await policyLint({ files: args, kind: opts.kind, association: opts.association, sessionTags: opts.sessionTags, quota: opts.trustQuota, stateFile: env.globals.state }, await policyDeps(env));
       return { result, renderers: { table: renderLintTable, sarif: (r: typeof result) => renderLintSarif(r, { version: VERSION }) }, exitCode: lintFailed(result) ? 1 : 0 };
     }),
   );
@@ -249,22 +257,33 @@ function registerExplain(group: Command, ctx: CliContext) {
     .option('--resource <arn>', 'resource ARN (trust policies: default a placeholder role ARN)')
     .option('--context <k=v>', 'request context key=value (repeatable; repeat a key for a multivalued key)', collect)
     .option('--workload <cluster:ns:sa>', 'fill the context as EKS does for this workload (aws:SourceAccount, aws:RequestTag/*, aws:TagKeys)')
+    .option('--org-id <id>', "with --workload: the cluster account's organization (aws:SourceOrgID, and aws:ResourceOrgID for a role in that account)")
     .addOption(new Option('--kind <kind>', 'policy kind').choices(['trust', 'permissions', 'auto']).default('auto'))
     .addHelpText('after', `
+The request context is filled in like IAM does, then --context entries override it:
+  --principal          aws:PrincipalArn (a role session arn:<p>:sts::<acct>:assumed-role/<role>/<session> gives
+                       arn:<p>:iam::<acct>:role/<role>: the session ARN has no role path, so for a role with a
+                       path pass the role ARN itself), aws:PrincipalAccount, and aws:username for IAM users
+  --workload           aws:SourceAccount, the aws:RequestTag/* session tags and aws:TagKeys, as EKS sends them
+  --org-id             aws:SourceOrgID (what policy trust --scope org checks); needs --workload
+--action is one action (service:Action); wildcards such as s3:Get* are for policies, not requests.
 Exit 0 when allowed, 1 when denied (explicitly or implicitly).
 
 Examples:
   $ podid policy explain trust.json --principal pods.eks.amazonaws.com --action sts:AssumeRole \\
       --workload arn:aws:eks:us-west-2:111122223333:cluster/prod:payments:api
   $ podid policy explain abac.json --principal arn:aws:sts::111122223333:assumed-role/app/s --action s3:GetObject \\
-      --resource arn:aws:s3:::shared/prod/payments/a.txt --context aws:PrincipalTag/kubernetes-namespace=payments`);
+      --resource arn:aws:s3:::shared/prod/payments/a.txt --context aws:PrincipalTag/kubernetes-namespace=payments
+  $ podid policy trust --scope org > org-trust.json
+  $ podid policy explain org-trust.json --principal pods.eks.amazonaws.com --action sts:AssumeRole \\
+      --workload arn:aws:eks:us-west-2:111122223333:cluster/prod:payments:api --org-id o-a1b2c3d4e5`);
   explainGlobals(cmd).action(
     action(ctx, async (env, args) => {
-      const opts = cmd.opts<{ principal: string; action: string; resource?: string; context?: string[]; workload?: string; kind: 'auto' }>();
+      const opts = cmd.opts<{ principal: string; action: string; resource?: string; context?: string[]; workload?: string; orgId?: string; kind: 'auto' }>();
       const { parseWorkloadSpec } = await import('../core/policy/workload.js');
       const workload = opts.workload ? parseWorkloadSpec(opts.workload, '--workload') : undefined;
       const [{ policyExplain }, { renderExplain }] = await Promise.all([import('../commands/policy-explain.js'), import('../ui/render/policy.js')]);
-      const result = await policyExplain({ file: args[0], principal: opts.principal, action: opts.action, resource: opts.resource, context: opts.context, workload, kind: opts.kind }, await policyDeps(env));
+      const result = await policyExplain({ file: args[0], principal: opts.principal, action: opts.action, resource: opts.resource, context: opts.context, workload, orgId: opts.orgId, kind: opts.kind }, await policyDeps(env));
       return { result, renderers: { table: renderExplain }, exitCode: result.allowed ? 0 : 1 };
     }),
   );

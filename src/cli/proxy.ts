@@ -77,18 +77,21 @@ Examples:
       };
       // At an interactive terminal the ink live view replaces the banner and the per-request log
       // lines on stderr; elsewhere (CI, pipes, -o json) the plain lines stay as they are.
-      const [{ proxy, validateProxyOptions }, render, { startHttpServer }, { startProbeServer }, { randomUUID }, liveView] = await Promise.all([
+      const [{ proxy, validateProxyOptions }, render, { startHttpServer }, { startProbeServer }, { randomUUID }, { defaultSource }, liveView] = await Promise.all([
         import('../commands/proxy.js'),
         import('../ui/render/proxy.js'),
         import('../adapters/http/server.js'),
         import('../adapters/http/probe.js'),
         import('node:crypto'),
+        import('../services/credential-sources.js'),
         env.terminal.canAnimate ? import('../ui/ink/ProxyView.js') : undefined,
       ]);
       validateProxyOptions(options);
       const deps = await backendFor(env);
       const format = env.globals.output === 'json' || env.globals.output === 'yaml' ? env.globals.output : 'table';
-      const live = liveView?.proxyLiveSession({ stream: env.io.stderr, color: viewColor(env), debug: env.globals.debug, reporter: deps.reporter });
+      // Printed commands carry the backend: without --state `podid proxy env` would use AWS.
+      const flags = { statePath: deps.store?.path, source: options.source && options.source !== defaultSource(deps.backend, false) ? options.source : undefined };
+      const live = liveView?.proxyLiveSession({ stream: env.io.stderr, color: viewColor(env), debug: env.globals.debug, reporter: deps.reporter, envCommand: (started) => render.proxyEnvCommand(started, flags) });
       const stop = stopSignal(env);
       try {
         const result = await proxy(options, {
@@ -101,7 +104,7 @@ Examples:
           onListening: (started) => {
             env.io.stdout.write(render.renderProxyStarted(started, format));
             if (live) live.mount(started);
-            else env.io.stderr.write(render.renderProxyBanner(started));
+            else env.io.stderr.write(render.renderProxyBanner(started, flags));
           },
         });
         await live?.unmount();

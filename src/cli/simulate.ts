@@ -24,7 +24,7 @@ export function registerSimulate(program: Command, ctx: CliContext) {
     .description('predict what EKS Auth AssumeRoleForPodIdentity returns for a token (or a pod), and what the session may do')
     .option('--token <token>', 'service-account token: the JWT, @FILE, or - for stdin')
     .option('--pod <ns/name>', 'instead of a token: check this pod (injected, not hostNetwork) and use its service account, uid and node (token checks are skipped)')
-    .option('--at <time>', 'evaluate at this time (ISO 8601 or epoch seconds) instead of now')
+    .option('--at <time>', 'evaluate at this time instead of now: RFC 3339 / ISO 8601 with a zone (2026-11-26T12:00:00Z), a date (midnight UTC), or unix seconds')
     .option('--jwks <file>', 'verify the token signature with this JWKS (or JWK) file')
     .option('--action <action...>', 'also decide these actions for the resulting session, e.g. s3:GetObject')
     .option('--resource <arn>', 'resource ARN for --action (default *)')
@@ -40,7 +40,7 @@ export function registerSimulate(program: Command, ctx: CliContext) {
     .addOption(new Option('--context <key=value...>', 'request context for --action, e.g. s3:prefix=demo/payments/ (repeatable)'))
     .option('--kube-context <name>', 'kubeconfig context (the global --context on other commands)')
     .addHelpText('after', `
-Exit codes: 0 the exchange would succeed · 1 it would fail, or with --pod the pod gets no credentials (not injected, hostNetwork), or with --live EKS Auth disagrees or fails · 2 usage (e.g. --live with --state).
+Exit codes: 0 the exchange would succeed · 1 it would fail, or with --pod the pod gets no credentials or does not use them (not injected, hostNetwork, static AWS keys or IRSA env that win the SDK chain), or with --live EKS Auth disagrees or fails · 2 usage (e.g. --live with --state, a --context key naming one of the six session tags EKS sets, an --at that is not RFC 3339 / ISO 8601 or unix seconds).
 
 Examples:
   $ podid token mint -n payments -s payments-api --state demo.json | podid simulate --token - --state demo.json
@@ -83,9 +83,29 @@ async function simulateOptions(flags: SimulateFlags, env: ActionEnv) {
   return { token, pod, at: parseTime(flags.at), jwks, actions: flags.action, resource: flags.resource, context: parseKeyValues('--context', flags.context), live: Boolean(flags.live) };
 }
 
-function parseTime(text: string | undefined): Date | undefined {
+const AT_FORMS = "an RFC 3339 / ISO 8601 time (2026-11-26T12:00:00Z, 2026-11-26T13:00:00+01:00, or a date 2026-11-26 for midnight UTC) or unix seconds (1795713416)";
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?)?$/;
+
+/** `--at`: RFC 3339 / ISO 8601 (with a zone, or a bare date = midnight UTC) or unix seconds; anything else is a usage error. */
+export function parseTime(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;
-  const date = /^\d+$/.test(text) ? new Date(Number(text) * 1000) : new Date(text);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`option '--at' expects an ISO 8601 time or epoch seconds, got '${text}'`);
+  const bad = (why: string) => new UsageError(`option '--at' expects ${AT_FORMS}; '${text}' ${why}`);
+  const value = text.trim();
+  if (/^\d+$/.test(value)) {
+    // Ten digits reach the year 2286; more is almost surely milliseconds (Date.now()).
+    if (value.length > 10) throw bad('has more digits than unix seconds (milliseconds? divide by 1000)');
+    return new Date(Number(value) * 1000);
+  }
+  const m = ISO.exec(value);
+  if (!m) throw bad('is neither');
+  const [, y, mo, d, h, mi, sec, frac, z, sign, oh, om] = m;
+  if (h !== undefined && !z && !sign) throw bad('has no time zone (add Z for UTC, or an offset such as +01:00)');
+  const [year, month, day, hour, minute, second] = [y, mo, d, h ?? '0', mi ?? '0', sec ?? '0'].map(Number);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59 || Number(oh ?? 0) > 23 || Number(om ?? 0) > 59) throw bad('is not a valid date and time');
+  const offsetMinutes = sign ? (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) : 0;
+  const ms = frac ? Math.floor(Number(`0${frac}`) * 1000) : 0;
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000);
+  if (year < 1970) throw bad('is before 1970');
   return date;
 }

@@ -26,6 +26,7 @@ Examples:
       const opts = cmd.opts<{ out?: string; force?: boolean; format: string }>();
       if (!opts.out) throw new UsageError("option '-o, --out <file>' is required");
       if (env.globals.state) throw new UsageError('snapshot reads a live cluster; it cannot be combined with --state');
+      if (!env.globals.cluster) throw new UsageError("option '-c, --cluster <name>' is required: snapshot captures one live cluster");
       if (!['table', 'json', 'yaml'].includes(opts.format)) throw new UsageError(`option '--format' argument '${opts.format}' is invalid`);
       env.globals.output = opts.format as 'table' | 'json' | 'yaml';
       const { snapshot } = await import('../commands/snapshot.js');

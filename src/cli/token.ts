@@ -15,7 +15,7 @@ export function registerToken(program: Command, ctx: CliContext) {
     .requiredOption('-n, --namespace <ns>', 'namespace of the service account')
     .requiredOption('-s, --service-account <name>', 'service account name')
     .option('--pod <name>', 'bind the token to this pod (default: a pod of the service account in the state)')
-    .option('--ttl <duration>', 'lifetime, e.g. 10m, 1h, 24h', '24h')
+    .option('--ttl <duration>', 'lifetime, e.g. 10m, 1h, 24h (10m to 2^32 s, as Kubernetes allows)', '24h')
     .option('-o, --out <file>', 'write the token to FILE (mode 0600) instead of stdout');
   addGlobalOptions(mint, ['table'], { output: false })
     .addHelpText('after', `
@@ -28,9 +28,11 @@ Examples:
     .action(
       action(ctx, async (env) => {
         const opts = mint.opts<{ namespace: string; serviceAccount: string; pod?: string; ttl: string; out?: string }>();
-        const { parseDuration } = await import('../core/token/index.js');
+        const { parseDuration, tokenTtlProblem } = await import('../core/token/index.js');
         const ttlSeconds = parseDuration(opts.ttl);
         if (ttlSeconds === undefined || ttlSeconds <= 0) throw new UsageError(`option '--ttl' expects a duration such as 10m, 1h or 24h, got '${opts.ttl}'`);
+        const problem = tokenTtlProblem(ttlSeconds);
+        if (problem) throw new UsageError(`option '--ttl ${opts.ttl}' ${problem}`);
         const [{ tokenMint }, { renderTokenMint }] = await Promise.all([import('../commands/token-mint.js'), import('../ui/render/token.js')]);
         const deps = await backendFor(env);
         const minted = await tokenMint({ namespace: opts.namespace, serviceAccount: opts.serviceAccount, pod: opts.pod, ttlSeconds }, deps);

@@ -2,10 +2,11 @@ import pLimit from 'p-limit';
 import { parse as parseYaml } from 'yaml';
 import { checkAssociateInput, entryInput, resolveSpec, validateApplyFile, type ApplyFile, type Step } from '../core/associate/index.js';
 import { EXIT, PodidError, UsageError, UserError } from '../core/errors.js';
+import { isArn } from '../core/arn.js';
 import { saKey, type Association, type Role } from '../core/model.js';
 import { applySteps, runNonce, type StepOutcome } from '../services/associate-apply.js';
 import { describeClusterOrFail, gatherClusterContext } from '../services/associate-gather.js';
-import { initialStatus, prepare, resultOf, type AssociateDeps, type AssociateResult, type Prepared } from './associate.js';
+import { initialStatus, nodeReader, prepare, resultOf, type AssociateDeps, type AssociateResult, type Prepared } from './associate.js';
 
 // `podid apply -f podid.yaml`: the plan is the diff between the file and the cluster; --prune also
 // deletes associations the file does not list (never add-on-owned ones). All-or-nothing preflight.
@@ -16,6 +17,8 @@ export interface ApplyOptions {
   /** Path (for messages) and text of the file. */
   path: string;
   text: string;
+  /** -c as given (a name or an ARN); an ARN must be the cluster's. */
+  clusterRef?: string;
   approve?: boolean;
   prune?: boolean;
   check?: boolean;
@@ -58,10 +61,23 @@ export function parseApplyFile(path: string, text: string): ApplyFile {
   return file;
 }
 
+/** The key of an apply file entry that stands for an `associate` flag in a message. */
+const FILE_KEY: Record<string, string> = {
+  namespace: 'namespace', 'service-account': 'serviceAccount', 'role-arn': 'roleArn', 'create-role': 'role', 'role-name': 'role.name', 'role-path': 'role.path',
+  'policy-arn': 'role.policyArns', 'policy-file': 'role.inlinePolicy', 'abac-template': 'role.abacTemplates', 'permissions-boundary': 'role.permissionsBoundary',
+  'max-session-duration': 'role.maxSessionDuration', 'target-role-arn': 'targetRoleArn', 'disable-session-tags': 'sessionTags: false', 'session-policy': 'sessionPolicy',
+  tags: 'tags', 'create-service-account': 'createServiceAccount', 'fix-trust': 'fixTrust',
+};
+
+/** "option '-n, --namespace': …" / "requires --disable-session-tags" → the file's keys. */
+export const fileWording = (message: string): string =>
+  message.replace(/option '(?:-\w, )?--([\w-]+)'/g, (m, flag: string) => (FILE_KEY[flag] ? `'${FILE_KEY[flag]}'` : m)).replace(/--([a-z][\w-]+)/g, (m, flag: string) => FILE_KEY[flag] ?? m);
+
 function entryError(path: string, i: number, e: { namespace: string; serviceAccount: string }, error: unknown): never {
   if (!(error instanceof PodidError)) throw error;
-  const message = `${path}: associations.${i} (${e.namespace}/${e.serviceAccount}): ${error.message.replace(/^option '--?([\w-]+)(, --[\w-]+)?'/, "'$1'")}`;
-  throw error instanceof UsageError ? new UsageError(message) : new UserError(message, { hint: error.hint });
+  const message = `${path}: associations.${i} (${e.namespace}/${e.serviceAccount}): ${fileWording(error.message)}`;
+  const hint = error.hint && fileWording(error.hint);
+  throw error instanceof UsageError ? new UsageError(message, { hint }) : new UserError(message, { hint });
 }
 
 async function describeAll(deps: AssociateDeps, cluster: string): Promise<Association[]> {
@@ -81,6 +97,9 @@ export async function apply(opts: ApplyOptions, deps: AssociateDeps): Promise<Ap
     }
   });
   const cluster = await describeClusterOrFail(deps.eks, file.cluster);
+  for (const [what, ref] of [["option '-c, --cluster'", opts.clusterRef], [`cluster in ${opts.path}`, file.cluster]] as const) {
+    if (ref && isArn(ref) && ref !== cluster.arn) throw new UsageError(`${what} (${ref}) is not cluster ${cluster.name} (${cluster.arn}): another account or region`);
+  }
   const specs = inputs.map((input, i) => {
     try {
       return resolveSpec(input, cluster);
@@ -92,8 +111,9 @@ export async function apply(opts: ApplyOptions, deps: AssociateDeps): Promise<Ap
   const byKey = new Map(existing.map((a) => [saKey(a.namespace, a.serviceAccount), a]));
   const prepared: Prepared[] = [];
   const planned = new Map<string, Role>();
+  const nodes = nodeReader(deps);
   for (const spec of specs) {
-    const p = await prepare(deps, ctx, spec, { restart: opts.restart, existing: byKey.get(saKey(spec.namespace, spec.serviceAccount)) ?? null, planned });
+    const p = await prepare(deps, ctx, spec, { restart: opts.restart, existing: byKey.get(saKey(spec.namespace, spec.serviceAccount)) ?? null, planned, nodes, style: 'file' });
     const role = p.plan.effectiveRole;
     if (role && role.accountId === cluster.accountId) planned.set(role.name, role);
     prepared.push(p);

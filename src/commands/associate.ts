@@ -1,5 +1,6 @@
 import {
   checkAssociateInput,
+  namespaceExists,
   planAssociate,
   preflight,
   resolveSpec,
@@ -7,12 +8,13 @@ import {
   type AssociatePlan,
   type AssociationSpec,
   type FieldChange,
+  type InputStyle,
   type PreflightCheck,
   type RestartInfo,
   type Step,
 } from '../core/associate/index.js';
-import { EXIT } from '../core/errors.js';
-import type { Association, Role } from '../core/model.js';
+import { EXIT, PodidError } from '../core/errors.js';
+import type { Association, Node, Role } from '../core/model.js';
 import { checklistOf, type Checklist } from '../core/reporter.js';
 import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
@@ -29,6 +31,8 @@ export interface AssociateOptions extends AssociateInput {
   check?: boolean;
   /** --restart: restart workloads whose pods started before the association. */
   restart?: boolean;
+  /** Kubernetes objects come from manifests (--manifests): a partial view, so a namespace without objects may still exist. */
+  partialKube?: boolean;
   /** Asked (at a TTY) when the plan has changes and --approve was not given; resolves true to apply. */
   confirm?: (preview: AssociateResult) => Promise<boolean>;
 }
@@ -71,13 +75,34 @@ export interface PrepareOptions {
   planned?: ReadonlyMap<string, Role>;
   /** Rows for the reads. */
   progress?: Checklist;
+  /** See AssociateOptions.partialKube. */
+  partialKube?: boolean;
+  /** The cluster's nodes, read at most once per run (nodeReader). */
+  nodes?: () => Promise<Node[] | undefined>;
+  /** Hints name `associate` flags, or the keys of an apply file entry. */
+  style?: InputStyle;
+}
+
+/** Reads the nodes once, on first call; undefined when they cannot be read (compute checks are then skipped). */
+export function nodeReader(deps: AssociateDeps, progress?: Checklist): () => Promise<Node[] | undefined> {
+  let nodes: Promise<Node[] | undefined> | undefined;
+  const read = () =>
+    deps.kube.listNodes().catch((error: unknown) => {
+      if (!(error instanceof PodidError)) throw error;
+      deps.reporter.debug(`cannot read nodes: ${error.message}`);
+      return undefined;
+    });
+  return () => (nodes ??= tracked(progress, 'Kubernetes: nodes', read, (n) => (n ? { status: 'ok', text: `Kubernetes: ${n.length} node${n.length === 1 ? '' : 's'}` } : { status: 'warn', text: 'Kubernetes: nodes could not be read' })));
 }
 
 /** Gathers facts for one spec and returns its plan and preflight (no writes). */
 export async function prepare(deps: AssociateDeps, ctx: ClusterContext, spec: AssociationSpec, opts: PrepareOptions): Promise<Prepared> {
-  const facts = await gatherAssociateFacts(deps, ctx, spec, opts);
+  const gathered = await gatherAssociateFacts(deps, ctx, spec, opts);
+  // Node facts (Fargate, Windows) matter only for pods that are scheduled.
+  const nodes = gathered.pods?.some((p) => p.nodeName) ? await (opts.nodes ?? nodeReader(deps, opts.progress))() : undefined;
+  const facts = { ...gathered, nodes, namespaceExists: namespaceExists(ctx, spec.namespace, Boolean(opts.partialKube)) };
   const plan = planAssociate(facts, spec, { restart: opts.restart, now: deps.now().toISOString() });
-  return { spec, plan, checks: preflight(facts, spec, plan), existing: facts.existing };
+  return { spec, plan, checks: preflight(facts, spec, plan, opts.style), existing: facts.existing };
 }
 
 export function notesFor(p: Prepared): string[] {
@@ -128,7 +153,7 @@ export async function associate(opts: AssociateOptions, deps: AssociateDeps): Pr
     const cluster = await tracked(list, `cluster ${clusterName}`, () => describeClusterOrFail(deps.eks, clusterName), (c) => ({ status: 'ok', text: `cluster ${c.name}: ${c.status}` }));
     const spec = resolveSpec(opts, cluster);
     const ctx = await gatherClusterContext(deps, cluster, spec.namespace, list);
-    prepared = await prepare(deps, ctx, spec, { restart: opts.restart, progress: list });
+    prepared = await prepare(deps, ctx, spec, { restart: opts.restart, progress: list, partialKube: opts.partialKube });
     await showChecks(list, prepared.checks);
   } finally {
     await list.end();

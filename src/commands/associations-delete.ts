@@ -5,6 +5,7 @@ import type { Association, Role } from '../core/model.js';
 import type { EksPort } from '../core/ports.js';
 import { applySteps, type StepOutcome } from '../services/associate-apply.js';
 import type { AssociateDeps, AssociateStatus } from './associate.js';
+import { refText } from '../core/associate/ref.js';
 import { changeableAssociation } from './associations-update.js';
 
 // `podid associations delete ID|NS/SA [--delete-role]`: the association, and with --delete-role
@@ -20,8 +21,12 @@ export interface AssociationsDeleteOptions {
 
 export interface AssociationsDeleteResult {
   cluster: string;
-  association: Association;
-  status: Exclude<AssociateStatus, 'up-to-date'>;
+  /** The reference as given. */
+  ref: string;
+  /** Absent when there is no such association (status 'absent'). */
+  association?: Association;
+  /** absent: nothing to delete (like kubectl delete --ignore-not-found), exit 0. */
+  status: Exclude<AssociateStatus, 'up-to-date'> | 'absent';
   checks: PreflightCheck[];
   steps: Step[];
   applied?: StepOutcome[];
@@ -71,7 +76,11 @@ async function roleChecks(deps: AssociateDeps, association: Association): Promis
 }
 
 export async function associationsDelete(opts: AssociationsDeleteOptions, deps: AssociateDeps): Promise<AssociationsDeleteResult> {
-  const { cluster, association } = await changeableAssociation(opts.ref, deps, 'delete');
+  const { cluster, ref, association } = await changeableAssociation(opts.ref, deps, 'delete');
+  if (!association) {
+    deps.reporter.info(`no association ${refText(ref)} in cluster ${cluster.name}; nothing to delete`);
+    return { cluster: cluster.name, ref: opts.ref, status: 'absent', checks: [], steps: [] };
+  }
   const target = `${association.namespace}/${association.serviceAccount}`;
   const steps: Step[] = [{ kind: 'delete-association', target, reason: 'requested', associationId: association.associationId }];
   const checks: PreflightCheck[] = [];
@@ -81,7 +90,7 @@ export async function associationsDelete(opts: AssociationsDeleteOptions, deps: 
     steps.push(...role.steps);
   }
   const blocked = checks.some((c) => c.status === 'fail');
-  const result: AssociationsDeleteResult = { cluster: cluster.name, association, status: blocked ? 'blocked' : 'planned', checks, steps };
+  const result: AssociationsDeleteResult = { cluster: cluster.name, ref: opts.ref, association, status: blocked ? 'blocked' : 'planned', checks, steps };
   if (blocked || opts.check) return result;
   if (!(opts.approve || (opts.confirm ? await opts.confirm(result) : false))) return result;
   const outcome = await applySteps(steps, cluster.name, deps);

@@ -1,11 +1,11 @@
 import { viewAssociation, type AssociationView } from '../core/associations/view.js';
 import type { Role } from '../core/model.js';
 import type { Deps } from '../deps.js';
-import { requireCluster } from '../deps.js';
-import { gatherAssociations, resolveAssociationId } from '../services/associations.js';
+import { gatherAssociations } from '../services/associations.js';
+import { lookupAssociation, noAssociation, resolveRef } from './associations-ref.js';
 
 export interface AssociationsDescribeOptions {
-  /** Association id, or NS/SA. */
+  /** Association id, NS/SA or association ARN. */
   ref: string;
 }
 
@@ -19,9 +19,9 @@ export interface AssociationsDescribeResult {
 }
 
 export async function associationsDescribe(opts: AssociationsDescribeOptions, deps: Pick<Deps, 'eks' | 'iam' | 'kube' | 'reporter' | 'clusterName'>): Promise<AssociationsDescribeResult> {
-  const clusterName = requireCluster(deps);
-  const id = await resolveAssociationId(deps.eks, clusterName, opts.ref);
-  const association = await deps.eks.describeAssociation(clusterName, id);
+  const { ref, clusterName } = resolveRef(opts.ref, deps);
+  const association = await lookupAssociation(deps.eks, clusterName, ref);
+  if (!association) throw noAssociation(ref, clusterName);
   const facts = await gatherAssociations(deps, clusterName, { namespace: association.namespace, serviceAccount: association.serviceAccount });
   const view = viewAssociation(association, facts);
   return {

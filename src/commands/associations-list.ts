@@ -10,11 +10,14 @@ export interface AssociationsListOptions {
 
 export interface AssociationsListResult {
   cluster: string;
+  /** The -n / -s filter, when one was given. */
+  filter?: AssociationsListOptions;
   associations: AssociationView[];
 }
 
 export async function associationsList(opts: AssociationsListOptions, deps: Pick<Deps, 'eks' | 'iam' | 'kube' | 'reporter' | 'clusterName'>): Promise<AssociationsListResult> {
   const clusterName = requireCluster(deps);
   const facts = await gatherAssociations(deps, clusterName, { namespace: opts.namespace, serviceAccount: opts.serviceAccount });
-  return { cluster: facts.cluster.name, associations: sortViews(facts.associations.map((a) => viewAssociation(a, facts))) };
+  const filter = opts.namespace || opts.serviceAccount ? { ...(opts.namespace ? { namespace: opts.namespace } : {}), ...(opts.serviceAccount ? { serviceAccount: opts.serviceAccount } : {}) } : undefined;
+  return { cluster: facts.cluster.name, ...(filter ? { filter } : {}), associations: sortViews(facts.associations.map((a) => viewAssociation(a, facts))) };
 }

@@ -1,10 +1,10 @@
-import { addonOf, MANAGED_BY_TAG, resolveSpec, type AssociateInput } from '../core/associate/index.js';
+import { addonOf, resolveSpec, type AssociateInput } from '../core/associate/index.js';
+import type { AssociationRef } from '../core/associate/ref.js';
 import { UsageError, UserError } from '../core/errors.js';
-import { isDnsLabel, isDnsSubdomain, type Association, type Cluster } from '../core/model.js';
-import { requireCluster } from '../deps.js';
-import { resolveAssociationId } from '../services/associations.js';
+import type { Association, Cluster } from '../core/model.js';
 import { describeClusterOrFail, gatherClusterContext } from '../services/associate-gather.js';
 import { decideAndApply, prepare, type AssociateDeps, type AssociateOptions, type AssociateResult } from './associate.js';
+import { lookupAssociation, noAssociation, resolveRef } from './associations-ref.js';
 
 // `podid associations update ID|NS/SA`: change role, target role, session tags or session policy
 // of one association, with the associate preflight on the result. Add-on-owned ones are refused.
@@ -18,16 +18,6 @@ export interface AssociationsUpdateOptions extends Pick<AssociateOptions, 'appro
   disableSessionTags?: boolean;
   /** Text of --session-policy; null: --no-session-policy. */
   sessionPolicy?: string | null;
-}
-
-/** An association id as EKS issues them (a-…). */
-const ASSOCIATION_ID = /^a-[a-z0-9]+$/;
-
-/** `ID` or `NAMESPACE/SERVICE_ACCOUNT`; anything else is a usage error before any call. */
-export function checkAssociationRef(ref: string): void {
-  const parts = ref.split('/');
-  const ok = parts.length === 2 ? isDnsLabel(parts[0]) && isDnsSubdomain(parts[1]) : parts.length === 1 && ASSOCIATION_ID.test(ref);
-  if (!ok) throw new UsageError(`'${ref}' is neither an association id (a-…) nor NAMESPACE/SERVICE_ACCOUNT`, { hint: 'List them with: podid associations list' });
 }
 
 export function refuseAddonOwned(a: Association, verb: string): void {
@@ -51,7 +41,8 @@ function inputFor(existing: Association, opts: AssociationsUpdateOptions): Assoc
         : "option '--session-policy' requires session tags off: add --disable-session-tags",
     );
   }
-  const tags = Object.fromEntries(Object.entries(existing.tags).filter(([k]) => k !== MANAGED_BY_TAG));
+  // podid: keys are podid's own (resolveSpec adds podid:managed-by); the rest are kept as they are.
+  const tags = Object.fromEntries(Object.entries(existing.tags).filter(([k]) => !k.startsWith('podid:')));
   return {
     namespace: existing.namespace,
     serviceAccount: existing.serviceAccount,
@@ -64,18 +55,18 @@ function inputFor(existing: Association, opts: AssociationsUpdateOptions): Assoc
   };
 }
 
-/** The association `ref` names, read in full; refused when an add-on owns it (update and delete). */
-export async function changeableAssociation(ref: string, deps: AssociateDeps, verb: 'update' | 'delete'): Promise<{ cluster: Cluster; association: Association }> {
-  checkAssociationRef(ref);
-  const cluster = await describeClusterOrFail(deps.eks, requireCluster(deps));
-  const id = await resolveAssociationId(deps.eks, cluster.name, ref);
-  const association = await deps.eks.describeAssociation(cluster.name, id);
-  refuseAddonOwned(association, verb);
-  return { cluster, association };
+/** The association `text` names, read in full (undefined when there is none); refused when an add-on owns it (update and delete). */
+export async function changeableAssociation(text: string, deps: AssociateDeps, verb: 'update' | 'delete'): Promise<{ cluster: Cluster; ref: AssociationRef; association?: Association }> {
+  const { ref, clusterName } = resolveRef(text, deps);
+  const cluster = await describeClusterOrFail(deps.eks, clusterName);
+  const association = await lookupAssociation(deps.eks, cluster.name, ref);
+  if (association) refuseAddonOwned(association, verb);
+  return { cluster, ref, association };
 }
 
 export async function associationsUpdate(opts: AssociationsUpdateOptions, deps: AssociateDeps): Promise<AssociateResult> {
-  const { cluster, association: existing } = await changeableAssociation(opts.ref, deps, 'update');
+  const { cluster, ref, association: existing } = await changeableAssociation(opts.ref, deps, 'update');
+  if (!existing) throw noAssociation(ref, cluster.name);
   const spec = resolveSpec(inputFor(existing, opts), cluster);
   const ctx = await gatherClusterContext(deps, cluster, spec.namespace);
   const prepared = await prepare(deps, ctx, spec, { existing });

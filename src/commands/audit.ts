@@ -9,6 +9,8 @@ import { gatherAuditFacts, type AuditBackend } from '../services/audit-facts.js'
 export interface AuditOptions {
   clusters?: string[];
   allClusters?: boolean;
+  /** The --state file the backends read: the podid commands of the fixes repeat it. */
+  statePath?: string;
 }
 
 export interface AuditResult extends AuditReport {
@@ -24,6 +26,6 @@ export interface AuditDeps {
 export async function audit(opts: AuditOptions, deps: AuditDeps): Promise<AuditResult> {
   if (opts.clusters?.length && opts.allClusters) throw new UsageError("options '-c, --cluster' and '--all-clusters' cannot be used together");
   const facts = await gatherAuditFacts(deps.backends, { clusters: opts.clusters, allClusters: opts.allClusters }, deps.reporter);
-  const report = buildAudit(facts);
+  const report = buildAudit({ ...facts, ...(opts.statePath ? { statePath: opts.statePath } : {}) });
   return { ...report, passed: report.summary.fail === 0 };
 }

@@ -1,4 +1,5 @@
 import { isRemoteError, UsageError, UserError } from '../core/errors.js';
+import { decodeJwt, parseSubject, readClaims } from '../core/token/index.js';
 import { childEnvironment, competingVarsSet, SHARED_FILE_VARS } from '../core/proxy/env.js';
 import { formatRequestLog } from '../core/proxy/log.js';
 import type { ChildRun, ExecFiles, PodTokenClaims, SigningKey } from '../adapters/http/exec-support.js';
@@ -13,8 +14,10 @@ import { startProxy, type ProxyDeps } from './proxy.js';
 // empty file, the region carried over). Exits with the command's exit code.
 
 export interface ExecOptions {
-  namespace: string;
-  serviceAccount: string;
+  /** -n; with --token-file it may be left out (taken from the token's `sub`). */
+  namespace?: string;
+  /** -s; with --token-file it may be left out (taken from the token's `sub`). */
+  serviceAccount?: string;
   command: string;
   args: string[];
   source?: SourceName;
@@ -28,6 +31,8 @@ export interface ExecOptions {
 
 export interface ExecResult {
   exitCode: number;
+  namespace: string;
+  serviceAccount: string;
   url: string;
   source: SourceName;
   cluster: string;
@@ -99,9 +104,50 @@ async function warnIfRefused(deps: Pick<Deps, 'eksAuth' | 'reporter'>, cluster: 
   }
 }
 
+/** Reads --token-file; an unreadable path (missing, a directory, no permission) is the user's to fix. */
+async function readGivenToken(deps: Pick<ExecRuntime, 'readTokenFile'>, path: string): Promise<string> {
+  try {
+    return await deps.readTokenFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    if (typeof code !== 'string') throw error;
+    throw new UserError(`cannot read token file ${path}: ${code}`, { hint: 'Pass a readable file holding the token (e.g. from `kubectl create token SA -n NS --audience pods.eks.amazonaws.com`).', cause: error });
+  }
+}
+
+/**
+ * The service account the command runs as. Without --token-file: -n/-s (both required). With it:
+ * the token's `sub` decides what the proxy is asked for, so -n/-s must agree with it (exit 2
+ * otherwise) and default to it.
+ */
+export function execSubject(opts: Pick<ExecOptions, 'namespace' | 'serviceAccount' | 'tokenFile'>, token: string | undefined): { namespace: string; serviceAccount: string } {
+  if (token === undefined) {
+    if (!opts.namespace) throw new UsageError("required option '-n, --namespace <ns>' not specified");
+    if (!opts.serviceAccount) throw new UsageError("required option '-s, --service-account <name>' not specified");
+    return { namespace: opts.namespace, serviceAccount: opts.serviceAccount };
+  }
+  const decoded = decodeJwt(token.replace(/\r?\n$/, ''));
+  const subject = decoded.ok ? parseSubject(readClaims(decoded.jwt.payload).sub) : undefined;
+  if (!subject) {
+    if (opts.namespace && opts.serviceAccount) return { namespace: opts.namespace, serviceAccount: opts.serviceAccount };
+    const why = decoded.ok ? 'its "sub" is not system:serviceaccount:NAMESPACE:NAME' : decoded.problem;
+    throw new UsageError(`cannot tell the service account from --token-file ${opts.tokenFile}: ${why}`, { hint: 'Pass -n NAMESPACE and -s SERVICE_ACCOUNT.' });
+  }
+  const given = { namespace: opts.namespace ?? subject.namespace, serviceAccount: opts.serviceAccount ?? subject.serviceAccount };
+  if (given.namespace !== subject.namespace || given.serviceAccount !== subject.serviceAccount) {
+    throw new UsageError(
+      `--token-file ${opts.tokenFile} is a token for ${subject.namespace}/${subject.serviceAccount}, but -n/-s name ${given.namespace}/${given.serviceAccount}`,
+      { hint: `The credentials follow the token: drop -n/-s, pass -n ${subject.namespace} -s ${subject.serviceAccount}, or use a token for ${given.namespace}/${given.serviceAccount}.` },
+    );
+  }
+  return subject;
+}
+
 export async function exec(opts: ExecOptions, deps: ExecDeps): Promise<ExecResult> {
   const cluster = requireCluster(deps);
   checkMintable(opts.source, deps.backend, opts.tokenFile);
+  const given = opts.tokenFile ? await readGivenToken(deps, opts.tokenFile) : undefined;
+  const { namespace, serviceAccount } = execSubject(opts, given);
   const running = await startProxy(
     { host: '127.0.0.1', port: 0, source: opts.source, strictHost: Boolean(opts.strictHost), allowRemote: false },
     { ...deps, onRequest: deps.onRequest ?? ((event) => deps.reporter.debug(formatRequestLog(event, deps.now()))) },
@@ -111,9 +157,9 @@ export async function exec(opts: ExecOptions, deps: ExecDeps): Promise<ExecResul
   let unsubscribe: (() => void) | undefined;
   try {
     files = await deps.makeExecFiles();
-    const token = opts.tokenFile ? await deps.readTokenFile(opts.tokenFile) : await mintPodToken(deps, cluster, opts.namespace, opts.serviceAccount);
+    const token = given ?? (await mintPodToken(deps, cluster, namespace, serviceAccount));
     const tokenFile = opts.tokenFile ?? (await files.writeToken(token));
-    const who = `${opts.namespace}/${opts.serviceAccount}`;
+    const who = `${namespace}/${serviceAccount}`;
     if (running.started.source === 'local') await warnIfRefused(deps, cluster, token, who);
     const region = await workloadRegion(deps, cluster, opts.env);
     const competing = competingVarsSet(opts.env);
@@ -127,7 +173,7 @@ export async function exec(opts: ExecOptions, deps: ExecDeps): Promise<ExecResul
       if (error instanceof Error && error.name === 'CommandNotFoundError') throw new UserError(`command not found: ${opts.command}`, { hint: 'Check the command after --, and your PATH.' });
       throw error;
     });
-    return { exitCode, url: running.started.url, source: running.started.source, cluster, tokenMinted: !opts.tokenFile };
+    return { exitCode, namespace, serviceAccount, url: running.started.url, source: running.started.source, cluster, tokenMinted: !opts.tokenFile };
   } finally {
     unsubscribe?.();
     await files?.remove();

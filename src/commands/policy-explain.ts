@@ -1,6 +1,7 @@
 import { UsageError } from '../core/errors.js';
+import { requireClusterArn } from '../core/policy/cluster-arn.js';
 import { closestStatement, evaluatePolicy, whyNot, type Decision, type PolicyKind, type Request } from '../core/iam/index.js';
-import { lintReport, parseContext, parsePrincipal, podIdentityContext, toWorkload, type WorkloadSpec } from '../core/policy/index.js';
+import { lintReport, parseContext, parsePrincipal, podIdentityContext, principalContext, toWorkload, type WorkloadSpec } from '../core/policy/index.js';
 import { assertValidPolicy, readPolicyFile, resolveClusterArns, type PolicyDeps } from './policy-io.js';
 
 export interface PolicyExplainOptions {
@@ -11,6 +12,8 @@ export interface PolicyExplainOptions {
   context?: string[];
   /** Fill the request context the way EKS does for this workload (aws:SourceAccount, aws:RequestTag/*, aws:TagKeys). */
   workload?: WorkloadSpec;
+  /** With --workload: the organization of the cluster account (aws:SourceOrgID; aws:ResourceOrgID too when the role is in that account). */
+  orgId?: string;
   kind?: 'trust' | 'permissions' | 'auto';
 }
 
@@ -36,27 +39,67 @@ export interface PolicyExplainResult {
   statements: ExplainedStatement[];
 }
 
-const PLACEHOLDER_ROLE = (account: string) => `arn:aws:iam::${account}:role/explained-role`;
+const PLACEHOLDER_ROLE = (partition: string, account: string) => `arn:${partition}:iam::${account}:role/explained-role`;
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+/** One request action: service:Name, no wildcards (a policy may use them, a request never does). */
+const ACTION = /^[A-Za-z0-9-]+:[A-Za-z0-9]+$/;
+
+function checkAction(action: string): void {
+  if (/[*?]/.test(action)) throw new UsageError(`option '--action': '${action}' is a pattern; a request names one action (e.g. s3:GetObject, not s3:Get*)`);
+  if (!ACTION.test(action)) throw new UsageError(`option '--action': '${action}' is not an action (service:Action, e.g. sts:AssumeRole)`);
+}
+
+/** Later layers win; a key given again in another case replaces the earlier one (key names are case-insensitive). */
+function layer(...contexts: Record<string, string | string[]>[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const context of contexts) {
+    for (const [key, value] of Object.entries(context)) {
+      for (const k of Object.keys(out)) if (k.toLowerCase() === key.toLowerCase()) delete out[k];
+      out[key] = value;
+    }
+  }
+  return out;
+}
 
 /** `podid policy explain`: evaluate one request against one policy and say why. */
 export async function policyExplain(opts: PolicyExplainOptions, deps: PolicyDeps): Promise<PolicyExplainResult> {
-  const document = await readPolicyFile(opts.file, deps);
+  checkAction(opts.action);
   const principal = parsePrincipal(opts.principal);
+  const document = await readPolicyFile(opts.file, deps);
   const report = lintReport(document, { kind: opts.kind });
   assertValidPolicy(report.findings, opts.file, `podid policy lint ${opts.file}`);
   const shapeKind = report.kind;
-  let context: Record<string, string | string[]> = {};
+  if (opts.orgId !== undefined) {
+    if (!opts.workload) throw new UsageError("option '--org-id' needs '--workload' (it is the organization of the workload's cluster account)");
+    if (!ORG_ID.test(opts.orgId)) throw new UsageError(`option '--org-id': '${opts.orgId}' is not an organization id (o-xxxxxxxxxx)`);
+  }
+  let workloadContext: Record<string, string | string[]> = {};
+  let clusterAccount: string | undefined;
+  let clusterPartition = 'aws';
   if (opts.workload) {
     if (!opts.workload.serviceAccount) throw new UsageError("option '--workload' needs CLUSTER:NAMESPACE:SERVICE_ACCOUNT");
     const arns = await resolveClusterArns([opts.workload], deps);
-    context = podIdentityContext(toWorkload(opts.workload, arns.get(opts.workload.cluster) as string));
+    const clusterArn = arns.get(opts.workload.cluster) as string;
+    workloadContext = podIdentityContext(toWorkload(opts.workload, clusterArn));
+    const parts = requireClusterArn(clusterArn);
+    clusterAccount = parts.accountId;
+    clusterPartition = parts.partition;
   }
-  context = { ...context, ...parseContext(opts.context ?? []) };
+  const explicit = parseContext(opts.context ?? []);
   let resource = opts.resource;
   if (!resource) {
     if (shapeKind !== 'trust') throw new UsageError("option '--resource' is required for a permissions policy");
-    resource = PLACEHOLDER_ROLE(principal.type === 'aws' ? principal.accountId : String(context['aws:SourceAccount'] ?? '111122223333'));
+    const partition = principal.type === 'aws' ? principal.arn.split(':')[1] : clusterPartition;
+    resource = PLACEHOLDER_ROLE(partition, principal.type === 'aws' ? principal.accountId : String(explicit['aws:SourceAccount'] ?? clusterAccount ?? '111122223333'));
   }
+  const org: Record<string, string> = {};
+  if (opts.orgId) {
+    org['aws:SourceOrgID'] = opts.orgId;
+    // The role is in the cluster's account (a Pod Identity role must be), so in the same organization.
+    if (resource.split(':')[4] === clusterAccount) org['aws:ResourceOrgID'] = opts.orgId;
+  }
+  // Explicit --context wins over everything podid derives.
+  const context = layer(principalContext(principal), workloadContext, org, explicit);
   const request: Request = { principal, action: opts.action, resource, context };
   const kind: PolicyKind = shapeKind === 'trust' ? 'trust' : 'identity';
   const evaluation = evaluatePolicy({ name: opts.file, document }, request, kind);

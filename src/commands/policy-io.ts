@@ -52,10 +52,11 @@ export async function readPolicyFile(path: string, deps: PolicyDeps): Promise<Po
 
 /**
  * Throws a UserError when the linter found the document to be no IAM policy at all (PODID-V001
- * errors: a statement that is not an object, a malformed Condition, …). `what` names the document.
+ * errors: a statement that is not an object, a malformed Condition, …; or errors of `ruleIds`).
+ * `what` names the document.
  */
-export function assertValidPolicy(findings: readonly Finding[], what: string, hint: string): void {
-  const broken = findings.filter((f) => f.ruleId === RULES.notAPolicy.id && f.severity === 'error');
+export function assertValidPolicy(findings: readonly Finding[], what: string, hint: string, ruleIds: readonly string[] = [RULES.notAPolicy.id]): void {
+  const broken = findings.filter((f) => ruleIds.includes(f.ruleId) && f.severity === 'error');
   if (broken.length) throw new UserError(`${what} is not a valid policy: ${broken.map((f) => f.message).join('; ')}`, { hint });
 }
 
@@ -64,12 +65,14 @@ export interface AssociationFacts {
   clusterArn: string;
 }
 
-/** An association by ID or NS/SA in the current cluster, with its cluster ARN. */
-export async function loadAssociation(ref: string, deps: PolicyDeps): Promise<AssociationFacts> {
+/** An association by id, NS/SA or ARN (parsed as `associations describe` does), with its cluster ARN. */
+export async function loadAssociation(text: string, deps: PolicyDeps): Promise<AssociationFacts> {
   const eks = need(deps, 'eks', '--association');
-  if (!deps.clusterName) throw new UserError('--association needs a cluster', { hint: 'Pass -c CLUSTER (or use a state file with one cluster).' });
-  const { resolveAssociationId } = await import('../services/associations.js');
-  const id = await resolveAssociationId(eks, deps.clusterName, ref);
-  const [association, cluster] = await Promise.all([eks.describeAssociation(deps.clusterName, id), eks.describeCluster(deps.clusterName)]);
-  return { association, clusterArn: cluster.arn };
+  const { parseAssociationRef } = await import('../core/associate/ref.js');
+  const { resolveRef, lookupAssociation, noAssociation } = await import('./associations-ref.js');
+  if (!deps.clusterName && parseAssociationRef(text).kind !== 'arn') throw new UserError('--association needs a cluster', { hint: 'Pass -c CLUSTER (or use a state file with one cluster).' });
+  const { ref, clusterName } = resolveRef(text, deps);
+  const association = await lookupAssociation(eks, clusterName, ref);
+  if (!association) throw noAssociation(ref, clusterName);
+  return { association, clusterArn: (await eks.describeCluster(clusterName)).arn };
 }

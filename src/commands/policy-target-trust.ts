@@ -59,6 +59,11 @@ export async function policyTargetTrust(opts: PolicyTargetTrustOptions, deps: Po
   const r = await resolve(opts, deps);
   if (!r.sourceRoleArn) throw new UsageError("missing option '--source-role-arn' (the Pod Identity role) or '--association'");
   if (!r.targetRoleArn) throw new UsageError("missing option '--target-role-arn' or '--association'");
+  if (opts.externalId !== undefined && r.sessionTags === 'on') {
+    throw new UsageError("option '--external-id' applies only with session tags off: with session tags on, the target trust is keyed on the aws:RequestTag/* session tags and has no sts:ExternalId condition", {
+      hint: opts.association ? 'Drop --external-id, or pass --session-tags off if the association has disableSessionTags.' : 'Drop --external-id, or add --session-tags off.',
+    });
+  }
   if (r.workload && r.sessionTags === 'on') requireClusterArn(r.workload.clusterArn);
   const generated = targetTrustPolicyFor({ sourceRoleArn: r.sourceRoleArn, targetRoleArn: r.targetRoleArn, sessionTags: r.sessionTags, workload: r.workload, externalId: r.externalId });
   for (const w of generated.warnings) deps.reporter.warn(w);

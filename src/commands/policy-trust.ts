@@ -40,6 +40,13 @@ export async function policyTrust(opts: PolicyTrustOptions, deps: PolicyDeps): P
   let existing: PolicyDocument | undefined;
   if (opts.mergeInto) existing = await readExisting(opts.mergeInto, deps);
   const merged = mergeTrust(existing, statements);
+  if (existing && existing.Version === undefined) {
+    const vars = JSON.stringify(existing.Statement).includes('${');
+    warnings.push(
+      `${opts.mergeInto} has no Version; the merged policy has "Version": "2012-10-17", under which \${…} in statements is a policy variable, not text` +
+        (vars ? ' — and its existing statements use ${…}, so they now mean something else: check them' : ''),
+    );
+  }
   const result: PolicyTrustResult = { policy: merged.policy, size: 0, quota, warnings };
   if (opts.mergeInto) {
     const kept = merged.policy.Statement.length - merged.added.length;
@@ -55,17 +62,20 @@ export async function policyTrust(opts: PolicyTrustOptions, deps: PolicyDeps): P
   return result;
 }
 
-/** The policy to merge into, checked like `policy explain` does: mergeTrust needs well-formed statements. */
+/** Rules whose errors make a document something podid must not merge into: IAM would reject it (or it is no trust policy). */
+const REFUSE_MERGE = ['PODID-V001', 'PODID-V003', 'PODID-V005', 'PODID-C005'];
+
+/** The policy to merge into, checked as a trust policy: mergeTrust needs well-formed statements, and IAM would reject the result otherwise. */
 async function readExisting(ref: string, deps: PolicyDeps): Promise<PolicyDocument> {
   const isRole = ref.startsWith('arn:');
   const document = isRole ? (await need(deps, 'iam', `--merge-into ${ref}`).getRole(ref)).trustPolicy : await readPolicyFile(ref, deps);
-  // Loaded only with --merge-into: the shape check pulls in the linter's helpers.
-  const { shapeOf } = await import('../core/policy/lint/shape.js');
-  const { findings } = shapeOf(document);
+  // Loaded only with --merge-into: the check pulls in the linter.
+  const { lintReport } = await import('../core/policy/lint/index.js');
+  const { findings } = lintReport(document, { kind: 'trust' });
   if (isRole) {
-    assertValidPolicy(findings, `the trust policy of role ${ref}`, `Repair it first (\`podid policy lint --association NS/SA\` lints it for an association of this role), or merge into a file instead.`);
+    assertValidPolicy(findings, `the trust policy of role ${ref}`, `Repair it first (\`podid policy lint --association NS/SA\` lints it for an association of this role), or merge into a file instead.`, REFUSE_MERGE);
   } else {
-    assertValidPolicy(findings, ref, `Check it with: podid policy lint ${ref}`);
+    assertValidPolicy(findings, ref, `Check it with: podid policy lint --kind trust ${ref}`, REFUSE_MERGE);
   }
   return document;
 }

@@ -4,7 +4,7 @@ import { CREDENTIALS_PATH } from '../core/proxy/wire.js';
 import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
 import { checkMintable, mintPodToken, workloadRegion, type MintDeps } from './exec.js';
-import type { SourceName } from '../services/credential-sources.js';
+import { defaultSource, type SourceName } from '../services/credential-sources.js';
 
 // `podid proxy env -n NS -s SA`: the variables a workload needs to use a proxy started separately
 // (`podid proxy --port N`), as shell exports, a docker --env-file or a compose snippet. A token is
@@ -52,6 +52,10 @@ export interface ProxyEnvResult {
   unset: string[];
   /** docker/compose: host token file → container path. */
   mount?: { source: string; target: string };
+  /** The state file the proxy must be started with (`podid proxy --state FILE`); absent on AWS. */
+  statePath?: string;
+  /** The proxy's --source, when it is not the proxy's default. */
+  proxySource?: SourceName;
 }
 
 export type ProxyEnvDeps = MintDeps &
@@ -95,5 +99,7 @@ export async function proxyEnv(opts: ProxyEnvOptions, deps: ProxyEnvDeps): Promi
     variables: workloadVariables(container ? {} : env, { url, tokenFile: container ? CONTAINER_TOKEN_PATH : tokenFile, emptyFile: EMPTY_FILE, region }),
     unset: [...COMPETING_VARS],
     ...(container ? { mount: { source: tokenFile, target: CONTAINER_TOKEN_PATH } } : {}),
+    ...(deps.store ? { statePath: deps.store.path } : {}),
+    ...(opts.source && opts.source !== defaultSource(deps.backend, false) ? { proxySource: opts.source } : {}),
   };
 }

@@ -1,9 +1,9 @@
 import { isRemoteError, UsageError } from '../core/errors.js';
-import { checkPod, evaluateAction, exchange, REDACTED, type ActionVerdict, type PodProblem, type PodVerdict } from '../core/exchange/index.js';
-import type { ExchangeResult, ExchangeStep, TokenCheck } from '../core/exchange/types.js';
+import { checkPod, evaluateAction, exchange, REDACTED, sessionTagContextKeys, type ActionVerdict, type PodProblem, type PodVerdict } from '../core/exchange/index.js';
+import type { ExchangeFacts, ExchangeResult, ExchangeStep, TokenCheck } from '../core/exchange/types.js';
 import type { Cluster, Pod } from '../core/model.js';
 import type { PodIdentityCredentialsResponse } from '../core/ports.js';
-import { checkToken, claimsFromPod, parseSubject, type TokenCheckResult } from '../core/token/index.js';
+import { checkToken, claimsFromPod, decodeJwt, parseSubject, readClaims, type BoundObjects, type TokenCheckResult } from '../core/token/index.js';
 import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
 import { findPod, fingerprint, gatherExchangeFacts, newSessionId, tokenSignature } from '../services/exchange.js';
@@ -79,6 +79,8 @@ export async function simulate(opts: SimulateOptions, deps: SimulateDeps): Promi
   const { checked, input, pod } = await readInput(opts, deps, cluster, now);
   const subject = parseSubject(checked.claims.sub);
   const facts = await gatherExchangeFacts(deps, cluster, subject);
+  checkContextKeys(opts, facts.associations, deps);
+  if (opts.at) warnIfNewer(opts.at, pod, facts.associations, deps);
   const result = exchange(checked, facts, { now, sessionId: opts.sessionId ?? (await newSessionId()), clusterName });
   const podVerdict = pod ? checkPod(pod, facts.associations) : undefined;
   const out: SimulateResult = {
@@ -104,13 +106,43 @@ export async function simulate(opts: SimulateOptions, deps: SimulateDeps): Promi
   return out;
 }
 
+/**
+ * --context must not stand in for the six session tags: EKS sets them from the token, the caller
+ * cannot change them, and overriding them would flip ABAC decisions silently. With session tags
+ * disabled for the association there are none to override (role tags may then be simulated).
+ */
+function checkContextKeys(opts: SimulateOptions, associations: ExchangeFacts['associations'], deps: SimulateDeps): void {
+  const keys = sessionTagContextKeys(opts.context ?? {});
+  if (!keys.length) return;
+  const named = keys.map((k) => `'${k}'`).join(', ');
+  if (associations[0]?.disableSessionTags) {
+    deps.reporter.warn(`--context ${named}: session tags are disabled for association ${associations[0].associationId}, so EKS sets none; the value stands for a role tag of that name`);
+    return;
+  }
+  throw new UsageError(`option '--context' cannot set ${named}: EKS sets the six session tags (eks-cluster-arn, eks-cluster-name, kubernetes-namespace, kubernetes-service-account, kubernetes-pod-name, kubernetes-pod-uid) from the token, and the caller cannot change them`, {
+    hint: 'Simulate another namespace or service account with a token for it (podid token mint -n NS -s SA) or --pod NS/NAME.',
+  });
+}
+
+/** --at before an object existed: podid evaluates today's objects, so say so (a warning, not an error). */
+function warnIfNewer(at: Date, pod: Pod | undefined, associations: ExchangeFacts['associations'], deps: SimulateDeps): void {
+  const after = (iso: string | undefined) => iso !== undefined && Date.parse(iso) > at.getTime();
+  const when = at.toISOString();
+  if (pod && after(pod.creationTimestamp)) deps.reporter.warn(`pod ${pod.namespace}/${pod.name} was created at ${pod.creationTimestamp}, after --at ${when}; it did not exist then`);
+  const association = associations[0];
+  if (association && after(association.createdAt)) {
+    deps.reporter.warn(`association ${association.associationId} was created at ${association.createdAt}, after --at ${when}; at that time EKS Auth would have found none (podid evaluates the association as it is now)`);
+  }
+}
+
 /** With --pod problems, says both: this pod gets no credentials, and what the exchange itself would do. */
 function explain(result: ExchangeResult, pod: PodVerdict | undefined, name: string | undefined): string {
   if (!pod?.problems.length) return result.explanation;
   const none = `Pod ${name} gets no credentials: ${pod.problems.map((p) => p.message).join('; ')}.`;
   if (!result.outcome.ok) return `${none} The exchange would fail too: ${result.explanation}`;
   const has = (code: PodProblem['code']) => pod.problems.some((p) => p.code === code);
-  const fresh = `a ${has('PodNotInjected') ? 'restarted ' : ''}pod${has('HostNetworkPod') ? ' off hostNetwork' : ''}`;
+  const without = [has('StaticKeysInEnv') ? 'static AWS keys' : '', has('IrsaEnvWins') ? 'IRSA env' : ''].filter(Boolean).join(' or ');
+  const fresh = `a ${has('PodNotInjected') ? 'restarted ' : ''}pod${has('HostNetworkPod') ? ' off hostNetwork' : ''}${without ? ` without ${without}` : ''}`;
   return `${none} The exchange itself would succeed for ${fresh}: ${result.explanation}`;
 }
 
@@ -126,8 +158,24 @@ async function readInput(opts: SimulateOptions, deps: SimulateDeps, cluster: Clu
     { jwks: opts.jwks, statePublicJwk: deps.store?.doc.signingKey?.publicJwk, fetchIssuer: opts.live ? { clusterIssuer: cluster.oidcIssuer } : undefined },
     deps.reporter,
   );
-  const checked = checkToken(token, { now, cluster, signature });
+  const objects = await boundObjects(deps, token);
+  const checked = checkToken(token, { now, cluster, signature, objects });
   return { checked, input: { kind: 'token', token: await fingerprint(token), subject: checked.claims.sub } };
+}
+
+/** The token's service account and its namespace's pods, as the backend knows them (for check token.binding). */
+async function boundObjects(deps: SimulateDeps, token: string): Promise<BoundObjects | undefined> {
+  const decoded = decodeJwt(token);
+  const subject = decoded.ok ? parseSubject(readClaims(decoded.jwt.payload).sub) : undefined;
+  if (!subject) return undefined;
+  const source = deps.backend === 'local' ? 'the state' : 'the cluster';
+  try {
+    const [sa, pods] = await Promise.all([deps.kube.getServiceAccount(subject.namespace, subject.serviceAccount), deps.kube.listPods(subject.namespace)]);
+    return { source, serviceAccount: sa ? { uid: sa.uid } : null, pods: pods.map((p) => ({ name: p.name, uid: p.uid, serviceAccountName: p.serviceAccountName })) };
+  } catch (error) {
+    deps.reporter.debug(`cannot read service account ${subject.namespace}/${subject.serviceAccount} and its pods: ${(error as Error).message}`);
+    return { source, unavailable: `could not read Kubernetes (${(error as Error).message})` };
+  }
 }
 
 function evaluateActions(result: ExchangeResult, opts: SimulateOptions, deps: SimulateDeps): ActionVerdict[] {

@@ -1,6 +1,6 @@
-import { UserError } from '../core/errors.js';
+import { UsageError, UserError } from '../core/errors.js';
 import type { Pod } from '../core/model.js';
-import { projectedTokenPayload, subjectOf } from '../core/token/index.js';
+import { projectedTokenPayload, subjectOf, tokenTtlProblem } from '../core/token/index.js';
 import type { Deps } from '../deps.js';
 
 // `podid token mint`: a token shaped like the kubelet's projected Pod Identity token, signed with
@@ -26,6 +26,8 @@ export interface TokenMintResult {
 type MintDeps = Pick<Deps, 'store' | 'now' | 'clusterName' | 'reporter'>;
 
 export async function tokenMint(opts: TokenMintOptions, deps: MintDeps): Promise<TokenMintResult> {
+  const ttlProblem = tokenTtlProblem(opts.ttlSeconds);
+  if (ttlProblem) throw new UsageError(`the token lifetime ${ttlProblem}`);
   const store = deps.store;
   if (!store) throw new UserError('podid token mint needs a local state: pass --state FILE', { hint: 'Tokens are signed with the state\'s key; create a state with `podid local init`.' });
   const key = store.doc.signingKey;

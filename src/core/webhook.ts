@@ -31,7 +31,9 @@ export function admitPod(pod: Pod, facts: AdmissionFacts): Pod {
     env: c.env.filter((e) => ![POD_IDENTITY_ENV.uri, POD_IDENTITY_ENV.tokenFile, IRSA_ENV.roleArn, IRSA_ENV.tokenFile].includes(e.name as never)),
     volumeMounts: c.volumeMounts.filter((m) => m.name !== POD_IDENTITY_TOKEN_VOLUME && m.name !== IRSA_TOKEN_VOLUME),
   });
-  const base = { ...pod, containers: pod.containers.map(strip), projectedTokens: pod.projectedTokens.filter((t) => t.volume !== POD_IDENTITY_TOKEN_VOLUME && t.volume !== IRSA_TOKEN_VOLUME) };
+  // The label marks a pod as injected for Pod Identity; a pod admitted without it must not keep it.
+  const { 'eks.amazonaws.com/pod-identity': _injected, ...labels } = pod.labels ?? {};
+  const base = { ...pod, ...(pod.labels ? { labels } : {}), containers: pod.containers.map(strip), projectedTokens: pod.projectedTokens.filter((t) => t.volume !== POD_IDENTITY_TOKEN_VOLUME && t.volume !== IRSA_TOKEN_VOLUME) };
   if (facts.podIdentity) {
     return {
       ...base,

@@ -182,7 +182,9 @@ export async function gatherAssociateFacts(deps: GatherDeps, ctx: ClusterContext
     readRole(deps, roleRef, 'role', opts),
     spec.targetRoleArn ? readRole(deps, spec.targetRoleArn, 'target role', opts) : undefined,
     tracked(opts.progress, passTitle, () => passRole(deps, ctx, spec.roleArn), (p) =>
-      p.decision === 'unknown' ? { status: 'warn', text: `${passTitle}: not simulated${p.detail ? ` (${p.detail})` : ''}` } : { status: 'ok', text: `${passTitle}: simulated for ${p.principal}` },
+      p.decision === 'unknown'
+        ? { status: 'warn', text: `${passTitle}: not simulated${p.detail ? ` (${p.detail})` : ''}` }
+        : { status: p.decision === 'allowed' ? 'ok' : 'warn', text: `${passTitle}: ${p.decision} (simulated for ${p.principal})` },
     ),
   ]);
   const key = saKey(spec.namespace, spec.serviceAccount);

@@ -66,12 +66,3 @@ export async function readRoles(deps: { iam: IamPort; reporter: Reporter }, arns
   );
   return roles;
 }
-
-/** Resolves `ID` or `NS/SA` to an association id. */
-export async function resolveAssociationId(eks: EksPort, clusterName: string, ref: string): Promise<string> {
-  if (!ref.includes('/')) return ref;
-  const [namespace, serviceAccount] = ref.split('/', 2);
-  const found = await eks.listAssociations(clusterName, { namespace, serviceAccount });
-  if (found.length === 0) throw new UserError(`no association for ${namespace}/${serviceAccount} in cluster ${clusterName}`);
-  return found[0].associationId;
-}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { validateJournal } from '../core/migrate/journal.js';
 import type { Journal, JournalRecord } from '../core/migrate/types.js';
@@ -35,12 +35,6 @@ function fsReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (!code) return (error as Error).message;
   return FS_REASONS[code] ? `${FS_REASONS[code]} (${code})` : code;
-}
-
-/** `.podid/migrate-<cluster>-<timestamp>.json` under cwd. */
-export function defaultJournalPath(cwd: string, cluster: string, now: Date): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[:]/g, '');
-  return join(resolve(cwd), '.podid', `migrate-${cluster}-${stamp}.json`);
 }
 
 export async function readJournal(path: string): Promise<Journal> {

@@ -94,6 +94,31 @@ describe('podid apply', () => {
     expect((await runCli(['apply', '-f', `${file}.missing`, '--state', state])).code).toBe(1);
     expect((await runCli(['apply', '--help'])).stdout).toContain('Examples:');
   });
+
+  it('CLI: -c accepts the cluster ARN of the file\'s cluster; an ARN of another name, region or account is a usage error', async () => {
+    const state = demoCopy();
+    const file = state.replace(/state\.json$/, 'podid.yaml');
+    writeFileSync(file, fixture());
+    const ok = await runCli(['apply', '-f', file, '-c', 'arn:aws:eks:us-west-2:111122223333:cluster/demo', '--state', state]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('changes planned');
+    for (const arn of ['arn:aws:eks:us-west-2:111122223333:cluster/other', 'arn:aws:eks:us-east-1:111122223333:cluster/demo', 'arn:aws:eks:us-west-2:999988887777:cluster/demo', 'arn:aws:iam::111122223333:role/demo']) {
+      const r = await runCli(['apply', '-f', file, '-c', arn, '--state', state]);
+      expect(r.code, arn).toBe(2);
+    }
+  });
+
+  it('blocked entries and entry errors name the file keys, not the flags of associate', async () => {
+    const text = fixture() + '  - {namespace: inventory, serviceAccount: search-indexer, roleArn: "arn:aws:iam::222233334444:role/search-indexer"}\n  - {namespace: orders, serviceAccount: orders-worker, roleArn: "arn:aws:iam::111122223333:role/order-notifier"}\n  - {namespace: orders, serviceAccount: api, role: {name: orders-worker}}\n';
+    const result = await apply({ path: 'podid.yaml', text }, demoDeps());
+    const hints = result.entries.flatMap((e) => e.checks.filter((c) => c.status === 'fail').map((c) => c.hint ?? ''));
+    expect(hints.join('\n')).toContain('targetRoleArn: arn:aws:iam::222233334444:role/search-indexer');
+    expect(hints.join('\n')).toContain('Set fixTrust: true on the entry');
+    expect(hints.join('\n')).toContain('or pick another role.name');
+    expect(hints.join('\n')).not.toMatch(/--fix-trust|--role-name|--create-role|as --target-role-arn/);
+    const session = 'apiVersion: podid/v1\nkind: Associations\ncluster: demo\nassociations:\n  - {namespace: web, serviceAccount: frontend, roleArn: "arn:aws:iam::111122223333:role/web-frontend", sessionPolicy: {Statement: []}}\n';
+    await expect(apply({ path: 'podid.yaml', text: session }, demoDeps())).rejects.toThrow("associations.0 (web/frontend): 'sessionPolicy' requires sessionTags: false");
+  });
 });
 
 describe('podid apply: podid-managed role settings', () => {

@@ -33,8 +33,9 @@ afterAll(async () => {
 });
 beforeEach(() => eksMock.reset());
 
+// Kubernetes creates a `default` service account in every namespace: `apps` exists, `apps/api` does not.
 const noKube: KubePort = {
-  listServiceAccounts: async () => [],
+  listServiceAccounts: async () => [{ namespace: 'apps', name: 'default', uid: 'u-default', annotations: {}, creationTimestamp: '2026-01-01T00:00:00Z' }],
   getServiceAccount: async () => undefined,
   listPods: async () => [],
   listNodes: async () => [],

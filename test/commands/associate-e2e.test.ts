@@ -111,7 +111,7 @@ describe('podid associate on the demo state', () => {
     expect(readFileSync(state, 'utf8')).toBe(before);
   });
 
-  it('bad policy files: content that is not a JSON policy is a usage error (exit 2) for --policy-file as for --session-policy; a missing file exits 1 for both', async () => {
+  it('bad policy files: a missing file and content that is not a JSON policy both exit 1, for --policy-file as for --session-policy', async () => {
     const state = demoCopy();
     const dir = dirname(state);
     writeFileSync(join(dir, 'bad.json'), '{ not json');
@@ -120,10 +120,11 @@ describe('podid associate on the demo state', () => {
     const session = ['associate', '--state', state, '-n', 'web', '-s', 'frontend', '--role-arn', 'arn:aws:iam::111122223333:role/web-frontend', '--disable-session-tags'];
     for (const file of ['bad.json', 'nostatement.json']) {
       const policy = await runCli([...create, '--policy-file', join(dir, file)]);
-      expect(policy.code, policy.stderr).toBe(2);
+      expect(policy.code, policy.stderr).toBe(1);
       expect(policy.stderr).toContain("option '--policy-file'");
       const sessionPolicy = await runCli([...session, '--session-policy', join(dir, file)]);
-      expect(sessionPolicy.code, sessionPolicy.stderr).toBe(2);
+      expect(sessionPolicy.code, sessionPolicy.stderr).toBe(1);
+      expect(sessionPolicy.stderr).toContain("option '--session-policy'");
     }
     expect((await runCli([...create, '--policy-file', join(dir, 'missing.json')])).code).toBe(1);
     expect((await runCli([...session, '--session-policy', join(dir, 'missing.json')])).code).toBe(1);

@@ -63,6 +63,25 @@ describe('podid associations delete', () => {
     expect(doc.clusters[0].associations.some((a) => a.serviceAccount === 'fulfilment')).toBe(false);
   });
 
+  it('converges: deleting a missing association (by NS/SA or id, also with --check) says so on stderr and exits 0; -o json says absent', async () => {
+    const state = demoCopy();
+    expect((await runCli(['associations', 'delete', 'orders/order-notifier', '--approve', '--state', state])).code).toBe(0);
+    const again = await runCli(['associations', 'delete', 'orders/order-notifier', '--approve', '--state', state]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain('no association for orders/order-notifier in cluster demo; nothing to delete');
+    for (const ref of ['orders/order-notifier', 'a-nothere000']) {
+      const check = await runCli(['associations', 'delete', ref, '--check', '--state', state]);
+      expect(check.code, check.stderr).toBe(0);
+    }
+    const json = await runCli(['associations', 'delete', 'a-nothere000', '--state', state, '-o', 'json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ schemaVersion: 1, cluster: 'demo', ref: 'a-nothere000', status: 'absent', steps: [] });
+    const result = await associationsDelete({ ref: 'orders/nobody', approve: true }, demoDeps());
+    expect(result.status).toBe('absent');
+    expect(deleteExitCode(result, true)).toBe(0);
+  });
+
   it('--help has examples', async () => {
     for (const sub of ['update', 'delete']) {
       const r = await runCli(['associations', sub, '--help']);

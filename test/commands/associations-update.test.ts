@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/adapters/local/index.js';
 import { associationsUpdate } from '../../src/commands/associations-update.js';
@@ -6,6 +7,7 @@ import { UsageError, UserError } from '../../src/core/errors.js';
 import { runCli } from '../helpers/run-cli.js';
 import { demoCopy, demoDeps, demoState } from '../core/associate/helpers.js';
 import { fakeDeps } from '../helpers/fake-deps.js';
+import { renderAssociate } from '../../src/ui/render/associate.js';
 
 
 const A = 'arn:aws:iam::111122223333:role/';
@@ -74,12 +76,66 @@ describe('podid associations update', () => {
     expect(both.code).toBe(2);
   });
 
-  it.each(['bad ref', 'a/b/c', 'Apps/api', 'orders/', 'A-1', 'assoc-1'])('a ref that is neither an id nor NS/SA (%s) is a usage error (exit 2), for update and delete', async (ref) => {
+  const BAD_REFS = ['bad ref', 'a/b/c', 'Apps/api', 'orders/', 'A-1', 'assoc-1', 'garbage', 'arn:aws:iam::111122223333:role/x', 'arn:aws:eks:us-west-2:111122223333:podidentityassociation/demo', 'arn:aws:eks:us-west-2:111122223333:cluster/demo'];
+  it.each(BAD_REFS)('a ref that is not an id, NS/SA or association ARN (%s) is a usage error (exit 2) naming the forms, for describe, update and delete', async (ref) => {
     const state = demoCopy();
     const update = await runCli(['associations', 'update', ref, '--role-arn', `${A}x`, '--state', state]);
     expect(update.code).toBe(2);
-    expect(update.stderr).toContain('neither an association id (a-…) nor NAMESPACE/SERVICE_ACCOUNT');
+    expect(update.stderr).toContain('an association id (a-…), NAMESPACE/SERVICE_ACCOUNT, or an association ARN');
     expect((await runCli(['associations', 'delete', ref, '--state', state])).code).toBe(2);
+    const describe = await runCli(['associations', 'describe', ref, '--state', state]);
+    expect(describe.code, describe.stderr).toBe(2);
+    expect(describe.stderr).not.toContain('ResourceNotFoundException');
     await expect(associationsUpdate({ ref, roleArn: `${A}x` }, demoDeps())).rejects.toThrow(UsageError);
+  });
+
+  it('an association ARN is accepted by describe, update and delete; one of another cluster is a usage error', async () => {
+    const state = demoCopy();
+    const arn = 'arn:aws:eks:us-west-2:111122223333:podidentityassociation/demo/a-demo0000000000001';
+    const describe = await runCli(['associations', 'describe', arn, '--state', state]);
+    expect(describe.code, describe.stderr).toBe(0);
+    expect(describe.stdout).toContain('payments/payments-api');
+    const update = await runCli(['associations', 'update', arn, '--role-arn', `${A}orders-worker`, '--fix-trust', '--state', state]);
+    expect(update.code, update.stderr).toBe(0);
+    expect(update.stdout).toContain('~ update association a-demo0000000000001 (payments/payments-api)');
+    const remove = await runCli(['associations', 'delete', arn, '--state', state]);
+    expect(remove.stdout).toContain('- delete association a-demo0000000000001');
+    const other = await runCli(['associations', 'describe', arn.replace('/demo/', '/prod/'), '--state', state]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('is in cluster prod');
+  });
+
+  it('not found: one clear line, exit 1 (no raw EKS error)', async () => {
+    const state = demoCopy();
+    for (const ref of ['a-nothere000', 'nope/nope', 'arn:aws:eks:us-east-1:111122223333:podidentityassociation/demo/a-demo0000000000001']) {
+      const describe = await runCli(['associations', 'describe', ref, '--state', state]);
+      expect(describe.code).toBe(1);
+      expect(describe.stderr).toMatch(/^podid: no association (for )?\S+ in cluster demo\n/);
+      expect(describe.stderr).not.toContain('ResourceNotFoundException');
+      const update = await runCli(['associations', 'update', ref, '--role-arn', `${A}x`, '--state', state]);
+      expect(update.code).toBe(1);
+      expect(update.stderr).toContain('no association');
+    }
+  });
+
+  it('--session-policy with --no-session-policy is a usage error (exit 2), in either order', async () => {
+    const state = demoCopy();
+    const dir = dirname(state);
+    writeFileSync(join(dir, 'sp.json'), '{"Statement":[]}');
+    for (const flags of [['--session-policy', join(dir, 'sp.json'), '--no-session-policy'], ['--no-session-policy', '--session-policy', join(dir, 'sp.json')]]) {
+      const r = await runCli(['associations', 'update', 'payments/payments-api', '--state', state, ...flags]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("options '--session-policy' and '--no-session-policy' cannot be used together");
+    }
+  });
+
+  it('an existing association changing role: injected pods keep working, so no restart is listed', async () => {
+    const result = await associationsUpdate({ ref: 'payments/payments-api', roleArn: `${A}orders-worker`, fixTrust: true }, demoDeps());
+    expect(result.status).toBe('planned');
+    expect(result.restart.pods).toEqual([]);
+    const text = renderAssociate(result);
+    expect(text).not.toContain('get no credentials');
+    expect(text).not.toContain('need a restart');
+    expect(text).toContain("agent's cache expires");
   });
 });

@@ -85,6 +85,21 @@ describe('podid associations (CLI, --state)', () => {
     expect(doc.associations[0]).toMatchObject({ namespace: 'apps', serviceAccount: 'web', pods: 2, serviceAccountExists: true });
   });
 
+  it('an empty filtered list says no association matches the filter (not that the cluster has none)', async () => {
+    const none = await runCli(['associations', 'list', '--state', file(), '-n', 'web']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe('No associations match namespace web in cluster demo.\n');
+    const both = await runCli(['associations', 'list', '--state', file(), '-n', 'apps', '-s', 'nobody']);
+    expect(both.stdout).toBe('No associations match namespace apps, service account nobody in cluster demo.\n');
+    expect(renderAssociationsTable({ cluster: 'demo', associations: [] })).toBe('No Pod Identity associations in cluster demo.\n');
+  });
+
+  it.each([['-n', 'BAD'], ['-n', 'a_b'], ['-s', 'Bad_SA']])('list %s %s: not a Kubernetes name, usage error (exit 2)', async (flag, value) => {
+    const { code, stderr } = await runCli(['associations', 'list', '--state', file(), flag, value]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`'${value}' is not a valid`);
+  });
+
   it('-n with -A is a usage error', async () => {
     const { code, stderr } = await runCli(['associations', 'list', '--state', file(), '-n', 'x', '-A']);
     expect(code).toBe(2);

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { localPorts } from '../../src/adapters/local/index.js';
+import { LocalStore, localPorts } from '../../src/adapters/local/index.js';
 import { audit } from '../../src/commands/audit.js';
 import type { EksPort } from '../../src/core/ports.js';
-import { fakeDeps, minimalState } from '../helpers/fake-deps.js';
+import { FIXED_NOW, fakeDeps, minimalState } from '../helpers/fake-deps.js';
 import { DEMO_STATE, ROOT, runCli } from '../helpers/run-cli.js';
 
 const sarifValidator = () => {
@@ -34,6 +34,30 @@ describe('podid audit on the demo state', () => {
     expect(payments).toMatchObject({ name: 'payments-api', exists: true, admin: false, inlinePolicies: ['payments-tables'] }); // (i) the path role
     expect(doc.roles.find((x: { arn: string }) => x.arn.endsWith('role/orders-worker'))).toMatchObject({ abac: true, managedPolicies: ['eks-namespace-s3-prefix'] });
     expect(doc.associations.find((a: { serviceAccount: string }) => a.serviceAccount === 'checkout-api')).toMatchObject({ targetRoleArn: 'arn:aws:iam::444455556666:role/checkout-ledger-access', sessionTags: 'on' });
+  });
+
+  it('offline, the podid commands of the fixes carry --state and run as printed', async () => {
+    const state = join(mkdtempSync(join(tmpdir(), 'podid audit ')), 'demo state.json');
+    writeFileSync(state, readFileSync(DEMO_STATE));
+    const doc = JSON.parse((await runCli(['audit', '--state', state, '-o', 'json'])).stdout) as { findings: { fix?: string }[] };
+    const commands = doc.findings
+      .flatMap((f) => (f.fix ?? '').split(/[;()]| — /))
+      .map((clause) => clause.match(/\bpodid (.*)$/)?.[1]?.split(/ > | \| /)[0])
+      .filter((c): c is string => Boolean(c));
+    expect(commands).toContain(`policy trust -w demo:analytics:model-trainer --state '${state}'`);
+    for (const command of commands) {
+      expect(command.endsWith(` --state '${state}'`), command).toBe(true);
+      const argv = command.slice(0, -` --state '${state}'`.length).split(' ');
+      const r = await runCli([...argv, '--state', state]);
+      expect(r.code, `podid ${command}\n${r.stderr}`).toBe(0);
+      if (argv[1] === 'target-trust') {
+        // What `| jq .targetTrustPolicy > target-trust.json && aws iam update-assume-role-policy …` does in 222233334444.
+        const printed = JSON.parse(r.stdout) as { targetRoleArn: string; targetTrustPolicy: never };
+        await localPorts(await LocalStore.open(state, () => FIXED_NOW), 'demo').iam.updateTrustPolicy(printed.targetRoleArn, printed.targetTrustPolicy);
+      }
+    }
+    // The cross-account fix (b) is doctor's: the target trust as a bare JSON document, then the chained role.
+    expect(commands.filter((c) => c.startsWith('policy target-trust') || c.startsWith('associate'))).toHaveLength(2);
   });
 
   it('table, csv, markdown and sarif', async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { doctor, type DoctorResult } from '../../src/commands/doctor.js';
 import { DEMO_PROBLEMS } from '../../src/core/demo/problems.js';
 import { CHECK_IDS, type CheckResult } from '../../src/core/doctor/index.js';
+import { RemoteError } from '../../src/core/errors.js';
 import { renderDoctorMarkdown, renderDoctorSarif, renderDoctorTable } from '../../src/ui/render/doctor.js';
 import { fakeDeps, minimalState } from '../helpers/fake-deps.js';
 import { DEMO_STATE, ROOT, runCli } from '../helpers/run-cli.js';
@@ -100,13 +101,50 @@ describe('doctor on the demo state', () => {
 
   it('fixes repeat the --state file (quoted when needed); the IRSA migration restarts the pods', async () => {
     const result = await runDemo({ statePath: '/tmp/my state.json' });
-    const commands = result.checks.flatMap((c) => (c.fix ?? '').split(/[;()]/)).filter((clause) => / ?podid /.test(clause));
+    const commands = result.checks.flatMap((c) => (c.fix ?? '').split(/[;()]| — /)).filter((clause) => / ?podid /.test(clause));
     expect(commands.length).toBeGreaterThan(10);
-    for (const clause of commands) expect(clause.split(' > ')[0].trimEnd(), clause).toMatch(/ --state '\/tmp\/my state.json'$/);
+    for (const clause of commands) expect(clause.split(/ > | \| /)[0].trimEnd(), clause).toMatch(/ --state '\/tmp\/my state.json'$/);
     expect(result.checks.filter((c) => c.id === 'irsa.candidate').map((c) => c.fix)).toContain("podid migrate-irsa -c demo -n web --approve --restart --state '/tmp/my state.json'");
     expect(renderDoctorTable(result)).toContain("migrate with: podid migrate-irsa -c demo -n kube-system --approve --restart --state '/tmp/my state.json'; podid migrate-irsa -c demo -n payments");
     const plain = await runDemo();
     expect(plain.checks.some((c) => c.fix?.includes('--state'))).toBe(false);
+  });
+
+  it('a scoped run still reports the shared role (h): its other users are facts, not the subject', async () => {
+    for (const scope of [{ namespace: 'analytics' }, { namespace: 'data-pipeline' }, { serviceAccount: 'analytics/report-builder' }, { pod: 'data-pipeline/ingest-29919000-kxzsc' }]) {
+      const result = await runDemo(scope);
+      const shared = result.checks.filter((c) => c.id === 'association.shared-role');
+      expect(shared, JSON.stringify(scope)).toEqual([expect.objectContaining({ status: 'warn', subject: 'role arn:aws:iam::111122223333:role/shared-reporting-reader' })]);
+      expect(shared[0].detail).toMatch(/analytics\/report-builder.*data-pipeline\/ingest|data-pipeline\/ingest.*analytics\/report-builder/);
+      // The fix moves the workload in scope, keeping the shared role's managed policy.
+      const own = scope.namespace ?? (scope.serviceAccount ?? scope.pod)!.split('/')[0];
+      expect(shared[0].fix).toMatch(new RegExp(`podid associate -c demo -n ${own} -s \\S+ --create-role --policy-arn arn:aws:iam::111122223333:policy/eks-namespace-s3-prefix --approve`));
+    }
+    expect((await runDemo({ namespace: 'orders' })).checks.some((c) => c.id === 'association.shared-role')).toBe(false);
+  });
+
+  it('a scoped run whose associations outside the scope cannot be read warns and carries on', async () => {
+    const deps = fakeDeps(demoState());
+    const list = deps.eks.listAssociations.bind(deps.eks);
+    deps.eks.listAssociations = async (cluster, filter) => {
+      if (!filter?.namespace) throw new RemoteError('denied', { kind: 'access-denied', service: 'eks', operation: 'ListPodIdentityAssociations' });
+      return list(cluster, filter);
+    };
+    const result = await doctor({ namespace: 'analytics' }, deps);
+    expect(result.checks.some((c) => c.id === 'association.shared-role')).toBe(false);
+    expect(deps.reporter.lines.join('\n')).toMatch(/cannot read the associations outside the scope \(denied\); association.shared-role sees only the scope/);
+  });
+
+  it('the table counts each status as the summary does (migration candidates are ok)', async () => {
+    for (const opts of [{}, { namespace: 'web' }, { checks: ['irsa'] }]) {
+      const result = await runDemo(opts);
+      const table = renderDoctorTable(result);
+      for (const [status, heading] of [['fail', 'FAIL'], ['warn', 'WARN'], ['skip', 'SKIPPED'], ['ok', 'OK']] as const) {
+        const shown = table.match(new RegExp(`^${heading} \\((\\d+)\\)$`, 'm'))?.[1];
+        expect(Number(shown ?? 0), `${heading} ${JSON.stringify(opts)}`).toBe(result.summary[status]);
+      }
+    }
+    expect(renderDoctorTable(await runDemo())).toMatch(/^OK \(146\)$[\s\S]*✓ irsa.candidate +IRSA migration candidates: 4 service accounts \(listed below\)$/m);
   });
 
   it('--service-account and -n narrow the scope; --check picks checks', async () => {

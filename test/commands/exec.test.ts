@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeExecFiles, writeTokenFile, writeTokenFileInTempDir, type ChildRun } from '../../src/adapters/http/exec-support.js';
-import { exec } from '../../src/commands/exec.js';
+import { exec, mintPodToken } from '../../src/commands/exec.js';
 import { proxyEnv } from '../../src/commands/proxy-env.js';
 import { renderProxyEnv } from '../../src/ui/render/proxy-env.js';
 import { DEMO_STATE, runCli } from '../helpers/run-cli.js';
@@ -139,6 +139,54 @@ describe('podid exec (command)', () => {
     expect(existsSync(path)).toBe(true);
   });
 
+  it('--token-file: -n/-s default to the token\'s service account (banner and result name it)', async () => {
+    const deps = execDeps(recordingChild(0).runChild);
+    const token = await mintPodToken(deps, 'demo', 'payments', 'payments-reconciler');
+    const path = join(mkdtempSync(join(tmpdir(), 'podid-tok-')), 'token');
+    await writeTokenFile(path, token);
+    const result = await exec({ command: 'app', args: [], env: PARENT_ENV, cwd: '/', tokenFile: path }, deps);
+    expect(result).toMatchObject({ namespace: 'payments', serviceAccount: 'payments-reconciler', tokenMinted: false });
+    expect(deps.reporter.lines.find((l) => l.startsWith('info: podid:'))).toMatch(/^info: podid: payments\/payments-reconciler credentials \(local\)/);
+  });
+
+  it('--token-file for another service account than -n/-s is a usage error naming both (nothing started)', async () => {
+    const deps = execDeps(recordingChild(0).runChild);
+    const token = await mintPodToken(deps, 'demo', 'payments', 'payments-reconciler');
+    const path = join(mkdtempSync(join(tmpdir(), 'podid-tok-')), 'token');
+    await writeTokenFile(path, token);
+    let started = false;
+    const spy = { ...deps, startHttpServer: (o: Parameters<typeof deps.startHttpServer>[0]) => ((started = true), deps.startHttpServer(o)) };
+    const error = await exec({ ...opts, tokenFile: path }, spy).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'UsageError', exitCode: 2 });
+    expect((error as Error).message).toBe(`--token-file ${path} is a token for payments/payments-reconciler, but -n/-s name payments/payments-api`);
+    expect(started).toBe(false);
+    // Only -s given: the namespace comes from the token, the SA still has to agree.
+    await expect(exec({ ...opts, namespace: undefined, tokenFile: path }, execDeps(recordingChild(0).runChild))).rejects.toMatchObject({ exitCode: 2 });
+    // Agreeing flags are fine.
+    const ok = await exec({ ...opts, serviceAccount: 'payments-reconciler', tokenFile: path }, execDeps(recordingChild(0).runChild));
+    expect(ok.serviceAccount).toBe('payments-reconciler');
+  });
+
+  it('--token-file that names no service account needs -n/-s (exit 2)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'podid-tok-')), 'token');
+    await writeTokenFile(path, 'a.b.c');
+    await expect(exec({ command: 'app', args: [], env: PARENT_ENV, cwd: '/', tokenFile: path }, execDeps(recordingChild(0).runChild))).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining(`cannot tell the service account from --token-file ${path}`),
+    });
+  });
+
+  it('an unreadable --token-file (missing, a directory) is a user error (exit 1), not a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podid-tok-'));
+    const missing = join(dir, 'nonexist.jwt');
+    await expect(exec({ ...opts, tokenFile: missing }, execDeps(recordingChild(0).runChild))).rejects.toMatchObject({ name: 'UserError', exitCode: 1, message: `cannot read token file ${missing}: ENOENT` });
+    await expect(exec({ ...opts, tokenFile: dir }, execDeps(recordingChild(0).runChild))).rejects.toMatchObject({ name: 'UserError', exitCode: 1, message: `cannot read token file ${dir}: EISDIR` });
+    const cli = await runCli(['exec', '-n', 'payments', '-s', 'payments-api', '--state', DEMO_STATE, '--token-file', missing, '--', 'true']);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain(`podid: cannot read token file ${missing}: ENOENT`);
+    expect(cli.stderr).not.toContain('internal error');
+  });
+
   it('a missing command is a UserError and still cleans up', async () => {
     const runChild = (): ChildRun => ({ kill: () => {}, exited: Promise.reject(Object.assign(new Error('command not found: nope'), { name: 'CommandNotFoundError' })) });
     await expect(exec({ ...opts, command: 'nope' }, execDeps(runChild))).rejects.toThrow('command not found: nope');
@@ -162,12 +210,13 @@ describe('podid proxy env', () => {
 
   it('export: unset the competing variables, export the container variables, hide the shared files, carry the region', async () => {
     const out = tokenOut();
-    const result = await proxyEnv({ ...base, format: 'export', tokenOut: out }, envDeps());
+    const deps = envDeps();
+    const result = await proxyEnv({ ...base, format: 'export', tokenOut: out }, deps);
     expect(readFileSync(out, 'utf8').split('.')).toHaveLength(3);
     expect(statSync(out).mode & 0o777).toBe(0o600);
-    const text = renderProxyEnv(result).replace(out, '<token>');
+    const text = renderProxyEnv(result).replace(out, '<token>').replace(deps.store.path, '<state>');
     expect(text).toBe(`# podid proxy env: payments/payments-api in cluster demo
-# start the proxy first: podid proxy --port 8023 -c demo
+# start the proxy first: podid proxy --port 8023 -c demo --state <state>
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN AWS_ROLE_SESSION_NAME AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
 export AWS_CONTAINER_CREDENTIALS_FULL_URI='http://127.0.0.1:8023/v1/credentials'
 export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='<token>'
@@ -176,6 +225,17 @@ export AWS_CONFIG_FILE='/dev/null'
 export AWS_REGION='us-west-2'
 export AWS_DEFAULT_REGION='us-west-2'
 `);
+  });
+
+  it('the "start the proxy first" hint carries --state (else it would use AWS) and a non-default --source', async () => {
+    const text = await runCli(['proxy', 'env', '-n', 'payments', '-s', 'payments-api', '--port', '8023', '--state', DEMO_STATE, '--token-out', tokenOut()]);
+    expect(text.stdout).toContain(`# start the proxy first: podid proxy --port 8023 -c demo --state ${DEMO_STATE}\n`);
+    const sts = await runCli(['proxy', 'env', '-n', 'payments', '-s', 'payments-api', '--port', '8023', '--state', DEMO_STATE, '--source', 'sts', '--token-out', tokenOut(), '--format', 'env-file']);
+    expect(sts.stdout).toContain(`# start the proxy first: podid proxy --port 8023 -c demo --state ${DEMO_STATE} --source sts\n`);
+    const local = await runCli(['proxy', 'env', '-n', 'payments', '-s', 'payments-api', '--port', '8023', '--state', DEMO_STATE, '--source', 'local', '--token-out', tokenOut()]);
+    expect(local.stdout).toContain(`--state ${DEMO_STATE}\n`); // local is the default with --state: not repeated
+    const spaced = renderProxyEnv({ ...(await proxyEnv({ ...base, format: 'export', tokenOut: tokenOut() }, envDeps())), statePath: "/tmp/my state's.json" });
+    expect(spaced).toContain(`--state '/tmp/my state'\\''s.json'\n`);
   });
 
   it("export keeps the shell's region; env-file and compose always carry one", async () => {

@@ -233,7 +233,7 @@ describe('applying a subset: shared roles, removals, rollback, resume', () => {
     const state = withProblems(world());
     const deps = fakeDeps(state);
     await expect(migrateIrsa(options({ select: ['apps/web', 'gone/away'] }), deps)).rejects.toThrow(/plan changed since the review: gone\/away is no longer in the plan; nothing was changed/);
-    await expect(migrateIrsa(options({ select: ['apps/web', 'bad/malformed'] }), deps)).rejects.toThrow(/bad\/malformed is blocked: .*not a valid IAM role ARN/);
+    await expect(migrateIrsa(options({ select: ['apps/web', 'bad/malformed'] }), deps)).rejects.toThrow(/bad\/malformed is blocked: eks\.amazonaws\.com\/role-arn: 'arn:aws:iam::12345:role\/nope' is not an IAM role ARN;/);
     expect(footprint(deps.store.doc)).toEqual(footprint(state));
   });
 
@@ -278,6 +278,10 @@ class FakeTty extends EventEmitter {
     this.text += chunk;
     return true;
   };
+  // What ora calls on a TTY stream (TERM is not dumb, so spinners run).
+  cursorTo = () => true;
+  moveCursor = () => true;
+  clearLine = () => true;
 }
 
 async function waitFor(check: () => boolean, what: string, ms = 10_000) {
@@ -292,7 +296,7 @@ async function atTerminal(argv: string[], keys: string[], cwd: string) {
   const stdin = new FakeStdin();
   const stderr = new FakeTty();
   const stdout = new FakeTty();
-  const running = run(argv, { stdin: stdin as never, stdout, stderr, env: { NO_COLOR: '1', TERM: 'dumb' }, cwd });
+  const running = run(argv, { stdin: stdin as never, stdout, stderr, env: { NO_COLOR: '1', TERM: 'xterm' }, cwd });
   await waitFor(() => stderr.text.includes('selected'), 'the review');
   for (const key of keys) {
     await new Promise((resolve) => setTimeout(resolve, 100)); // one key per read, after ink listens
@@ -342,7 +346,7 @@ describe('migrate-irsa --interactive (CLI, in-process)', () => {
     const out = await atTerminal(['migrate-irsa', '--interactive', '--state', deps.store.path], ['q'], tmp());
     expect(out.code).toBe(0);
     expect(out.stderr).toContain('Quit: nothing applied.');
-    expect(out.stdout).toMatch(/^Cluster demo: .*\nNothing applied: the review ended without changes \(5 entr\(ies\) pending\)\.\n$/);
+    expect(out.stdout).toMatch(/^Cluster demo: .*\nNothing applied: the review ended without changes \(5 entries pending\)\.\n$/);
     expect(readFileSync(deps.store.path, 'utf8')).toBe(before);
   });
 

@@ -71,13 +71,29 @@ describe('migrate-irsa: plan → check → approve → re-plan → rollback', ()
     expect(doc.records.every((r: { state: string }) => r.state === 'done')).toBe(true);
   });
 
-  it('without --restart defers restarts and the removals that depend on them', async () => {
+  it('without --restart, restarts are advice: the applied plan converges (check exit 0, no journal on re-runs)', async () => {
     const deps = fakeDeps(world());
-    const result = await migrateIrsa(options({ mode: 'apply', journal: join(tmp(), 'j.json'), options: { ...ALL, restart: false } }), deps);
-    const web = result.apply!.steps.filter((s) => s.entry === 'apps/web').map((s) => s.status);
-    expect(web).toEqual(['done', 'done', 'deferred']);
+    const noRestart = { ...ALL, restart: false };
+    const planned = await migrateIrsa(options({ options: noRestart }), deps);
+    expect(planned.plan.steps.some((s) => s.kind === 'restart')).toBe(false);
+    expect(planned.plan.summary).toMatchObject({ restarts: 0, restartAdvice: 2 });
+    const result = await migrateIrsa(options({ mode: 'apply', journal: join(tmp(), 'j.json'), options: noRestart }), deps);
+    expect(result.apply!.steps.filter((s) => s.entry === 'apps/web').map((s) => s.kind)).toEqual(['add-trust', 'create-association']);
+    expect(result.apply!.status).toBe('done');
     expect(deps.store.doc.clusters[0].serviceAccounts.find((s) => s.name === 'web')!.annotations['eks.amazonaws.com/role-arn']).toBeDefined();
-    expect((await migrateIrsa(options({ mode: 'check', options: { ...ALL, restart: false } }), deps)).pending).toBe(true);
+    const check = await migrateIrsa(options({ mode: 'check', options: noRestart }), deps);
+    expect(check.pending).toBe(false);
+    expect(check.plan.steps).toEqual([]);
+    const web = check.plan.entries.find((e) => e.id === 'apps/web')!;
+    expect(web.status).toBe('done');
+    expect(web.risks.find((r) => r.id === 'restart-required')).toMatchObject({ level: 'warn', fix: 'Pass --restart, or run kubectl rollout restart -n apps deployment/web' });
+    const cwd = tmp();
+    const again = await migrateIrsa(options({ mode: 'apply', cwd, options: noRestart }), deps);
+    expect(again.apply).toEqual({ status: 'done', steps: [] });
+    expect(existsSync(join(cwd, '.podid'))).toBe(false);
+    // With --restart the advice becomes steps again.
+    const withRestart = await migrateIrsa(options({ mode: 'check', options: { ...noRestart, restart: true } }), deps);
+    expect(withRestart.plan.steps.filter((s) => s.kind === 'restart').map((s) => s.id)).toEqual(['restart:Deployment/kube-system/ebs-csi-controller', 'restart:Deployment/apps/web']);
   });
 });
 
@@ -319,9 +335,13 @@ describe('migrate-irsa: --resume', () => {
     const before = JSON.stringify(deps.store.doc);
     const journalBefore = readFileSync(journal, 'utf8');
     const result = await migrateIrsa(options({ resume: journal, mode: 'apply' }), deps);
-    expect(result.apply).toMatchObject({ status: 'done', steps: [], note: expect.stringMatching(/^nothing to resume: journal .* finished; what is still pending needs a new run/) });
+    expect(result.apply).toMatchObject({ status: 'done', steps: [], note: `nothing to resume: journal ${journal} finished` });
     expect(JSON.stringify(deps.store.doc)).toBe(before);
     expect(readFileSync(journal, 'utf8')).toBe(journalBefore);
+    // Something new to migrate since: a new run, not this journal.
+    deps.store.doc.clusters[0].serviceAccounts.push({ namespace: 'apps', name: 'late', uid: 'uid-late', annotations: { 'eks.amazonaws.com/role-arn': CROSS_ROLE }, creationTimestamp: '2026-11-20T10:00:00.000Z' });
+    const later = await migrateIrsa(options({ resume: journal, mode: 'apply' }), deps);
+    expect(later.apply?.note).toMatch(/^nothing to resume: journal .* finished; what is still pending needs a new run/);
   });
 
   it('keeps to the filter of the journal it resumes', async () => {

@@ -81,7 +81,7 @@ describe('podid policy trust', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^podid: trust\.json is not a valid policy: /);
-    expect(stderr).toContain('podid policy lint trust.json');
+    expect(stderr).toContain('podid policy lint --kind trust trust.json');
     expect(stderr).not.toMatch(/internal error|This is a bug/);
   });
 
@@ -166,12 +166,46 @@ describe('podid policy target-trust', () => {
     expect(canon(target.trustPolicy)).toEqual(expect.arrayContaining(canon(doc.targetTrustPolicy)));
   });
 
+  it('--association takes the forms associations describe takes, strictly', async () => {
+    const state = JSON.parse(readFileSync(DEMO_STATE, 'utf8'));
+    const checkout = state.clusters[0].associations.find((a: { serviceAccount: string }) => a.serviceAccount === 'checkout-api');
+    for (const ref of [checkout.associationId, checkout.associationArn]) {
+      expect((await runCli(['policy', 'target-trust', '--association', ref, '--state', DEMO_STATE])).code).toBe(0);
+    }
+    const loose = await runCli(['policy', 'target-trust', '--association', 'checkout/checkout-api/x', '--state', DEMO_STATE]);
+    expect(loose.code).toBe(2);
+    expect(loose.stderr).toContain('is not an association reference');
+    const missing = await runCli(['policy', 'lint', '--association', 'checkout/nobody', '--state', DEMO_STATE]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no association for checkout/nobody in cluster demo');
+  });
+
   it('table output shows both policies', async () => {
     const { code, stdout } = await runCli(['policy', 'target-trust', '--source-role-arn', 'arn:aws:iam::111122223333:role/app', '--target-role-arn', 'arn:aws:iam::444455556666:role/data', '--session-tags', 'off', '--external-id', 'us-west-2/111122223333/demo/payments/api']);
     expect(code).toBe(0);
     expect(stdout).toContain('// Trust policy of the target role arn:aws:iam::444455556666:role/data');
     expect(stdout).toContain('// Permission policy for the source (Pod Identity) role arn:aws:iam::111122223333:role/app');
     expect(stdout).toContain('"sts:ExternalId": "us-west-2/111122223333/demo/payments/api"');
+  });
+
+  it.each([
+    ['a target role in another partition', ['--target-role-arn', 'arn:aws-cn:iam::444455556666:role/data', '-w', `${DEMO}:payments:api`], 'role chaining cannot cross partitions'],
+    ['a cluster in another partition', ['--target-role-arn', 'arn:aws:iam::444455556666:role/data', '-w', 'arn:aws-cn:eks:cn-north-1:111122223333:cluster/demo:payments:api'], "a Pod Identity role is in its cluster's partition"],
+  ])('%s: exit 2', async (_what, argv, message) => {
+    const { code, stdout, stderr } = await runCli(['policy', 'target-trust', '--source-role-arn', 'arn:aws:iam::111122223333:role/app', ...argv]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
+  });
+
+  it('--external-id with session tags on is a usage error (it would be ignored)', async () => {
+    const { code, stdout, stderr } = await runCli(['policy', 'target-trust', '--source-role-arn', 'arn:aws:iam::111122223333:role/app', '--target-role-arn', 'arn:aws:iam::444455556666:role/data', '-w', `${DEMO}:payments:api`, '--external-id', 'abc']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain("option '--external-id' applies only with session tags off");
+    // the association's own externalId (read, not typed) is fine with session tags on
+    expect((await runCli(['policy', 'target-trust', '--association', 'checkout/checkout-api', '--state', DEMO_STATE])).code).toBe(0);
+    expect((await runCli(['policy', 'target-trust', '--association', 'checkout/checkout-api', '--state', DEMO_STATE, '--external-id', 'abc'])).code).toBe(2);
   });
 
   it('session tags off without an external id is a usage error', async () => {
@@ -194,7 +228,8 @@ describe('podid policy abac', () => {
   });
 
   it.each(ABAC_TEMPLATES.map((t) => t.name))('%s generates a clean policy', async (name) => {
-    const { code, stdout } = await runCli(['policy', 'abac', '-t', name, '--bucket', 'shared-data', '--table', 'orders', '--cluster-arn', DEMO, '--actions', 'read-write']);
+    const params = name.startsWith('s3-') ? ['--bucket', 'shared-data'] : name.startsWith('dynamodb-') ? ['--table', 'orders'] : [];
+    const { code, stdout } = await runCli(['policy', 'abac', '-t', name, ...params, '--cluster-arn', DEMO, '--actions', 'read-write']);
     expect(code).toBe(0);
     expect(lintPolicy(JSON.parse(stdout))).toEqual([]);
   });
@@ -203,6 +238,11 @@ describe('podid policy abac', () => {
     [['-t', 's3-prefix', '--bucket', 'shared-data', '--partition', 'foo'], "option '--partition': 'foo' is not an AWS partition"],
     [['-t', 'kms-tag', '--account', '111122223333', '--region', 'us west'], "option '--region': 'us west' is not an AWS region"],
     [['-t', 'kms-tag', '--cluster-arn', DEMO, '--region', 'cn-north-1'], "option '--region': cn-north-1 is in partition aws-cn, not aws"],
+    [['-t', 's3-prefix', '--bucket', 'okk', '--table', 'xyz'], "option '--table': template s3-prefix does not take --table (it takes --bucket)"],
+    [['-t', 'kms-tag', '--cluster-arn', DEMO, '--bucket', 'shared-data'], "option '--bucket': template kms-tag does not take --bucket (it takes --account)"],
+    [['-t', 's3-object-tag', '--bucket', 'shared-data', '--account', '111122223333'], "option '--account': template s3-object-tag does not take --account (it takes --bucket; S3 ARNs have no account)"],
+    [['-t', 'kms-tag', '--cluster-arn', DEMO, '--partition', 'aws-cn'], "option '--partition': aws-cn is not the partition of --cluster-arn (aws)"],
+    [['-t', 'dynamodb-leading-keys', '--table', 'orders', '--cluster-arn', 'arn:aws-cn:eks:cn-north-1:111122223333:cluster/demo', '--partition', 'aws'], "option '--partition': aws is not the partition of --cluster-arn (aws-cn)"],
     [['-t', 's3-prefix', '--bucket', 'My_Bucket'], "option '--bucket': 'My_Bucket' is not a valid S3 bucket name"],
     [['-t', 's3-object-tag', '--bucket', '192.168.0.1'], "option '--bucket': '192.168.0.1' is not a valid S3 bucket name: it must not look like an IP address"],
     [['-t', 'dynamodb-leading-keys', '--cluster-arn', DEMO, '--table', 'orders/v2'], "option '--table': 'orders/v2' is not a valid DynamoDB table name"],
@@ -229,6 +269,26 @@ describe('podid policy lint', () => {
     expect(bad.stdout).toMatch(/1 error, 0 warnings in 1 file/);
   });
 
+  it('the T001 hint says to replace the open statement, and following it passes T001', async () => {
+    const lint = await runCli(['policy', 'lint', `${LINT}/PODID-T001/fail.json`, '-o', 'json']);
+    const t001 = JSON.parse(lint.stdout).files[0].findings.find((f: { ruleId: string }) => f.ruleId === 'PODID-T001');
+    expect(t001.hint).toMatch(/^replace this statement, do not merge/);
+    const command = /podid (policy trust [^>]+?) >/.exec(t001.hint)?.[1];
+    expect(command).toBeDefined();
+    const argv = (command as string).trim().split(/\s+/).map((a) => a.replace('CLUSTER_ARN:NAMESPACE:SERVICE_ACCOUNT', `${DEMO}:payments:api`));
+    const generated = await runCli(argv);
+    expect(generated.code).toBe(0);
+    const dir = tmp();
+    writeFileSync(join(dir, 'trust.json'), generated.stdout);
+    const relint = await runCli(['policy', 'lint', 'trust.json', '-o', 'json'], { cwd: dir });
+    expect(relint.code).toBe(0);
+    expect(JSON.parse(relint.stdout).files[0].findings.map((f: { ruleId: string }) => f.ruleId)).not.toContain('PODID-T001');
+    // why not --merge-into: the open statement stays, and so does T001
+    const merged = await runCli([...argv, '--merge-into', `${LINT}/PODID-T001/fail.json`]);
+    writeFileSync(join(dir, 'merged.json'), merged.stdout);
+    expect((await runCli(['policy', 'lint', 'merged.json'], { cwd: dir })).stdout).toContain('PODID-T001');
+  });
+
   it('warnings alone exit 0', async () => {
     expect((await runCli(['policy', 'lint', `${LINT}/PODID-T002/fail.json`])).code).toBe(0);
   });
@@ -251,15 +311,15 @@ describe('podid policy lint', () => {
     expect(stdout).toContain('PODID-T005');
   });
 
-  it('bad input: unreadable file exit 1, not-JSON is a finding, no file is a usage error', async () => {
+  it('bad input: an unreadable file is an error finding (exit 1), not-JSON is a finding, no file is a usage error', async () => {
     const missing = await runCli(['policy', 'lint', 'does-not-exist.json']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('cannot read does-not-exist.json: no such file');
+    expect(missing.stdout).toContain('cannot read does-not-exist.json: no such file');
     const notJson = await runCli(['policy', 'lint', `${LINT}/PODID-V001/fail.json`]);
     expect(notJson.code).toBe(1);
     expect(notJson.stdout).toContain('not valid JSON');
     expect((await runCli(['policy', 'lint'])).code).toBe(2);
-    expect((await runCli(['policy', 'lint', ROOT])).stderr).toContain('it is a directory');
+    expect((await runCli(['policy', 'lint', ROOT])).stdout).toContain('it is a directory');
   });
 
   it('--association lints the role trust of a demo association (seeded problem a)', async () => {
@@ -322,6 +382,43 @@ describe('podid policy explain', () => {
     expect(JSON.parse(stdout)).toMatchObject({ schemaVersion: 1, decision: 'implicit-deny', allowed: false, kind: 'trust' });
   });
 
+  it("derives aws:PrincipalArn/aws:PrincipalAccount from --principal, so podid's own target trust is ALLOWED", async () => {
+    const WL = `${DEMO}:payments:api`;
+    const gen = await runCli(['policy', 'target-trust', '--source-role-arn', 'arn:aws:iam::111122223333:role/app', '--target-role-arn', 'arn:aws:iam::444455556666:role/data', '-w', WL, '-o', 'json']);
+    writeFileSync(join(dir, 'target.json'), JSON.stringify(JSON.parse(gen.stdout).targetTrustPolicy));
+    const base = ['policy', 'explain', 'target.json', '--principal', 'arn:aws:sts::111122223333:assumed-role/app/eks-demo-api', '--action', 'sts:AssumeRole', '--resource', 'arn:aws:iam::444455556666:role/data', '--workload', WL];
+    const ok = await runCli([...base, '-o', 'json'], { cwd: dir });
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).request.context).toMatchObject({ 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/app', 'aws:PrincipalAccount': '111122223333' });
+    // an explicit --context wins (whatever the case of the key)
+    const other = await runCli([...base, '--context', 'aws:principalarn=arn:aws:iam::111122223333:role/other'], { cwd: dir });
+    expect(other.code).toBe(1);
+    expect(other.stdout).toContain('ArnEquals aws:PrincipalArn');
+    // an IAM user: its ARN and aws:username
+    const user = await runCli(['policy', 'explain', 'target.json', '--principal', 'arn:aws:iam::111122223333:user/ops/alice', '--action', 'sts:AssumeRole', '-o', 'json'], { cwd: dir });
+    expect(JSON.parse(user.stdout).request.context).toMatchObject({ 'aws:PrincipalArn': 'arn:aws:iam::111122223333:user/ops/alice', 'aws:username': 'alice' });
+  });
+
+  it('--org-id with --workload supplies aws:SourceOrgID, so a --scope org trust can be ALLOWED', async () => {
+    writeFileSync(join(dir, 'org.json'), (await runCli(['policy', 'trust', '--scope', 'org'])).stdout);
+    writeFileSync(join(dir, 'org-id.json'), (await runCli(['policy', 'trust', '--scope', 'org', '--org-id', 'o-a1b2c3d4e5'])).stdout);
+    const argv = (file: string) => ['policy', 'explain', file, '--principal', 'pods.eks.amazonaws.com', '--action', 'sts:AssumeRole', '--workload', `${DEMO}:payments:api`];
+    expect((await runCli(argv('org.json'), { cwd: dir })).code).toBe(1);
+    expect((await runCli([...argv('org.json'), '--org-id', 'o-a1b2c3d4e5'], { cwd: dir })).code).toBe(0);
+    expect((await runCli([...argv('org-id.json'), '--org-id', 'o-a1b2c3d4e5'], { cwd: dir })).code).toBe(0);
+    expect((await runCli([...argv('org-id.json'), '--org-id', 'o-zzzzzzzzzz'], { cwd: dir })).code).toBe(1);
+    const alone = await runCli(['policy', 'explain', 'org.json', '--principal', 'pods.eks.amazonaws.com', '--action', 'sts:AssumeRole', '--org-id', 'o-a1b2c3d4e5'], { cwd: dir });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain("'--org-id' needs '--workload'");
+    expect((await runCli([...argv('org.json'), '--org-id', 'org-1'], { cwd: dir })).code).toBe(2);
+  });
+
+  it.each(['s3:Get*', '*', 'sts:Assume?ole', 's3GetObject'])('--action %s is not a request action: exit 2', async (action) => {
+    const { code, stderr } = await runCli(['policy', 'explain', 'trust.json', '--principal', 'pods.eks.amazonaws.com', '--action', action], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stderr).toContain("option '--action'");
+  });
+
   it('usage errors', async () => {
     expect((await runCli(['policy', 'explain', 'trust.json', '--principal', 'nobody', '--action', 'sts:AssumeRole'], { cwd: dir })).code).toBe(2);
     expect((await runCli(['policy', 'explain', 'trust.json', '--action', 'sts:AssumeRole'], { cwd: dir })).code).toBe(2);
@@ -335,5 +432,21 @@ describe('help', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Examples:');
     expect(stdout).toContain(`$ podid policy ${name}`);
+  });
+
+  it('every --help example that uses --state fixtures/demo/state.json runs against the demo state', async () => {
+    const examples: string[] = [];
+    for (const name of ['trust', 'target-trust', 'abac', 'lint', 'explain']) {
+      const { stdout } = await runCli(['policy', name, '--help']);
+      const text = stdout.slice(stdout.indexOf('Examples:')).replace(/\\\n\s*/g, ' ');
+      examples.push(...text.split('\n').filter((l) => l.trim().startsWith('$ podid') && l.includes('--state fixtures/demo/state.json')));
+    }
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const example of examples) {
+      const argv = example.trim().replace(/^\$ podid\s+/, '').split(/\s+/);
+      const { code, stderr } = await runCli(argv, { cwd: ROOT });
+      expect([0, 1], `${example}\n${stderr}`).toContain(code);
+      expect(stderr, example).not.toMatch(/no association|has no targetRoleArn|not found|error: |internal error/i);
+    }
   });
 });

@@ -97,7 +97,7 @@ describe('policyTrust', () => {
     expect(error).not.toBeInstanceOf(UsageError);
     expect((error as UserError).message).toMatch(/^trust\.json is not a valid policy: /);
     expect((error as UserError).message).toContain(problem);
-    expect((error as UserError).hint).toBe('Check it with: podid policy lint trust.json');
+    expect((error as UserError).hint).toBe('Check it with: podid policy lint --kind trust trust.json');
   });
 
   it.each([
@@ -111,6 +111,30 @@ describe('policyTrust', () => {
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toMatch(new RegExp(`^the trust policy of role ${SOURCE} is not a valid policy: `));
     expect((error as UserError).hint).toContain('podid policy lint');
+  });
+
+  it.each([
+    ['a permissions policy', '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}', 'trust statement has Resource'],
+    ['a trust statement with a Resource', '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": "sts:AssumeRole", "Resource": "*"}]}', 'trust statement has Resource'],
+    ['a statement without Principal', '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]}', 'has no Principal'],
+    ['an unknown condition operator', '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession"], "Condition": {"StringEqualz": {"aws:SourceAccount": "111122223333"}}}]}', "unknown condition operator 'StringEqualz'"],
+    ['an action without a service prefix', '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": "AssumeRole"}]}', '"AssumeRole" is not an action'],
+  ])('--merge-into %s is refused: exit-1 error, nothing merged', async (_what, text, problem) => {
+    const error = await policyTrust({ workloads: [{ cluster: DEMO, namespace: 'a', serviceAccount: 'b' }], mergeInto: 'trust.json' }, bare({ 'trust.json': text })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error).not.toBeInstanceOf(UsageError);
+    expect((error as UserError).message).toMatch(/^trust\.json is not a valid policy: /);
+    expect((error as UserError).message).toContain(problem);
+  });
+
+  it('--merge-into a policy without Version warns that 2012-10-17 changes how ${…} reads', async () => {
+    const plain = await policyTrust({ workloads: [{ cluster: DEMO, namespace: 'a', serviceAccount: 'b' }], mergeInto: 'trust.json' }, bare({ 'trust.json': '{"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}' }));
+    expect(plain.policy.Version).toBe('2012-10-17');
+    expect(plain.warnings).toEqual([expect.stringMatching(/^trust\.json has no Version; the merged policy has "Version": "2012-10-17", under which \$\{…\} in statements is a policy variable, not text$/)]);
+    const vars = await policyTrust({ workloads: [{ cluster: DEMO, namespace: 'a', serviceAccount: 'b' }], mergeInto: 'trust.json' }, bare({ 'trust.json': '{"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "${aws:PrincipalAccount}"}}}]}' }));
+    expect(vars.warnings[0]).toContain('its existing statements use ${…}');
+    const versioned = await policyTrust({ workloads: [{ cluster: DEMO, namespace: 'a', serviceAccount: 'b' }], mergeInto: 'trust.json' }, bare({ 'trust.json': '{"Version": "2012-10-17", "Statement": []}' }));
+    expect(versioned.warnings).toEqual([]);
   });
 
   it('--merge-into an empty Statement list adds to it', async () => {
@@ -184,8 +208,15 @@ describe('policyLint', () => {
     expect(r.files[0].findings[0].line).toBe(4);
   });
 
-  it('a missing file is an error, no file a usage error', async () => {
-    await expect(policyLint({ files: ['nope.json'] }, bare())).rejects.toThrow(/cannot read nope.json/);
+  it('a missing or oversized file is an error finding (the other files are still linted), no file a usage error', async () => {
+    const r = await policyLint({ files: ['good.json', 'nope.json', 'huge.json'] }, bare({ 'good.json': good, 'huge.json': ' '.repeat(2 * 1024 * 1024) }));
+    expect(r.files.map((f) => [f.path, f.findings.map((x) => [x.ruleId, x.severity, x.message, x.line])])).toEqual([
+      ['good.json', []],
+      ['nope.json', [['PODID-V001', 'error', 'cannot read nope.json: no such file', 1]]],
+      ['huge.json', [['PODID-V001', 'error', expect.stringMatching(/^huge\.json is 2097152 bytes: too large/), 1]]],
+    ]);
+    expect(r.summary.errors).toBe(2);
+    expect(lintFailed(r)).toBe(true);
     await expect(policyLint({ files: [] }, bare())).rejects.toThrow(UsageError);
   });
 
@@ -196,7 +227,7 @@ describe('policyLint', () => {
     // good.json is the trust of workload a/b: with session tags off its statement never matches (T005), and it does not admit payments/api (T008)
     expect(chain.files[0].findings.map((f) => f.ruleId)).toEqual(['PODID-T005', 'PODID-T008']);
     const own = await policyLint({ files: [], association: 'web/site' }, deps);
-    expect(own.files).toEqual([{ path: 'role:arn:aws:iam::111122223333:role/site', kind: 'trust', findings: [] }]);
+    expect(own.files).toEqual([{ path: 'role:arn:aws:iam::111122223333:role/site', kind: 'trust', findings: [], artifact: { uri: 'aws-iam/role/site/trust-policy.json', roleArn: 'arn:aws:iam::111122223333:role/site' } }]);
     const tagged = await policyLint({ files: [], association: 'payments/api' }, deps);
     expect(tagged.files[0].findings.map((f) => f.ruleId)).toContain('PODID-T005');
   });

@@ -3,6 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mintPodToken } from '../../src/commands/exec.js';
 import { listenError, proxy, startProxy, type RunningProxy } from '../../src/commands/proxy.js';
 import { RemoteError } from '../../src/core/errors.js';
+import { createElement } from 'react';
+import { render as renderInk } from 'ink-testing-library';
+import { PassThrough } from 'node:stream';
+import { run } from '../../src/main.js';
+import { ProxyView } from '../../src/ui/ink/ProxyView.js';
+import { ProxyCounters } from '../../src/ui/ink/proxy-model.js';
+import { proxyEnvCommand } from '../../src/ui/render/proxy.js';
 import { DEMO_STATE, runCli } from '../helpers/run-cli.js';
 import { demoDeps } from '../core/proxy/demo-deps.js';
 
@@ -228,6 +235,30 @@ describe('podid proxy (CLI safety)', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(message);
+  });
+
+  it('the banner\'s `podid proxy env` hint carries --state (and a non-default --source)', async () => {
+    const banner = async (extra: string[]) => {
+      const controller = new AbortController();
+      let stderr = '';
+      const stdout = { isTTY: false, write: (chunk: string) => (chunk.includes('/v1/credentials') && controller.abort(), true) };
+      const stdin = new PassThrough();
+      stdin.end();
+      const code = await run(['proxy', '--state', DEMO_STATE, '--port', '0', ...extra], { stdout, stderr: { isTTY: false, write: (c: string) => ((stderr += c), true) }, stdin, env: { NO_COLOR: '1', CI: 'true' }, cwd: process.cwd(), signal: controller.signal });
+      expect(code).toBe(0);
+      return stderr;
+    };
+    expect(await banner([])).toMatch(new RegExp(`\\(or: podid proxy env -n NS -s SA --port \\d+ -c demo --state ${DEMO_STATE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)\n`));
+    expect(await banner(['--source', 'sts'])).toMatch(/--state \S+ --source sts\)\n/);
+  });
+
+  it('the live view\'s footer shows the hint it is given (with --state)', () => {
+    const started = { url: 'http://127.0.0.1:41234/v1/credentials', host: '127.0.0.1', port: 41234, cluster: 'demo', source: 'local' as const, hostCheck: 'loopback' as const };
+    const hint = proxyEnvCommand(started, { statePath: 'fixtures/demo/state.json' });
+    expect(hint).toBe('podid proxy env -n NS -s SA --port 41234 -c demo --state fixtures/demo/state.json');
+    const { lastFrame, unmount } = renderInk(createElement(ProxyView, { started, stats: new ProxyCounters(0).snapshot(0), color: false, envCommand: hint }));
+    expect(lastFrame()?.replace(/\s+/g, ' ')).toContain(`Ctrl-C to stop · the last 8 requests · ${hint}`);
+    unmount();
   });
 
   it('proxy --help and proxy env --help have examples, for a service account the demo associates', async () => {

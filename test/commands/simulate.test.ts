@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { signToken } from '../../src/adapters/local/token.js';
 import { stateSchema, type StateDocument } from '../../src/adapters/local/schema.js';
 import { simulate, type SimulateOptions } from '../../src/commands/simulate.js';
+import { parseTime } from '../../src/cli/simulate.js';
 import { RemoteError, UsageError } from '../../src/core/errors.js';
 import { tokenMint } from '../../src/commands/token-mint.js';
 import { base64UrlEncode, projectedTokenPayload } from '../../src/core/token/index.js';
@@ -39,8 +40,11 @@ async function simToken(namespace: string, serviceAccount: string, extra: Partia
 }
 
 /** A token for payments/payments-api with the demo key, with claims or header overridden. */
-async function crafted(over: Record<string, unknown> = {}) {
-  const payload = projectedTokenPayload({ issuer: ISSUER, namespace: 'payments', serviceAccount: { name: 'payments-api', uid: 'u1' }, pod: { name: 'payments-api-pswcvz7lms-npftc', uid: 'u2' }, now: FIXED_NOW, ttlSeconds: 3600 });
+const SA_UID = DEMO.clusters[0].serviceAccounts.find((s) => s.namespace === 'payments' && s.name === 'payments-api')!.uid!;
+const POD = DEMO.clusters[0].pods.find((p) => p.namespace === 'payments' && p.name === 'payments-api-pswcvz7lms-npftc')!;
+
+async function crafted(over: Record<string, unknown> = {}, binding: { saUid?: string; pod?: { name: string; uid: string } } = {}) {
+  const payload = projectedTokenPayload({ issuer: ISSUER, namespace: 'payments', serviceAccount: { name: 'payments-api', uid: binding.saUid ?? SA_UID }, pod: binding.pod ?? { name: POD.name, uid: POD.uid }, now: FIXED_NOW, ttlSeconds: 3600 });
   return signToken({ ...payload, ...over }, DEMO.signingKey!);
 }
 
@@ -99,6 +103,34 @@ describe('simulate on the demo state (seeded problems)', () => {
     expect(other.actions[0]).toMatchObject({ decision: 'denied', decidedBy: expect.stringMatching(/eks-namespace-s3-prefix" statement #1/) });
     const list = await simToken('orders', 'orders-worker', { actions: ['s3:ListBucket'], resource: BUCKET, context: { 's3:prefix': 'demo/orders/' } });
     expect(list.actions[0].decision).toBe('allowed');
+  });
+
+  it('--context cannot override the six session tags EKS sets (exit 2), case-insensitively; with session tags disabled it only warns', async () => {
+    const abac = { actions: ['s3:GetObject'], resource: `${BUCKET}/demo/payments/report.csv` };
+    for (const key of ['aws:PrincipalTag/kubernetes-namespace', 'AWS:principaltag/Kubernetes-Namespace', 'aws:RequestTag/eks-cluster-name', 'aws:PrincipalTag/kubernetes-pod-uid']) {
+      await expect(simToken('orders', 'orders-worker', { ...abac, context: { [key]: 'payments' } })).rejects.toMatchObject({ name: 'UsageError', exitCode: 2, message: expect.stringContaining(`cannot set '${key}'`) });
+    }
+    await expect(sim({ pod: { namespace: 'orders', name: 'orders-worker-8dl6559sjp-x7kl8' }, ...abac, context: { 'aws:PrincipalTag/kubernetes-namespace': 'payments' } })).rejects.toMatchObject({ exitCode: 2 });
+    // Other principal tags (e.g. a role tag) stay settable.
+    expect((await simToken('orders', 'orders-worker', { ...abac, context: { 'aws:PrincipalTag/team': 'x' } })).actions).toHaveLength(1);
+    const untagged = structuredClone(DEMO);
+    untagged.clusters[0].associations.find((a) => a.serviceAccount === 'orders-worker')!.disableSessionTags = true;
+    const { lines } = await sim({ token: await mint('orders', 'orders-worker', untagged), ...abac, context: { 'aws:PrincipalTag/kubernetes-namespace': 'payments' } }, untagged);
+    expect(lines.find((l) => l.startsWith('warn:'))).toMatch(/--context 'aws:PrincipalTag\/kubernetes-namespace': session tags are disabled/);
+    const cli = await runCli(['simulate', '--pod', 'orders/orders-worker-8dl6559sjp-x7kl8', '--state', DEMO_STATE, '--action', 's3:GetObject', '--resource', `${BUCKET}/demo/payments/a.csv`, '--context', 'aws:PrincipalTag/kubernetes-namespace=payments']);
+    expect(cli.code).toBe(2);
+    expect(cli.stdout).toBe('');
+  });
+
+  it('(e) --pod with static AWS keys in its env: a pod problem, not ok (static keys win the SDK chain), exit 1', async () => {
+    const { result } = await sim({ pod: { namespace: 'marketing', name: 'campaign-mailer-znlml4rqkw-lgbmg' } });
+    expect(result.ok).toBe(false);
+    expect(result.podProblems?.map((p) => p.code)).toEqual(['StaticKeysInEnv']);
+    expect(result.steps[0]).toMatchObject({ id: 'pod', status: 'fail', detail: expect.stringMatching(/AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; values not shown/) });
+    expect(result.explanation).toMatch(/gets no credentials: static AWS keys .* The exchange itself would succeed for a pod without static AWS keys/);
+    const cli = await runCli(['simulate', '--pod', 'marketing/campaign-mailer-znlml4rqkw-lgbmg', '--state', DEMO_STATE, '-o', 'json']);
+    expect(cli.code).toBe(1);
+    expect(JSON.parse(cli.stdout).podProblems[0].code).toBe('StaticKeysInEnv');
   });
 
   it('--pod uses the pod\'s service account, uid and node; token checks are skipped', async () => {
@@ -190,6 +222,28 @@ describe('simulate: token verdicts (precise, never a crash)', () => {
     const [, p] = (await crafted()).split('.');
     const { result } = await sim({ token: `${base64UrlEncode('{"alg":"none"}')}.${p}.bm9uZQ` });
     expect(result.error).toMatchObject({ code: 'InvalidTokenException', message: expect.stringMatching(/"none"/) });
+  });
+
+  it('alg none with an EMPTY signature: the alg-none verdict, the header decoded (token.algorithm not skipped)', async () => {
+    const [, p] = (await crafted()).split('.');
+    const { result } = await sim({ token: `${base64UrlEncode('{"alg":"none"}')}.${p}.` });
+    expect(result.error).toMatchObject({ code: 'InvalidTokenException', message: expect.stringMatching(/"alg" is "none": an unsigned token is never valid/) });
+    expect(firstFail(result)?.id).toBe('token.algorithm');
+    expect(result.tokenChecks.find((c) => c.id === 'token.format')?.status).toBe('ok');
+  });
+
+  it('kubernetes.io claims against the state: SA uid mismatch fails; a missing or recreated pod warns', async () => {
+    const recreatedSa = (await sim({ token: await crafted({}, { saUid: '00000000-0000-4000-8000-000000000000' }) })).result;
+    expect(recreatedSa.ok).toBe(false);
+    expect(recreatedSa.error).toMatchObject({ code: 'InvalidTokenException', message: expect.stringMatching(/kubernetes\.io\.serviceaccount\.uid 00000000-0000-4000-8000-000000000000 is not the uid of service account payments\/payments-api in the state/) });
+    expect(firstFail(recreatedSa)?.id).toBe('token.binding');
+    const gonePod = (await sim({ token: await crafted({}, { pod: { name: 'payments-api-gone', uid: '11111111-1111-4111-8111-111111111111' } }) })).result;
+    expect(gonePod.ok).toBe(true);
+    expect(gonePod.tokenChecks.find((c) => c.id === 'token.binding')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/pod payments\/payments-api-gone .* is not in the state/) });
+    const otherUid = (await sim({ token: await crafted({}, { pod: { name: POD.name, uid: '22222222-2222-4222-8222-222222222222' } }) })).result;
+    expect(otherUid.tokenChecks.find((c) => c.id === 'token.binding')).toMatchObject({ status: 'warn', detail: expect.stringContaining(`has uid ${POD.uid}`) });
+    const good = (await sim({ token: await crafted() })).result;
+    expect(good.tokenChecks.find((c) => c.id === 'token.binding')).toMatchObject({ status: 'ok' });
   });
 
   it('wrong audience', async () => {
@@ -306,6 +360,30 @@ describe('podid simulate (CLI)', () => {
     expect((await runCli(['simulate', '--pod', 'nopod', '--state', DEMO_STATE])).code).toBe(2);
     expect((await runCli(['simulate', '--token', 'x', '--at', 'yesterday', '--state', DEMO_STATE])).code).toBe(2);
     expect((await runCli(['simulate', '--token', 'x', '--context', 'novalue', '--action', 's3:GetObject', '--state', DEMO_STATE])).code).toBe(2);
+  });
+
+  it('--at: RFC 3339 / ISO 8601 with a zone, a bare date, or unix seconds; anything else is exit 2', async () => {
+    expect(parseTime('2026-11-26T12:00:00Z')?.toISOString()).toBe('2026-11-26T12:00:00.000Z');
+    expect(parseTime('2026-11-26T13:30:00.25+01:30')?.toISOString()).toBe('2026-11-26T12:00:00.250Z');
+    expect(parseTime('2026-11-26t12:00:00z')?.toISOString()).toBe('2026-11-26T12:00:00.000Z');
+    expect(parseTime('2026-11-26')?.toISOString()).toBe('2026-11-26T00:00:00.000Z');
+    expect(parseTime('1795713416')?.toISOString()).toBe('2026-11-26T17:16:56.000Z');
+    for (const bad of ['-5', '1795713416000', '2026-11-26T12:00:00', '2026-02-30T00:00:00Z', '2026-11-26T24:00:00Z', 'yesterday', '5.5', 'Nov 26 2026', '']) {
+      expect(() => parseTime(bad), bad).toThrow(UsageError);
+    }
+    const ms = await runCli(['simulate', '--pod', 'payments/payments-api-pswcvz7lms-npftc', '--at', '1795713416000', '--state', DEMO_STATE]);
+    expect(ms.code).toBe(2);
+    expect(ms.stderr).toMatch(/option '--at' expects .*'1795713416000' has more digits than unix seconds/);
+    expect((await runCli(['simulate', '--pod', 'payments/payments-api-pswcvz7lms-npftc', '--at', '-5', '--state', DEMO_STATE])).code).toBe(2);
+  });
+
+  it('--at before the pod or association existed: a warning', async () => {
+    const { lines } = await sim({ pod: { namespace: 'payments', name: 'payments-api-pswcvz7lms-npftc' }, at: new Date('2000-01-01T00:00:00Z') });
+    expect(lines).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^warn: pod payments\/payments-api-pswcvz7lms-npftc was created at .*, after --at 2000-01-01T00:00:00.000Z/),
+      expect.stringMatching(/^warn: association a-demo0000000000001 was created at .*, after --at 2000-01-01T00:00:00.000Z/),
+    ]));
+    expect((await sim({ pod: { namespace: 'payments', name: 'payments-api-pswcvz7lms-npftc' } })).lines.filter((l) => l.includes('--at'))).toEqual([]);
   });
 
   it('--pod NS/NAME table output and --help with examples', async () => {

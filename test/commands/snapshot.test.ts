@@ -109,6 +109,12 @@ describe('podid snapshot', () => {
     expect(stderr).toContain('cannot be combined with --state');
     expect((await runCli(['snapshot', '-c', 'x'])).code).toBe(2);
   });
+
+  it('without -c: a missing required option is a usage error (exit 2), before any call', async () => {
+    const { code, stderr } = await runCli(['snapshot', '-o', 'x.json'], { env: { AWS_REGION: 'us-west-2' } });
+    expect(code).toBe(2);
+    expect(stderr).toContain("option '-c, --cluster <name>' is required");
+  });
 });
 
 // A pod with secrets in its env and proxy settings, an association whose target role is in another

@@ -44,12 +44,12 @@ describe('tokenMint', () => {
   });
 
   it('refuses a pod of another service account, a missing state, a state without a key or an issuer', async () => {
-    await expect(tokenMint({ namespace: 'payments', serviceAccount: 'default', pod: 'payments-api-pswcvz7lms-npftc', ttlSeconds: 60 }, fakeDeps(DEMO))).rejects.toThrow(/runs as service account payments-api/);
-    await expect(tokenMint({ namespace: 'a', serviceAccount: 'b', ttlSeconds: 60 }, { ...fakeDeps(DEMO), store: undefined })).rejects.toMatchObject({ message: expect.stringMatching(/needs a local state: pass --state/) });
-    await expect(tokenMint({ namespace: 'a', serviceAccount: 'b', ttlSeconds: 60 }, fakeDeps(minimalState()))).rejects.toMatchObject({ hint: expect.stringMatching(/podid local init/) });
+    await expect(tokenMint({ namespace: 'payments', serviceAccount: 'default', pod: 'payments-api-pswcvz7lms-npftc', ttlSeconds: 600 }, fakeDeps(DEMO))).rejects.toThrow(/runs as service account payments-api/);
+    await expect(tokenMint({ namespace: 'a', serviceAccount: 'b', ttlSeconds: 600 }, { ...fakeDeps(DEMO), store: undefined })).rejects.toMatchObject({ message: expect.stringMatching(/needs a local state: pass --state/) });
+    await expect(tokenMint({ namespace: 'a', serviceAccount: 'b', ttlSeconds: 600 }, fakeDeps(minimalState()))).rejects.toMatchObject({ hint: expect.stringMatching(/podid local init/) });
     const noIssuer = structuredClone(DEMO);
     noIssuer.clusters[0].cluster.oidcIssuer = undefined;
-    await expect(tokenMint({ namespace: 'a', serviceAccount: 'b', ttlSeconds: 60 }, fakeDeps(noIssuer))).rejects.toThrow(/has no oidcIssuer/);
+    await expect(tokenMint({ namespace: 'a', serviceAccount: 'b', ttlSeconds: 600 }, fakeDeps(noIssuer))).rejects.toThrow(/has no oidcIssuer/);
   });
 });
 
@@ -75,6 +75,17 @@ describe('podid token mint (CLI)', () => {
     expect(r.stderr).not.toContain(text);
     const claims = decodePayload(text);
     expect(claims.exp - claims.iat).toBe(3600);
+  });
+
+  it('--ttl: at least 10m (Kubernetes\' minimum for projected tokens), at most 2^32 s; otherwise exit 2', async () => {
+    for (const ttl of ['1s', '10', '599s', '9999999h', '4294967297']) {
+      const r = await runCli(['token', 'mint', '-n', 'payments', '-s', 'payments-api', '--ttl', ttl, '--state', DEMO_STATE]);
+      expect(r.code, ttl).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`option '--ttl ${ttl}' is \\d+ s; (a projected token lives at least 10m|Kubernetes issues tokens for at most 2\\^32 s)`));
+    }
+    for (const ttl of ['10m', '600', '48h', '4294967296']) expect((await runCli(['token', 'mint', '-n', 'payments', '-s', 'payments-api', '--ttl', ttl, '--state', DEMO_STATE])).code, ttl).toBe(0);
+    await expect(tokenMint({ namespace: 'payments', serviceAccount: 'payments-api', ttlSeconds: 60 }, fakeDeps(DEMO))).rejects.toMatchObject({ name: 'UsageError', exitCode: 2 });
   });
 
   it('errors: no --state (exit 1, hint), bad --ttl and missing -n (exit 2)', async () => {

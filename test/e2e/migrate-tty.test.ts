@@ -121,7 +121,7 @@ describe.skipIf(!built)('migrate-irsa --interactive under a pseudo-terminal (bui
     await session.press('q');
     expect(await exitOf(session)).toBe(0);
     expect(session.output()).toContain('Quit: nothing applied.');
-    expect(session.output()).toContain('Nothing applied: the review ended without changes (4 entr(ies) pending).');
+    expect(session.output()).toContain('Nothing applied: the review ended without changes (4 entries pending).');
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(existsSync(join(dir, '.podid'))).toBe(false);
   });

@@ -31,7 +31,7 @@ async function answer(args: string[], reply: string, cols = 160): Promise<{ code
   return { code, out };
 }
 
-const associations = (state: string) => (JSON.parse(readFileSync(state, 'utf8')) as { associations: { namespace: string; serviceAccount: string }[] }).associations;
+const associations = (state: string) => (JSON.parse(readFileSync(state, 'utf8')) as { clusters: { associations: { namespace: string; serviceAccount: string }[] }[] }).clusters[0].associations;
 const has = (state: string, ns: string, sa: string) => associations(state).some((a) => a.namespace === ns && a.serviceAccount === sa);
 
 describe('confirmation at a terminal', () => {

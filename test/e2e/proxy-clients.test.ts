@@ -164,6 +164,33 @@ describe('podid exec with real clients (built binary)', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it("the command gets the caller's environment plus only the documented variables (nothing podid sets for itself)", async () => {
+    const callerEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: mkdtempSync(join(tmpdir(), 'podid-home-')), AWS_EC2_METADATA_DISABLED: 'true', MY_APP_SETTING: 'x' };
+    const { code, stdout } = await spawnExact([...base, process.execPath, '-e', 'console.log(Object.keys(process.env).sort().join(" "))'], callerEnv);
+    expect(code).toBe(0);
+    expect(stdout.trim().split(' ')).toEqual(
+      [...Object.keys(callerEnv), 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_REGION', 'AWS_DEFAULT_REGION'].sort(),
+    );
+    // A value the caller set is passed on as it was.
+    const kept = await spawnExact([...base, 'sh', '-c', 'echo "$AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"'], { ...callerEnv, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'yes' });
+    expect(kept.stdout.trim()).toBe('yes');
+  });
+
+  it('--token-file: the banner names the token\'s service account; -n/-s naming another is exit 2 naming both', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'podid-exec-tok-')), 'token');
+    await writeTokenFile(file, await mintPodToken(demoDeps(), 'demo', 'payments', 'payments-reconciler'));
+    const mismatch = await spawnCli(['exec', '-n', 'payments', '-s', 'payments-api', '--state', DEMO_STATE, '--token-file', file, '--', 'true'], { env: parent });
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toContain('is a token for payments/payments-reconciler, but -n/-s name payments/payments-api');
+    const own = await spawnCli(['exec', '--state', DEMO_STATE, '--token-file', file, '--', 'true'], { env: parent });
+    expect(own.code).toBe(0);
+    expect(own.stderr).toContain('podid: payments/payments-reconciler credentials (local)');
+    const missing = await spawnCli(['exec', '-n', 'payments', '-s', 'payments-api', '--state', DEMO_STATE, '--token-file', join(file, '..', 'nonexist.jwt'), '--', 'true'], { env: parent });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cannot read token file');
+    expect(missing.stderr).not.toContain('internal error');
+  });
+
   it('a missing command fails with exit 1 and a clear message', async () => {
     const { code, stderr } = await spawnCli([...base, 'podid-no-such-command'], { env: parent });
     expect(code).toBe(1);

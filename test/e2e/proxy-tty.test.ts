@@ -34,6 +34,8 @@ describe('podid proxy at a terminal (pseudo-TTY)', () => {
       await until('the URL and the live view', () => /http:\/\/127\.0\.0\.1:\d+\/v1\/credentials/.test(out) && plain(out).includes('waiting for requests'), () => out);
       const url = /http:\/\/127\.0\.0\.1:\d+\/v1\/credentials/.exec(out)![0];
       expect(plain(out)).toContain('cluster demo · source local · host check loopback');
+      // The footer's hint carries --state: without it `podid proxy env` would use AWS.
+      expect(plain(out)).toContain(`podid proxy env -n NS -s SA --port ${new URL(url).port} -c demo --state ${DEMO_STATE}`);
 
       const token = await mintPodToken(demoDeps(), 'demo', 'payments', 'payments-api');
       const hash = createHash('sha256').update(token).digest('hex').slice(0, 12);

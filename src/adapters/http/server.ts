@@ -7,6 +7,10 @@ import type { ProxyOutcome, ProxyRequest } from '../../core/proxy/types.js';
 // The proxy's I/O: a node:http server that turns each request into a ProxyRequest, asks the pure
 // handler (src/core/proxy) for the response and writes it. Slow or oversized requests are cut off
 // by Node's own limits (headersTimeout, requestTimeout, maxHeaderSize) and never reach the handler.
+// maxHeaderSize is Go's (http.DefaultMaxHeaderBytes, 1 MiB, plus the 4 KiB slack net/http reads),
+// so a large but well-formed request gets the agent's answer, not Node's 431.
+// Known departure: Node's parser (llhttp) accepts only the HTTP methods it knows; an unknown one
+// (`FOO /v1/credentials`) gets a bare 400 and a closed connection, where the agent would serve it.
 
 export interface HttpServerOptions {
   host: string;
@@ -30,7 +34,13 @@ export interface RunningHttpServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export const DEFAULT_LIMITS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxHeaderSize: 32 * 1024 } as const;
+/** Go's net/http header limit: DefaultMaxHeaderBytes (1 << 20) plus the 4096 bytes of slack it reads. */
+export const GO_MAX_HEADER_BYTES = (1 << 20) + 4096;
+
+export const DEFAULT_LIMITS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxHeaderSize: GO_MAX_HEADER_BYTES } as const;
+
+/** Tokens longer than this are hashed each time rather than memoised (the memo must stay small). */
+const MEMO_MAX_TOKEN = 16 * 1024;
 
 /** sha256 of a token, first 12 hex digits (memoised: one hash per token, not per request). */
 export function tokenHasher(limit = 4096) {
@@ -39,21 +49,34 @@ export function tokenHasher(limit = 4096) {
     let hash = memo.get(token);
     if (hash) return hash;
     hash = createHash('sha256').update(token).digest('hex').slice(0, 12);
+    if (token.length > MEMO_MAX_TOKEN) return hash;
     if (memo.size >= limit) memo.clear();
     memo.set(token, hash);
     return hash;
   };
 }
 
+/** scheme://authority[path][?query]: an absolute-form request target (RFC 9112 §3.2.2). */
+const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/;
+
 export function toProxyRequest(req: IncomingMessage): ProxyRequest {
-  const url = req.url ?? '/';
+  let url = req.url ?? '/';
+  let host = req.headers.host;
+  // Go routes an absolute-form target (`GET http://169.254.170.23/v1/credentials HTTP/1.1`) by its
+  // path, and req.Host is the URL's host, not the Host header (net/http readRequest).
+  const absolute = url.startsWith('/') ? null : ABSOLUTE_FORM.exec(url);
+  if (absolute) {
+    const authority = absolute[1].slice(absolute[1].lastIndexOf('@') + 1);
+    if (authority !== '') host = authority;
+    url = absolute[2] + (absolute[3] !== undefined ? `?${absolute[3]}` : '');
+  }
   const q = url.indexOf('?');
   const auth = req.headers.authorization;
   return {
     method: req.method ?? 'GET',
     path: q < 0 ? url : url.slice(0, q),
     query: q < 0 ? undefined : url.slice(q + 1),
-    headers: { host: req.headers.host, authorization: auth },
+    headers: { host, authorization: auth },
   };
 }
 

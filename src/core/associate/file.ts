@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isArn, parseClusterArn } from '../arn.js';
 import type { PolicyDocument } from '../iam/types.js';
 import { saKey } from '../model.js';
 import type { AssociateInput } from './validate.js';
@@ -85,4 +86,15 @@ export function entryInput(e: ApplyEntry): AssociateInput {
     createServiceAccount: e.createServiceAccount,
     fixTrust: e.fixTrust,
   };
+}
+
+/**
+ * Do two cluster references (a name or an EKS cluster ARN, as -c takes) name the same cluster?
+ * Two ARNs must be equal; otherwise the names are compared (the account and region of an ARN are
+ * checked against the cluster once it is read).
+ */
+export function sameClusterRef(a: string, b: string): boolean {
+  if (isArn(a) && isArn(b)) return a === b;
+  const name = (ref: string) => (isArn(ref) ? parseClusterArn(ref).name : ref);
+  return name(a) === name(b);
 }

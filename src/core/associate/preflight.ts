@@ -2,7 +2,8 @@ import { assumedRoleArn, parseRoleArn } from '../arn.js';
 import { evaluateChain, evaluateFirstHop, packedPercent, PACKED_WARN_PERCENT } from '../exchange/index.js';
 import { IRSA_ROLE_ANNOTATION, POD_IDENTITY_ADDON, POD_IDENTITY_PRINCIPAL, type Association } from '../model.js';
 import { checkTrustSize, raiseTrustQuotaHint, sourceRolePermissionStatement, TRUST_QUOTA_DEFAULT } from '../policy/index.js';
-import { eksSessionTags, firstHop, isManagedRole, scopedTrust, tagsFor } from './plan.js';
+import { eksSessionTags, firstHop, isManagedRole, scopedTrust, tagsFor, TARGET_POLICY_NAME } from './plan.js';
+import { unsupportedPods } from './restart.js';
 import type { AssociateFacts, AssociatePlan, AssociationSpec, CheckStatus, PreflightCheck } from './types.js';
 import { addonNameOf } from '../associations/view.js';
 
@@ -11,18 +12,35 @@ import { addonNameOf } from '../associations/view.js';
 
 const MAX_SESSION_POLICY = 2048;
 
+// Titles name what is checked, never a verdict: the checklist shows a title next to the check's
+// status, so "role exists" beside a fail (or beside "will be created") would contradict it.
 const check = (id: string, title: string, status: CheckStatus, detail: string, hint?: string): PreflightCheck => ({ id, title, status, detail, ...(hint ? { hint } : {}) });
+
+/** Where the input came from: `associate` flags, or an entry of a `podid apply` file (hints then name its keys). */
+export type InputStyle = 'flags' | 'file';
+
+const FLAGS = {
+  fixTrust: '--fix-trust', createRole: '--create-role', roleName: '--role-name', roleArn: '--role-arn', targetRoleArn: '--target-role-arn',
+  createServiceAccount: '--create-service-account', disableSessionTags: '--disable-session-tags', policyArns: '--policy-arn', policyFile: '--policy-file', abacTemplates: '--abac-template',
+};
+const KEYS: Record<keyof typeof FLAGS, string> = {
+  fixTrust: 'fixTrust: true', createRole: 'role: {…}', roleName: 'role.name', roleArn: 'roleArn:', targetRoleArn: 'targetRoleArn:',
+  createServiceAccount: 'createServiceAccount: true', disableSessionTags: 'sessionTags: false', policyArns: 'role.policyArns', policyFile: 'role.inlinePolicy', abacTemplates: 'role.abacTemplates',
+};
+
+type Name = ((input: keyof typeof FLAGS, value?: string) => string) & { style: InputStyle };
+const namer = (style: InputStyle): Name => Object.assign((input: keyof typeof FLAGS, value?: string) => `${(style === 'file' ? KEYS : FLAGS)[input]}${value ? ` ${value}` : ''}`, { style });
 
 export const addonOf = (ownerArn: string): string => addonNameOf(ownerArn) ?? ownerArn;
 
 function clusterCheck(f: AssociateFacts): PreflightCheck {
   const c = f.cluster;
-  if (c.status === 'ACTIVE') return check('cluster.active', 'cluster exists and is ACTIVE', 'ok', `cluster ${c.name} (${c.arn}) is ACTIVE`);
-  return check('cluster.active', 'cluster exists and is ACTIVE', 'fail', `cluster ${c.name} is ${c.status}`, 'Wait until the cluster is ACTIVE, then run again.');
+  if (c.status === 'ACTIVE') return check('cluster.active', 'cluster status', 'ok', `cluster ${c.name} (${c.arn}) is ACTIVE`);
+  return check('cluster.active', 'cluster status', 'fail', `cluster ${c.name} is ${c.status}`, 'Wait until the cluster is ACTIVE, then run again.');
 }
 
 function agentCheck(f: AssociateFacts): PreflightCheck {
-  const title = 'Pod Identity Agent installed';
+  const title = 'Pod Identity Agent';
   const install = `aws eks create-addon --cluster-name ${f.cluster.name} --addon-name ${POD_IDENTITY_ADDON}`;
   if (f.cluster.autoMode) return check('agent.installed', title, 'ok', 'EKS Auto Mode runs the Pod Identity Agent (no add-on needed)');
   if (f.agentAddon === undefined) return check('agent.installed', title, 'warn', `could not read the ${POD_IDENTITY_ADDON} add-on`, 'Check eks:DescribeAddon permission, or verify with: podid doctor');
@@ -34,43 +52,43 @@ function agentCheck(f: AssociateFacts): PreflightCheck {
 function ownerCheck(existing: Association | undefined): PreflightCheck[] {
   if (!existing?.ownerArn) return [];
   const addon = addonOf(existing.ownerArn);
-  return [check('association.owner', 'association not owned by an add-on', 'fail', `the association ${existing.associationId} is owned by the EKS add-on ${addon}; podid does not change it`, `Change it through the add-on: aws eks update-addon --addon-name ${addon} --pod-identity-associations …`)];
+  return [check('association.owner', 'association owner', 'fail', `the association ${existing.associationId} is owned by the EKS add-on ${addon}; podid does not change it`, `Change it through the add-on: aws eks update-addon --addon-name ${addon} --pod-identity-associations …`)];
 }
 
-function roleExistsCheck(f: AssociateFacts, spec: AssociationSpec): PreflightCheck {
-  const title = 'role exists';
+function roleExistsCheck(f: AssociateFacts, spec: AssociationSpec, n: Name): PreflightCheck {
+  const title = 'role';
   const arn = spec.roleArn;
   if (spec.createRole) {
     if (f.role === null) return check('role.exists', title, 'ok', `role ${arn} will be created (tagged podid:managed-by=podid)`);
     if (f.role && isManagedRole(f.role) && f.role.arn === arn) return check('role.exists', title, 'ok', `role ${arn} exists and is managed by podid`);
     if (f.role) {
       const why = isManagedRole(f.role) ? `at another path (${f.role.arn})` : `and is not managed by podid (${f.role.arn})`;
-      return check('role.exists', title, 'fail', `a role named ${spec.createRole.name} already exists ${why}`, `Use it with --role-arn ${f.role.arn} (and --fix-trust), or pick another --role-name.`);
+      return check('role.exists', title, 'fail', `a role named ${spec.createRole.name} already exists ${why}`, `Use it with ${n('roleArn', f.role.arn)} (and ${n('fixTrust')}), or pick another ${n('roleName')}.`);
     }
     // Unknown is not "absent": creating the association would pass a role that may not exist (or not be podid's).
-    return check('role.exists', title, 'fail', `could not read role ${spec.createRole.name}; podid cannot tell whether to create it or whether it is podid's`, `Grant iam:GetRole on ${arn}, or create the role yourself and pass it with --role-arn.`);
+    return check('role.exists', title, 'fail', `could not read role ${spec.createRole.name}; podid cannot tell whether to create it or whether it is podid's`, `Grant iam:GetRole on ${arn}, or create the role yourself and pass it with ${n('roleArn', 'ARN')}.`);
   }
-  if (f.role === null) return check('role.exists', title, 'fail', `role ${arn} does not exist`, 'Check the ARN, or let podid create a role with --create-role.');
+  if (f.role === null) return check('role.exists', title, 'fail', `role ${arn} does not exist`, `Check the ARN, or let podid create a role with ${n('createRole')}.`);
   if (f.role === undefined) return check('role.exists', title, 'warn', `could not read role ${arn}`, 'Grant iam:GetRole, or verify the role by hand.');
   return check('role.exists', title, 'ok', `role ${arn} exists`);
 }
 
-function accountCheck(f: AssociateFacts, spec: AssociationSpec): PreflightCheck {
+function accountCheck(f: AssociateFacts, spec: AssociationSpec, n: Name): PreflightCheck {
   const role = parseRoleArn(spec.roleArn);
-  const title = "role is in the cluster's account";
-  if (role.accountId === f.cluster.accountId) return check('role.account', title, 'ok', `account ${role.accountId}`);
+  const title = 'role account';
+  if (role.accountId === f.cluster.accountId) return check('role.account', title, 'ok', `role is in the cluster's account ${role.accountId}`);
   return check(
     'role.account',
     title,
     'fail',
     `role ${spec.roleArn} is in account ${role.accountId}, but cluster ${f.cluster.name} is in ${f.cluster.accountId}; EKS can only pass a role of the cluster's account`,
-    `Use a role in ${f.cluster.accountId} (--create-role) and pass this one as --target-role-arn ${spec.roleArn}; give it the trust from: podid policy target-trust --source-role-arn <new role> --target-role-arn ${spec.roleArn} -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`,
+    `Use a role in ${f.cluster.accountId} (${n('createRole')}) and pass this one as ${n('targetRoleArn', spec.roleArn)}; give it the trust from: podid policy target-trust --source-role-arn <new role> --target-role-arn ${spec.roleArn} -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`,
   );
 }
 
-function trustChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan): PreflightCheck[] {
+function trustChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan, n: Name): PreflightCheck[] {
   const role = plan.effectiveRole;
-  const title = `trust admits ${POD_IDENTITY_PRINCIPAL} for ${spec.namespace}/${spec.serviceAccount}`;
+  const title = `role trust for ${spec.namespace}/${spec.serviceAccount}`;
   if (!role) return [check('role.trust', title, 'skip', 'the role could not be read')];
   const actions = spec.disableSessionTags ? 'sts:AssumeRole' : 'sts:AssumeRole and sts:TagSession';
   const verdict = firstHop(role, f.cluster, spec);
@@ -80,7 +98,7 @@ function trustChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePl
   if (!verdict.allowed) {
     const sids = generated.statements.map((s) => s.Sid).join(', ');
     const flags = `${spec.trustScope !== 'workload' ? ` --scope ${spec.trustScope}` : ''}${spec.disableSessionTags ? ' --session-tags off' : ''}`;
-    out.push(check('role.trust', title, 'fail', `${verdict.explanation}`, `Run again with --fix-trust to merge the scoped statement ${sids}, or generate it with: podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}${flags}`));
+    out.push(check('role.trust', title, 'fail', `${verdict.explanation}`, `${n.style === 'file' ? `Set ${n('fixTrust')} on the entry` : `Run again with ${n('fixTrust')}`} to merge the scoped statement ${sids}, or generate it with: podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}${flags}`));
   } else {
     const how = fix?.kind === 'update-trust' ? ` after the planned trust update (adds ${fix.added.join(', ')})` : fix?.kind === 'create-role' ? ' (generated trust of the new role)' : '';
     const sent = spec.disableSessionTags ? 'without session tags' : 'with the session tags EKS sends';
@@ -90,14 +108,14 @@ function trustChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePl
     else if (!spec.disableSessionTags) {
       const neighbour = evaluateFirstHop(role, f.cluster, eksSessionTags(f.cluster, spec.namespace, `${spec.serviceAccount}-x-podid-probe`));
       if (neighbour.allowed) {
-        out.push(check('role.trust-scope', 'trust is scoped to this service account', 'warn', `the trust also admits other service accounts (${neighbour.decidedBy ?? 'a statement'} matches any SA in ${spec.namespace} or wider)`, `Narrow it to one statement per (cluster, namespace, SA): podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`));
+        out.push(check('role.trust-scope', 'trust scope', 'warn', `the trust also admits other service accounts (${neighbour.decidedBy ?? 'a statement'} matches any SA in ${spec.namespace} or wider)`, `Narrow it to one statement per (cluster, namespace, SA): podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`));
       }
     }
   }
   if (fix) {
     const doc = fix.kind === 'update-trust' || fix.kind === 'create-role' ? fix.trustPolicy : role.trustPolicy;
     const size = checkTrustSize(doc, TRUST_QUOTA_DEFAULT);
-    if (!size.ok) out.push(check('role.trust-size', 'trust policy fits the quota', 'fail', `the trust policy would be ${size.size} characters, over the default quota of ${size.quota}`, raiseTrustQuotaHint(size.quota)));
+    if (!size.ok) out.push(check('role.trust-size', 'trust policy size', 'fail', `the trust policy would be ${size.size} characters, over the default quota of ${size.quota}`, raiseTrustQuotaHint(size.quota)));
   }
   return out;
 }
@@ -107,7 +125,7 @@ function trustChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePl
  * warning, as `podid policy trust` prints it); org also rests on an assumption podid cannot check.
  */
 function trustScopeWarning(f: AssociateFacts, spec: AssociationSpec, warnings: string[]): PreflightCheck | undefined {
-  const title = 'trust is scoped to this service account';
+  const title = 'trust scope';
   if (spec.trustScope === 'org') {
     return check('role.trust-scope', title, 'warn', `${warnings.join(' ')} podid assumes account ${f.cluster.accountId} belongs to an AWS Organization (it cannot read Organizations); without one, aws:SourceOrgId is absent and the trust admits nothing.`, `For a trust scoped to this service account: --scope workload (podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount})`);
   }
@@ -118,7 +136,7 @@ function trustScopeWarning(f: AssociateFacts, spec: AssociationSpec, warnings: s
 }
 
 function passRoleCheck(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan): PreflightCheck {
-  const title = 'caller may iam:PassRole the role';
+  const title = 'iam:PassRole of the role';
   const passes = plan.steps.some((s) => s.kind === 'create-association' || (s.kind === 'update-association' && s.changes.some((c) => c.field === 'roleArn')));
   if (!passes) return check('role.passrole', title, 'skip', 'no association write passes the role');
   const who = f.passRole.principal ?? f.caller?.arn ?? 'the caller';
@@ -132,8 +150,8 @@ function targetChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociateP
   if (!spec.targetRoleArn) return [];
   const targetArn = spec.targetRoleArn;
   const source = plan.effectiveRole;
-  const trustTitle = 'target role trusts the association role';
-  const permTitle = 'association role may assume the target role';
+  const trustTitle = 'target role trust';
+  const permTitle = 'permission to assume the target role';
   if (!source) return [check('target.trust', trustTitle, 'skip', 'the association role could not be read'), check('target.permission', permTitle, 'skip', 'the association role could not be read')];
   const externalId = f.existing?.targetRoleArn === targetArn ? f.existing.externalId : undefined;
   const association: Association = {
@@ -154,22 +172,23 @@ function targetChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociateP
   return out;
 }
 
-function serviceAccountChecks(f: AssociateFacts, spec: AssociationSpec): PreflightCheck[] {
-  const title = 'service account exists';
+function serviceAccountChecks(f: AssociateFacts, spec: AssociationSpec, n: Name): PreflightCheck[] {
+  const title = 'service account';
   const sa = `${spec.namespace}/${spec.serviceAccount}`;
+  if (f.namespaceExists === false) return [check('sa.exists', title, 'skip', `namespace ${spec.namespace} does not exist`)];
   if (f.serviceAccount === undefined) return [check('sa.exists', title, 'warn', 'could not read Kubernetes; the service account was not checked', 'Check kubeconfig / --context, or pass --manifests.')];
   if (f.serviceAccount === null) {
     if (spec.createServiceAccount) return [check('sa.exists', title, 'ok', `service account ${sa} will be created`)];
-    return [check('sa.exists', title, 'warn', `service account ${sa} does not exist; EKS accepts the association, but no pod can use it yet`, `Create it with --create-service-account, or: kubectl -n ${spec.namespace} create serviceaccount ${spec.serviceAccount}`)];
+    return [check('sa.exists', title, 'warn', `service account ${sa} does not exist; EKS accepts the association, but no pod can use it yet`, `Create it with ${n('createServiceAccount')}, or: kubectl -n ${spec.namespace} create serviceaccount ${spec.serviceAccount}`)];
   }
   const out = [check('sa.exists', title, 'ok', `service account ${sa} exists`)];
   const irsa = f.serviceAccount.annotations[IRSA_ROLE_ANNOTATION];
-  if (irsa) out.push(check('sa.irsa', 'no competing IRSA annotation', 'warn', `${sa} also has ${IRSA_ROLE_ANNOTATION}=${irsa}; Pod Identity takes precedence for pods admitted after the association`, 'Remove the annotation once the workload runs on Pod Identity (podid migrate-irsa handles both).'));
+  if (irsa) out.push(check('sa.irsa', 'IRSA annotation', 'warn', `${sa} also has ${IRSA_ROLE_ANNOTATION}=${irsa}; Pod Identity takes precedence for pods admitted after the association`, 'Remove the annotation once the workload runs on Pod Identity (podid migrate-irsa handles both).'));
   return out;
 }
 
-function sessionCheck(f: AssociateFacts, spec: AssociationSpec): PreflightCheck {
-  const title = 'session tags + session policy fit the packed size';
+function sessionCheck(f: AssociateFacts, spec: AssociationSpec, n: Name): PreflightCheck {
+  const title = 'session tags + policy size';
   const policy = spec.sessionPolicy ? JSON.parse(spec.sessionPolicy) : undefined;
   if (spec.sessionPolicy && spec.sessionPolicy.length > MAX_SESSION_POLICY) {
     return check('session.size', title, 'fail', `the session policy is ${spec.sessionPolicy.length} characters, over STS's ${MAX_SESSION_POLICY}`, 'Shorten the session policy (or move the permissions into the role).');
@@ -177,25 +196,66 @@ function sessionCheck(f: AssociateFacts, spec: AssociationSpec): PreflightCheck 
   const percent = packedPercent(tagsFor(f.cluster, spec), policy);
   const what = spec.disableSessionTags ? (policy ? 'session policy' : 'no session tags or policy') : 'the six EKS session tags';
   if (percent > PACKED_WARN_PERCENT) {
-    return check('session.size', title, 'warn', `${what}: about ${percent}% of STS's packed-size limit (podid's estimate); above 100% STS fails with PackedPolicyTooLarge`, spec.disableSessionTags ? 'Shorten the session policy.' : 'Shorter names help; or set --disable-session-tags (trust and ABAC then cannot use the tags).');
+    return check('session.size', title, 'warn', `${what}: about ${percent}% of STS's packed-size limit (podid's estimate); above 100% STS fails with PackedPolicyTooLarge`, spec.disableSessionTags ? 'Shorten the session policy.' : `Shorter names help; or set ${n('disableSessionTags')} (trust and ABAC then cannot use the tags).`);
   }
   return check('session.size', title, 'ok', `${what}: about ${percent}% of the packed-size limit (podid's estimate)`);
 }
 
+/** Kubernetes creates the `default` service account in every namespace, so a namespace with no object at all does not exist — unless the objects are a partial view (manifests). */
+export function namespaceExists(objects: { serviceAccounts?: readonly { namespace: string }[]; pods?: readonly { namespace: string }[]; workloads?: readonly { namespace: string }[] }, namespace: string, partial: boolean): boolean | undefined {
+  if (objects.serviceAccounts === undefined) return undefined;
+  const found = [objects.serviceAccounts, objects.pods ?? [], objects.workloads ?? []].some((list) => list.some((o) => o.namespace === namespace));
+  return found ? true : partial ? undefined : false;
+}
+
+function namespaceCheck(f: AssociateFacts, spec: AssociationSpec): PreflightCheck {
+  const ns = spec.namespace;
+  if (f.namespaceExists === true) return check('namespace.exists', 'namespace', 'ok', `namespace ${ns} exists`);
+  // EKS accepts an association before its namespace exists (GitOps creates both); only creating the SA needs it now.
+  if (f.namespaceExists === false) {
+    const status = spec.createServiceAccount ? 'fail' : 'warn';
+    return check('namespace.exists', 'namespace', status, `namespace ${ns} does not exist (no service account, not even 'default', and no pod in it)`, `Create it: kubectl create namespace ${ns}`);
+  }
+  const why = f.serviceAccount === undefined ? 'Kubernetes could not be read' : `the manifests hold no object of namespace ${ns}`;
+  return check('namespace.exists', 'namespace', 'skip', `not checked: ${why}`);
+}
+
+/** Pods of the SA on Fargate or Windows nodes: Pod Identity does not work there, and a restart does not help. */
+function computeCheck(f: AssociateFacts, spec: AssociationSpec): PreflightCheck[] {
+  const pods = unsupportedPods(f, spec);
+  if (!pods.length) return [];
+  const list = pods.map((p) => `${p.pod} (${p.compute} node ${p.node})`).join(', ');
+  const fargate = pods.some((p) => p.compute === 'Fargate') ? ', and a Fargate profile that does not select them' : '';
+  return [check('pods.compute', 'pod compute', 'warn', `${list}: EKS Pod Identity does not work on ${[...new Set(pods.map((p) => p.compute))].join(' or ')} nodes (no agent there); these pods get no credentials from the association, restarted or not`, `Schedule them on Linux EC2 nodes (nodeSelector kubernetes.io/os: linux${fargate}), or keep IRSA for these workloads.`)];
+}
+
+/** A role podid creates with no permissions policy: every AWS call of the pods is denied. */
+function permissionsCheck(spec: AssociationSpec, plan: AssociatePlan, n: Name): PreflightCheck[] {
+  const role = plan.effectiveRole;
+  if (!spec.createRole || !role || spec.targetRoleArn) return [];
+  if (role.attachedPolicies.length || role.inlinePolicies.some((p) => p.name !== TARGET_POLICY_NAME)) return [];
+  const which = plan.steps.some((s) => s.kind === 'create-role') ? 'the new role' : `role ${role.name}`;
+  return [check('role.permissions', 'role permissions', 'warn', `${which} has no permissions policy; pods will be denied every AWS call`, `Add permissions with ${n('policyArns', 'ARN')}, ${n('policyFile', 'FILE')} or ${n('abacTemplates', 'TEMPLATE')} (see podid policy abac).`)];
+}
+
 /** Every preflight check, in a stable order. */
-export function preflight(facts: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan): PreflightCheck[] {
+export function preflight(facts: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan, style: InputStyle = 'flags'): PreflightCheck[] {
+  const n = namer(style);
   const roleKnown = facts.role !== undefined || spec.createRole;
   return [
     clusterCheck(facts),
     agentCheck(facts),
     ...ownerCheck(facts.existing),
-    roleExistsCheck(facts, spec),
-    accountCheck(facts, spec),
-    ...(roleKnown && facts.role !== null || plan.effectiveRole ? trustChecks(facts, spec, plan) : [check('role.trust', 'trust admits the workload', 'skip', 'the role does not exist')]),
+    roleExistsCheck(facts, spec, n),
+    accountCheck(facts, spec, n),
+    ...(roleKnown && facts.role !== null || plan.effectiveRole ? trustChecks(facts, spec, plan, n) : [check('role.trust', 'role trust', 'skip', 'the role does not exist')]),
+    ...permissionsCheck(spec, plan, n),
     passRoleCheck(facts, spec, plan),
     ...targetChecks(facts, spec, plan),
-    ...serviceAccountChecks(facts, spec),
-    sessionCheck(facts, spec),
+    namespaceCheck(facts, spec),
+    ...serviceAccountChecks(facts, spec, n),
+    ...computeCheck(facts, spec),
+    sessionCheck(facts, spec, n),
   ];
 }
 

@@ -1,5 +1,5 @@
 import type { PolicyDocument, Statement } from '../iam/types.js';
-import type { Addon, Association, CallerIdentity, Cluster, Pod, Role, ServiceAccount, Workload } from '../model.js';
+import type { Addon, Association, CallerIdentity, Cluster, Node, Pod, Role, ServiceAccount, Workload } from '../model.js';
 import type { TrustScope } from '../policy/types.js';
 
 // Shapes of `podid associate`, `associations update|delete` and `apply`: the desired association
@@ -59,6 +59,10 @@ export interface AssociateFacts {
   serviceAccount?: ServiceAccount | null;
   pods?: Pod[];
   workloads?: Workload[];
+  /** Nodes the SA's pods run on (compute type, OS); undefined = not read. */
+  nodes?: Node[];
+  /** Does the namespace exist? undefined = cannot tell (Kubernetes unreadable, or partial manifests). */
+  namespaceExists?: boolean;
   caller?: CallerIdentity;
   /** iam:PassRole of the caller on roleArn (SimulatePrincipalPolicy), with who was simulated. */
   passRole: { decision: Decision; principal?: string; detail?: string };
@@ -112,12 +116,22 @@ export interface WorkloadRef {
 
 /** Pods that started before the association (or lack the injection): they get no credentials until recreated. */
 export interface RestartInfo {
+  /** Every such pod (pods on Fargate or Windows nodes excluded: a restart cannot help them). */
   pods: string[];
   workloads: WorkloadRef[];
   /** `kubectl -n NS rollout restart deployment/NAME` for each workload, `kubectl delete pod` for bare pods. */
   commands: string[];
   /** Pods no rollout recreates (bare pods, orphan ReplicaSets). */
   manual: string[];
+  /** Pods of Jobs and CronJobs: the next run gets credentials; no command restarts them. */
+  jobs: string[];
+}
+
+/** A live pod of the service account on compute where Pod Identity does not work (no agent). */
+export interface UnsupportedPod {
+  pod: string;
+  node: string;
+  compute: 'Fargate' | 'Windows';
 }
 
 export interface AssociatePlan {

@@ -95,16 +95,16 @@ function parsePolicyArn(text: string) {
   return arn;
 }
 
-/** Minified session policy text; UsageError when it is not a JSON policy document. */
+/** Minified session policy text; UserError (exit 1, like an unreadable file) when it is not a JSON policy document. */
 export function parseSessionPolicyText(text: string): string {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`option '--session-policy': the file is not JSON (${(error as Error).message})`);
+    throw new UserError(`option '--session-policy': the file is not JSON (${(error as Error).message})`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || (doc as PolicyDocument).Statement === undefined) {
-    throw new UsageError("option '--session-policy': the file is not an IAM policy document (no Statement)");
+    throw new UserError("option '--session-policy': the file is not an IAM policy document (no Statement)");
   }
   return JSON.stringify(doc);
 }
@@ -115,6 +115,7 @@ export function checkTags(tags: Record<string, string>): void {
   for (const [k, v] of entries) {
     if (k.length < 1 || k.length > 128 || v.length > 256) throw new UsageError(`option '--tags': '${k}' — keys are 1–128 and values at most 256 characters`);
     if (/^aws:/i.test(k)) throw new UsageError(`option '--tags': keys may not start with 'aws:' ('${k}')`);
+    if (/^podid:/i.test(k)) throw new UsageError(`option '--tags': keys starting with 'podid:' are reserved for podid ('${k}'); podid sets ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} itself`);
   }
 }
 
@@ -124,6 +125,8 @@ export function defaultRoleName(clusterName: string, namespace: string, serviceA
   const full = `podid-${clusterName}-${namespace}-${serviceAccount}`.replace(/[^\w+=,.@-]/g, '-');
   return full.length <= 64 ? full : `${full.slice(0, 55)}-${shortHash(full)}`;
 }
+
+const ABAC_CHOICES: Record<string, string[]> = { access: ['read', 'write', 'read-write'], level: ['namespace', 'service-account'] };
 
 function abacInline(spec: string, cluster: Cluster): { name: string; document: PolicyDocument } {
   const [name, rest] = spec.split(/:(.*)/s, 2);
@@ -136,8 +139,17 @@ function abacInline(spec: string, cluster: Cluster): { name: string; document: P
   const known = ['bucket', 'table', 'access', 'level', 'region', 'account'];
   const unknown = Object.keys(params).filter((k) => !known.includes(k));
   if (unknown.length) throw new UsageError(`option '--abac-template': unknown parameter ${unknown.join(', ')} (known: ${known.join(', ')})`);
-  const document = abacPolicy(name, { ...(params as AbacParams), clusterArn: cluster.arn });
-  return { name: `podid-abac-${name}`, document };
+  for (const [key, values] of Object.entries(ABAC_CHOICES)) {
+    if (params[key] !== undefined && !values.includes(params[key])) throw new UsageError(`option '--abac-template': in '${spec}', ${key}= must be one of ${values.join(', ')}, got '${params[key]}'`);
+  }
+  try {
+    return { name: `podid-abac-${name}`, document: abacPolicy(name, { ...(params as AbacParams), clusterArn: cluster.arn }) };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    // abacPolicy names the flags of `podid policy abac` (--bucket); here they are template parameters (bucket=).
+    const message = error.message.replace(/^option '--(\w+)': /, (_m, key: string) => `in '${spec}', ${key}=`).replace(/needs --(\w+)( \(or --cluster-arn\))?/, (_m, key: string) => `needs the parameter ${key}= (${name}:${key}=…)`);
+    throw new UsageError(`option '--abac-template': ${message}`, { hint: error.hint });
+  }
 }
 
 /** The desired association for the cluster. Throws UserError when the role cannot work with this cluster. */

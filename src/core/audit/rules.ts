@@ -1,3 +1,5 @@
+import { crossAccountFix } from '../doctor/associations.js';
+import { podid } from '../doctor/fixes.js';
 import { diagnoseTrust } from '../doctor/trust.js';
 import { evaluateFirstHop, sessionTags } from '../exchange/index.js';
 import type { Association, Cluster } from '../model.js';
@@ -51,14 +53,14 @@ function associationFindings(facts: AuditFacts, rows: AssociationRow[], roles: M
     if (!joined) continue;
     const account = row.roleArn.split(':')[4];
     if (account !== joined.cluster.accountId) {
-      add(AUDIT_RULES.otherAccount, 'fail', `role is in another account: ${row.roleArn} (${account}), cluster account ${joined.cluster.accountId}${row.targetRoleArn ? '' : ', no targetRoleArn'}`, `Use a role in ${joined.cluster.accountId} and set ${row.roleArn} as targetRoleArn (podid policy target-trust)`);
+      add(AUDIT_RULES.otherAccount, 'fail', `role is in another account: ${row.roleArn} (${account}), cluster account ${joined.cluster.accountId}${row.targetRoleArn ? '' : ', no targetRoleArn'}`, crossAccountFix({ cluster: joined.cluster, statePath: facts.statePath }, joined.a, account));
       continue;
     }
     for (const arn of [row.roleArn, row.targetRoleArn]) {
       if (arn && facts.roles.get(arn) === null) add(AUDIT_RULES.missingRole, 'fail', `role ${arn} does not exist`, `Create it, or point the association at an existing role`);
     }
     const trust = trustFinding(facts, joined.cluster, joined.a, roles.get(row.roleArn));
-    if (trust) add(AUDIT_RULES.trustDenied, 'fail', trust, `podid policy trust -w ${row.cluster}:${row.namespace}:${row.serviceAccount}`);
+    if (trust) add(AUDIT_RULES.trustDenied, 'fail', trust, podid(facts, `policy trust -w ${row.cluster}:${row.namespace}:${row.serviceAccount}`));
   }
   return out;
 }

@@ -17,6 +17,8 @@ export interface AuditFacts {
   clusters: AuditClusterFacts[];
   /** Role by ARN, read once across clusters; null = does not exist; missing = could not be read. */
   roles: Map<string, Role | null>;
+  /** The --state file audit read: every podid command of a fix repeats it, so it acts on the same world. */
+  statePath?: string;
 }
 
 export interface AssociationRow {

@@ -2,9 +2,9 @@ import { parseRoleArn, roleArn } from '../arn.js';
 import { defaultRoleName } from '../associate/index.js';
 import { packedPercent, PACKED_WARN_PERCENT, parseSessionPolicy, sessionTags } from '../exchange/index.js';
 import { saKey, type Association, type Role } from '../model.js';
-import { deleteAssociationFix, nameList, podid, roleNameOf, targetTrustCommand } from './fixes.js';
+import { deleteAssociationFix, nameList, ownRoleFix, podid, targetTrustApply } from './fixes.js';
 import { podsInScope } from './index-facts.js';
-import type { CheckDefinition, CheckResult, IndexedFacts } from './types.js';
+import type { CheckDefinition, CheckResult, DoctorFacts, IndexedFacts } from './types.js';
 
 // Per-association checks: the service account and role exist, the role is in the cluster's
 // account, the session settings are consistent, someone uses it, and who shares its role.
@@ -38,14 +38,14 @@ export function usableRole(facts: IndexedFacts, a: Association): Role | undefine
  * A role in the cluster's account (the name `associate --create-role` gives it) that chains to the
  * foreign role as targetRoleArn. The target trust comes first: associate's preflight checks it.
  */
-function crossAccountFix(facts: IndexedFacts, a: Association, account: string): string {
+export function crossAccountFix(facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, a: Pick<Association, 'namespace' | 'serviceAccount' | 'roleArn'>, account: string): string {
   const { cluster } = facts;
   const source = roleArn(cluster.partition, cluster.accountId, defaultRoleName(cluster.name, a.namespace, a.serviceAccount));
-  const targetTrust = targetTrustCommand(facts, { source, target: a.roleArn }, a);
+  const targetTrust = targetTrustApply(facts, { source, target: a.roleArn }, a);
   const associate = podid(facts, `associate -c ${cluster.name} -n ${a.namespace} -s ${a.serviceAccount} --create-role --target-role-arn ${a.roleArn} --approve`);
   return (
-    `Chain through a new role in ${cluster.accountId}, ${source} (the name associate --create-role gives it). First make ${a.roleArn} trust it: ${targetTrust} ` +
-    `(apply the printed trust policy of the target role with credentials of ${account}: aws iam update-assume-role-policy --role-name ${roleNameOf(a.roleArn)} --policy-document file://target-trust.json); ` +
+    `Chain through a new role in ${cluster.accountId}, ${source} (the name associate --create-role gives it). ` +
+    `First make ${a.roleArn} trust it, with credentials of ${account}: ${targetTrust}; ` +
     `then create the role and chain the association to ${a.roleArn}: ${associate}`
   );
 }
@@ -129,21 +129,31 @@ function unused(facts: IndexedFacts, a: Association): CheckResult | undefined {
   };
 }
 
+/**
+ * Roles used by associations in several namespaces. A scoped run still sees the role's other users
+ * (facts.roleUsers: associations outside the scope), so `-n analytics` reports a role it shares
+ * with data-pipeline; the subject and the fix stay with the associations in scope.
+ */
 function sharedRole(facts: IndexedFacts): CheckResult[] {
   const out: CheckResult[] = [];
-  for (const [arn, list] of facts.index.associationsByRole) {
+  for (const [arn, inScope] of facts.index.associationsByRole) {
+    const seen = new Set(inScope.map((a) => a.associationId));
+    const others = (facts.roleUsers?.get(arn) ?? []).filter((a) => !seen.has(a.associationId));
+    const list = [...inScope, ...others];
     const namespaces = [...new Set(list.map((a) => a.namespace))];
     if (namespaces.length < 2) continue;
     const users = list.map((a) => `${a.namespace}/${a.serviceAccount}`);
-    const first = list[0];
+    // Unscoped: move the second user off the role. Scoped: the one in scope (its team is asking).
+    const mover = others.length ? inScope[0] : list[1];
+    const outside = others.length ? `; outside this scope: ${nameList(others.map((a) => `${a.namespace}/${a.serviceAccount}`))}` : '';
     out.push({
       id: 'association.shared-role',
       title: 'Role used by one namespace',
       status: 'warn',
       subject: `role ${arn}`,
-      detail: `role shared across namespaces: ${nameList(users)} (${namespaces.length} namespaces); a change for one team changes the other's permissions`,
-      fix: `Give each workload its own role (${podid(facts, `associate -c ${facts.cluster.name} -n ${list[1].namespace} -s ${list[1].serviceAccount} --create-role --approve`)}), or keep the shared role, rely on its ABAC policy and document the sharing`,
-      refs: { roleArn: arn, namespace: first.namespace, serviceAccount: first.serviceAccount },
+      detail: `role shared across namespaces: ${nameList(users)} (${namespaces.length} namespaces${outside}); a change for one team changes the other's permissions`,
+      fix: `Give each workload its own role, with the shared role's policies: ${ownRoleFix(facts, mover, facts.roles.get(arn), arn)} — or keep the shared role, rely on its ABAC policy and document the sharing`,
+      refs: { roleArn: arn, namespace: inScope[0].namespace, serviceAccount: inScope[0].serviceAccount },
     });
   }
   return out;

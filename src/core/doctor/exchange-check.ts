@@ -1,7 +1,7 @@
 import { exchange, type ExchangeFacts, type ExchangeResult } from '../exchange/index.js';
 import { saKey, type Association, type Pod } from '../model.js';
 import { claimsFromPod } from '../token/index.js';
-import { podid, targetTrustCommand, trustFix } from './fixes.js';
+import { podid, targetTrustApply, trustFix } from './fixes.js';
 import { podCheck, type PodJudge } from './pod-group.js';
 import type { CheckDefinition, IndexedFacts } from './types.js';
 
@@ -33,7 +33,7 @@ function fixFor(facts: IndexedFacts, a: Association, result: ExchangeResult, pod
   const failed = result.steps.find((s) => s.status === 'fail')?.id;
   const trace = `trace it with: ${podid(facts, `simulate --pod ${pod.namespace}/${pod.name} -c ${facts.cluster.name}`)}`;
   if (failed === 'trust') return trustFix(facts, a, 'Fix the trust (see association.trust)');
-  if (failed === 'target' && a.targetRoleArn) return `Fix the chain (see association.target-role): ${targetTrustCommand(facts, { source: a.roleArn, target: a.targetRoleArn }, a)}; ${trace}`;
+  if (failed === 'target' && a.targetRoleArn) return `Fix the chain (see association.target-role): ${targetTrustApply(facts, { source: a.roleArn, target: a.targetRoleArn }, a)}; ${trace}`;
   if (failed === 'role') return `Fix the association's role (see association.role); ${trace}`;
   return trace.charAt(0).toUpperCase() + trace.slice(1);
 }

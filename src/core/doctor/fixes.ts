@@ -1,5 +1,6 @@
 import { parseRoleArn } from '../arn.js';
-import type { Association, Cluster, Pod } from '../model.js';
+import { defaultRoleName } from '../associate/index.js';
+import type { Association, Cluster, Pod, Role } from '../model.js';
 import { workloadKey } from './index-facts.js';
 import type { DoctorFacts, IndexedFacts } from './types.js';
 
@@ -32,9 +33,63 @@ export function trustFix(facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, a: A
   );
 }
 
-/** Prints the target role's trust (and the source role's permission) for the workload's chain. */
-export const targetTrustCommand = (facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, chain: { source: string; target: string }, a: Pick<Association, 'namespace' | 'serviceAccount'>) =>
-  podid(facts, `policy target-trust --source-role-arn ${chain.source} --target-role-arn ${chain.target} -w ${workloadSpec(facts.cluster, a)}`);
+/** The file the target-trust fixes write: the bare trust document, as update-assume-role-policy wants it. */
+export const TARGET_TRUST_FILE = 'target-trust.json';
+
+/**
+ * Writes the target role's trust document to target-trust.json. The table output of
+ * `policy target-trust` has comments and two documents, so the fix takes `targetTrustPolicy` from
+ * its JSON output (the command has no option that prints the target trust alone).
+ */
+export function targetTrustFile(facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, chain: { source: string; target: string }, a: Pick<Association, 'namespace' | 'serviceAccount'>): string {
+  const print = podid(facts, `policy target-trust --source-role-arn ${chain.source} --target-role-arn ${chain.target} -w ${workloadSpec(facts.cluster, a)} -o json`);
+  return `${print} | jq .targetTrustPolicy > ${TARGET_TRUST_FILE}`;
+}
+
+/** targetTrustFile, then applies it to the (existing) target role. */
+export const targetTrustApply = (facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, chain: { source: string; target: string }, a: Pick<Association, 'namespace' | 'serviceAccount'>) =>
+  `${targetTrustFile(facts, chain, a)} && aws iam update-assume-role-policy --role-name ${roleNameOf(chain.target)} --policy-document file://${TARGET_TRUST_FILE}`;
+
+/** targetTrustFile, then creates the missing target role with it (keeping the ARN's path). */
+export function targetRoleCreate(facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, chain: { source: string; target: string }, a: Pick<Association, 'namespace' | 'serviceAccount'>): string {
+  let path = '/';
+  try {
+    path = parseRoleArn(chain.target).path;
+  } catch {
+    // not a role ARN: the name is the last segment, at the root path
+  }
+  const pathFlag = path === '/' ? '' : ` --path ${shellWord(path)}`;
+  return `${targetTrustFile(facts, chain, a)} && aws iam create-role --role-name ${roleNameOf(chain.target)}${pathFlag} --assume-role-policy-document file://${TARGET_TRUST_FILE}`;
+}
+
+/**
+ * Moves one workload of a shared role to a role of its own without losing permissions: the new
+ * role gets the shared role's managed policies (--policy-arn), permissions boundary and session
+ * duration. associate copies no inline policy: one is exported and passed as --policy-file;
+ * with several, the fix says how to copy the others by hand.
+ */
+export function ownRoleFix(facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, a: Pick<Association, 'namespace' | 'serviceAccount'>, shared: Role | null | undefined, sharedArn: string): string {
+  const { cluster } = facts;
+  const newRole = defaultRoleName(cluster.name, a.namespace, a.serviceAccount);
+  const base = `associate -c ${cluster.name} -n ${a.namespace} -s ${a.serviceAccount} --create-role`;
+  if (!shared) {
+    return `${podid(facts, `${base} --approve`)}; then give ${newRole} the permissions of ${sharedArn} (podid could not read that role, so the fix cannot copy them)`;
+  }
+  const sharedName = roleNameOf(sharedArn);
+  const flags = shared.attachedPolicies.map((p) => ` --policy-arn ${shellWord(p.arn)}`);
+  if (shared.permissionsBoundary) flags.push(` --permissions-boundary ${shellWord(shared.permissionsBoundary.arn)}`);
+  if (shared.maxSessionDuration && shared.maxSessionDuration !== 3600) flags.push(` --max-session-duration ${shared.maxSessionDuration}`);
+  const inline = shared.inlinePolicies.map((p) => p.name);
+  const exportInline = (name: string) => `aws iam get-role-policy --role-name ${sharedName} --policy-name ${shellWord(name)} --query PolicyDocument --output json > ${shellWord(`${name}.json`)}`;
+  if (inline.length === 1) {
+    const file = shellWord(`${inline[0]}.json`);
+    return `${exportInline(inline[0])} && ${podid(facts, `${base}${flags.join('')} --policy-file ${file} --approve`)} (the role's inline policy ${inline[0]} becomes podid-inline on ${newRole})`;
+  }
+  const command = podid(facts, `${base}${flags.join('')} --approve`);
+  if (!inline.length) return command;
+  const copy = inline.map((name) => `${exportInline(name)} && aws iam put-role-policy --role-name ${newRole} --policy-name ${shellWord(name)} --policy-document ${shellWord(`file://${name}.json`)}`);
+  return `${command}; then copy the inline policies of ${sharedName} (${inline.join(', ')}) to ${newRole} by hand, as associate takes only one --policy-file: ${copy.join('; ')}`;
+}
 
 export function deleteAssociationFix(cluster: Cluster, a: Association): string {
   return `aws eks delete-pod-identity-association --cluster-name ${cluster.name} --association-id ${a.associationId}`;

@@ -5,7 +5,7 @@ import type { ConditionOutcome, StatementOutcome } from '../iam/types.js';
 import type { Association, Role } from '../model.js';
 import { lintPolicy } from '../policy/lint/index.js';
 import { associationRefs, associationSubject, usableRole } from './associations.js';
-import { targetTrustCommand, trustFix } from './fixes.js';
+import { targetRoleCreate, targetTrustApply, trustFix } from './fixes.js';
 import { podsInScope } from './index-facts.js';
 import type { CheckDefinition, CheckResult, IndexedFacts } from './types.js';
 
@@ -75,7 +75,7 @@ function targetRole(facts: IndexedFacts, a: Association): CheckResult | undefine
   const source = usableRole(facts, a);
   if (!source) return { ...base, status: 'skip', detail: 'the source role cannot be evaluated (see association.role)' };
   const target = facts.roles.get(a.targetRoleArn);
-  if (target === null) return { ...base, status: 'fail', detail: `target role ${a.targetRoleArn} does not exist`, fix: `Create ${a.targetRoleArn} with the trust from ${targetTrustCommand(facts, { source: source.arn, target: a.targetRoleArn }, a)}` };
+  if (target === null) return { ...base, status: 'fail', detail: `target role ${a.targetRoleArn} does not exist`, fix: `Create ${a.targetRoleArn} with the trust it needs, with credentials of its account: ${targetRoleCreate(facts, { source: source.arn, target: a.targetRoleArn }, a)} (then give it the permissions the workload needs)` };
   let sessionArn: string;
   try {
     sessionArn = assumedRoleArn(parseRoleArn(source.arn), PROBE_SESSION);
@@ -87,7 +87,7 @@ function targetRole(facts: IndexedFacts, a: Association): CheckResult | undefine
   if (chain.allowed) return { ...base, status: 'skip', detail: `role ${source.name} may assume ${a.targetRoleArn}, but the target role could not be read, so its trust was not evaluated` };
   const fix = !chain.identityAllowed
     ? `Allow the source role to chain: aws iam put-role-policy --role-name ${source.name} --policy-name assume-${a.targetRoleArn.split('/').pop()} --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession"],"Resource":"${a.targetRoleArn}"}]}'`
-    : `Give the target role the trust from: ${targetTrustCommand(facts, { source: source.arn, target: a.targetRoleArn }, a)}`;
+    : `Give the target role the trust it needs, with credentials of its account: ${targetTrustApply(facts, { source: source.arn, target: a.targetRoleArn }, a)}`;
   return { ...base, status: 'fail', detail: chain.explanation, fix };
 }
 

@@ -28,6 +28,11 @@ export interface DoctorFacts {
   workloads?: Workload[];
   /** Described associations in scope (listed once). */
   associations: Association[];
+  /**
+   * With a scope: the cluster's associations outside it, by role ARN, for the roles the scoped
+   * associations use (who else shares the role). undefined = unscoped run, or not read.
+   */
+  roleUsers?: Map<string, Pick<Association, 'associationId' | 'namespace' | 'serviceAccount' | 'roleArn'>[]>;
   /** Role by ARN; null = does not exist; missing = could not be read. */
   roles: Map<string, Role | null>;
   /**

@@ -30,6 +30,18 @@ export function sessionTags(cluster: Cluster, association: Association, claims: 
   };
 }
 
+/** The keys of the six session tags EKS sets (UG pod-id-abac); a caller cannot set or change them. */
+export const SESSION_TAG_KEYS = ['eks-cluster-arn', 'eks-cluster-name', 'kubernetes-namespace', 'kubernetes-service-account', 'kubernetes-pod-name', 'kubernetes-pod-uid'] as const;
+
+/**
+ * Request-context keys that would stand in for one of the six session tags
+ * (aws:PrincipalTag/<tag>, aws:RequestTag/<tag>; condition keys and tag keys are case-insensitive).
+ */
+export function sessionTagContextKeys(context: Record<string, unknown>): string[] {
+  const reserved = new Set(SESSION_TAG_KEYS.flatMap((tag) => [`aws:principaltag/${tag}`, `aws:requesttag/${tag}`]));
+  return Object.keys(context).filter((key) => reserved.has(key.trim().toLowerCase()));
+}
+
 /** aws:RequestTag/* and aws:TagKeys for a request that passes `tags` (nothing when there are none). */
 export function requestTagContext(tags: Record<string, string>): Record<string, string | string[]> {
   const keys = Object.keys(tags);

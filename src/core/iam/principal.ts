@@ -17,18 +17,22 @@ const RANK: Record<PrincipalMatch, number> = { exact: 3, 'role-session': 2, acco
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 const ACCOUNT_RE = /^\d{12}$/;
-const ROOT_RE = /^arn:[^:]+:iam::(\d{12}):root$/;
+const ROOT_RE = /^arn:([^:]+):iam::(\d{12}):root$/;
 const ROLE_RE = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
 const SESSION_RE = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
+
+const partitionOf = (arn: string) => arn.split(':')[1];
 
 /** Match one `AWS` principal entry. */
 export function matchAwsEntry(entry: string, p: Principal): PrincipalMatch {
   if (entry === '*') return 'exact';
   if (p.type !== 'aws') return 'none';
   if (entry === p.arn) return 'exact';
+  // A bare account id names the account in the request's own partition; the root ARN form names
+  // one partition (account ids repeat across partitions: aws-cn 111122223333 is not aws 111122223333).
   if (ACCOUNT_RE.test(entry)) return entry === p.accountId ? 'account' : 'none';
   const root = ROOT_RE.exec(entry);
-  if (root) return root[1] === p.accountId ? 'account' : 'none';
+  if (root) return root[2] === p.accountId && root[1] === partitionOf(p.arn) ? 'account' : 'none';
   // A role ARN also names the role's sessions; the session ARN drops the role path, and role
   // names are unique ignoring case.
   const role = ROLE_RE.exec(entry);

@@ -1,7 +1,8 @@
 // IRSA → Pod Identity migration (pure): planner, journal model and IaC exporters.
 export * from './types.js';
 export { planMigration } from './plan.js';
-export { newJournal, validateJournal, planRollback, doneSteps, type RollbackAction } from './journal.js';
+export { newJournal, validateJournal, planRollback, rollbackTarget, doneSteps, type RollbackAction } from './journal.js';
+export { revertTrust, type TrustRecord, type TrustRevert } from './revert-trust.js';
 export { exportPlan, exportTerraform, exportCloudFormation, exportEksctl, EXPORT_FORMATS, type ExportFormat } from './export.js';
 export { bridgeRoleName, bridgeRoleArn, BRIDGE_TAG } from './bridge.js';
 export { removeOidcSubject, trustAcceptsPodIdentity, targetAccepts, oidcProviderArn } from './trust.js';

@@ -1,3 +1,4 @@
+import type { TrustRecord } from './revert-trust.js';
 import { JOURNAL_KIND, JOURNAL_VERSION, type Journal, type JournalRecord, type MigrationOptions, type SaFilter, type WorkloadRef } from './types.js';
 
 // The journal of an applied migration: every mutation with the state before it. Validation of a
@@ -60,7 +61,8 @@ export const doneSteps = (journal: Journal) => new Set(journal.records.filter((r
 
 export type RollbackAction =
   | { kind: 'restore-annotations'; namespace: string; serviceAccount: string; annotations: Record<string, string | null> }
-  | { kind: 'restore-trust'; roleArn: string; trustPolicyJson: string }
+  /** `trustPolicyJson`: the role's trust before the run; `records`: the run's trust changes to it, in order (see revertTrust). */
+  | { kind: 'restore-trust'; roleArn: string; trustPolicyJson: string; records: TrustRecord[] }
   | { kind: 'delete-association'; namespace: string; serviceAccount: string; roleArn: string; associationId?: string }
   | { kind: 'clear-addon'; addon: string }
   | { kind: 'restart'; workload: WorkloadRef }
@@ -70,15 +72,15 @@ export type RollbackAction =
 const touched = (r: JournalRecord) => r.state === 'done' || r.state === 'started' || r.state === 'failed';
 
 /**
- * What undoes the journal, in a safe order: annotations back (new pods get IRSA again), trust back
- * to the first recorded document of each role (OIDC statements return, added ones go), the
- * associations and add-on associations this run created, restarts of the workloads it restarted,
- * then the bridge roles it created. Each role and SA is restored to its earliest prior state.
+ * What undoes the journal, in a safe order: annotations back (new pods get IRSA again), the run's
+ * trust changes reverted (OIDC statements return, added ones go; see revertTrust), the associations
+ * and add-on associations this run created, restarts of the workloads it restarted, then the bridge
+ * roles it created. Each SA's annotations go back to their earliest prior state.
  */
 export function planRollback(journal: Journal): RollbackAction[] {
   const records = journal.records.filter(touched);
   const annotations = new Map<string, RollbackAction & { kind: 'restore-annotations' }>();
-  const trust = new Map<string, string>();
+  const trust = new Map<string, { first: string; records: TrustRecord[] }>();
   const created = new Set(records.filter((r) => r.step.kind === 'create-role' && r.prior.existed === false).map((r) => (r.step as { roleArn: string }).roleArn));
   const actions: RollbackAction[] = [];
   for (const r of records) {
@@ -88,12 +90,14 @@ export function planRollback(journal: Journal): RollbackAction[] {
       const prior = annotations.get(key);
       annotations.set(key, { kind: 'restore-annotations', namespace: s.namespace, serviceAccount: s.serviceAccount, annotations: { ...r.prior.annotations, ...(prior?.annotations ?? {}) } });
     }
-    if ((s.kind === 'add-trust' || s.kind === 'remove-oidc-trust') && r.prior.trustPolicyJson !== undefined && !trust.has(s.roleArn) && !created.has(s.roleArn)) {
-      trust.set(s.roleArn, r.prior.trustPolicyJson);
+    if ((s.kind === 'add-trust' || s.kind === 'remove-oidc-trust') && r.prior.trustPolicyJson !== undefined && !created.has(s.roleArn)) {
+      const role = trust.get(s.roleArn) ?? { first: r.prior.trustPolicyJson, records: [] };
+      role.records.push({ step: s, prior: r.prior, state: r.state });
+      trust.set(s.roleArn, role);
     }
   }
   actions.push(...annotations.values());
-  for (const [roleArn, trustPolicyJson] of trust) actions.push({ kind: 'restore-trust', roleArn, trustPolicyJson });
+  for (const [roleArn, { first, records: changes }] of trust) actions.push({ kind: 'restore-trust', roleArn, trustPolicyJson: first, records: changes });
   for (const r of records) {
     const s = r.step;
     if (s.kind === 'create-association' && r.prior.existed === false) {
@@ -108,4 +112,20 @@ export function planRollback(journal: Journal): RollbackAction[] {
     if (r.step.kind === 'create-role' && r.prior.existed === false) actions.push({ kind: 'delete-role', roleArn: r.step.roleArn, roleName: r.step.roleName, policyName: r.step.policyName });
   }
   return actions;
+}
+
+/** What a rollback action acts on, for tables: "ns/sa", a role ARN, "addon <name>" or "Kind/ns/name". */
+export function rollbackTarget(a: RollbackAction): string {
+  switch (a.kind) {
+    case 'restore-annotations':
+    case 'delete-association':
+      return `${a.namespace}/${a.serviceAccount}`;
+    case 'restore-trust':
+    case 'delete-role':
+      return a.roleArn;
+    case 'clear-addon':
+      return `addon ${a.addon}`;
+    case 'restart':
+      return `${a.workload.kind}/${a.workload.namespace}/${a.workload.name}`;
+  }
 }

@@ -1,7 +1,8 @@
 import type { Association, Cluster, Role } from '../model.js';
 import type { TrustLedger } from './ledger.js';
 import { podsOf, type PodIndex, type SaPods } from './pods.js';
-import { raiseTrustQuotaHint } from '../policy/size.js';
+import { TRUST_QUOTA_CODE, TRUST_QUOTA_MAX } from '../policy/size.js';
+import { plural } from './text.js';
 import { trustStatementFor } from '../policy/trust.js';
 import { hasUnscopedPodIdentityStatement, irsaSubject, removeOidcSubject, trustAcceptsPodIdentity } from './trust.js';
 import type { MigrationFacts, MigrationOptions, PlanEntry, Risk, Step } from './types.js';
@@ -44,7 +45,10 @@ export function blockEntry(entry: PlanEntry, risk: Risk): PlanEntry {
   return entry;
 }
 
-/** Restart steps for workloads whose pods still have IRSA credentials (run only with --restart). */
+/**
+ * Workloads whose pods still have IRSA credentials: restart steps with --restart; without it, advice
+ * (a warning with the kubectl command), not a pending step, so an applied plan converges.
+ */
 export function addRestarts(ctx: PlanContext, entry: PlanEntry): Step[] {
   const pods = podsFor(ctx, entry);
   entry.restart = pods.restart;
@@ -53,7 +57,7 @@ export function addRestarts(ctx: PlanContext, entry: PlanEntry): Step[] {
     entry.risks.push({
       id: 'restart-required',
       level: 'warn',
-      message: `${names.length} workload(s) keep IRSA credentials until restarted (the SDK prefers web identity): ${names.join(', ')}`,
+      message: `${plural(names.length, 'workload keeps', 'workloads keep')} IRSA credentials until restarted (the SDK prefers web identity): ${names.join(', ')}`,
       fix: `Pass --restart, or run kubectl rollout restart -n ${entry.namespace} ${names.join(' ')}`,
     });
   }
@@ -64,6 +68,7 @@ export function addRestarts(ctx: PlanContext, entry: PlanEntry): Step[] {
   if (pods.manual.length) {
     entry.risks.push({ id: 'manual-restart', level: 'warn', message: `no rollout can recreate: ${pods.manual.join(', ')}`, fix: 'Delete and recreate those pods after the association exists.' });
   }
+  if (!ctx.options.restart) return [];
   return pods.restart.map((workload) => ({
     id: `restart:${workload.kind}/${workload.namespace}/${workload.name}`,
     entry: entry.id,
@@ -133,7 +138,7 @@ export function planTrust(ctx: PlanContext, entry: PlanEntry, roleArn: string, r
   const statement = trustStatementFor({ clusterArn: ctx.cluster.arn, namespace: entry.namespace, serviceAccount: entry.serviceAccount });
   const added = ctx.ledger.add(roleArn, role, otherAccount, entry.id, statement);
   if (added.kind === 'over-quota') {
-    blockEntry(entry, { id: 'trust-quota', level: 'block', message: `trust policy of ${roleArn} would be ${added.size} characters, over the quota of ${ctx.options.trustQuota}`, fix: raiseTrustQuotaHint(ctx.options.trustQuota) });
+    blockEntry(entry, { id: 'trust-quota', level: 'block', message: `trust policy of ${roleArn} would be ${added.size} characters, over the quota of ${ctx.options.trustQuota}`, fix: trustQuotaFix(roleArn, ctx.options.trustQuota) });
     return false;
   }
   if (added.kind === 'added') {
@@ -142,3 +147,9 @@ export function planTrust(ctx: PlanContext, entry: PlanEntry, roleArn: string, r
   return true;
 }
 
+
+/** migrate-irsa's way out of the trust quota: a higher quota, or fewer service accounts per role. */
+export const trustQuotaFix = (roleArn: string, quota: number) =>
+  `Request a higher "Role trust policy length" quota (Service Quotas code ${TRUST_QUOTA_CODE}, up to ${TRUST_QUOTA_MAX}): ` +
+  `aws service-quotas request-service-quota-increase --service-code iam --quota-code ${TRUST_QUOTA_CODE} --desired-value <N>, ` +
+  `then run again with --trust-quota <N> (now ${quota}). Or give some of the service accounts that share ${roleArn} a role of their own.`;

@@ -41,7 +41,7 @@ export function planMigration(facts: MigrationFacts, options: MigrationOptions):
     steps,
     trustChanges: ctx.ledger.changes(),
     warnings: planWarnings(facts),
-    summary: summarise(entries, steps),
+    summary: summarise(entries, steps, options),
   };
 }
 
@@ -80,7 +80,7 @@ function preflight(ctx: PlanContext, entry: PlanEntry, raw: string): { arn: Role
   try {
     arn = parseRoleArn(raw);
   } catch (error) {
-    blockEntry(entry, { id: 'malformed-arn', level: 'block', message: `${IRSA_ANNOTATIONS.roleArn} '${raw}' is not a valid IAM role ARN: ${(error as Error).message}`, fix: `Correct the annotation: kubectl annotate sa -n ${entry.namespace} ${entry.serviceAccount} ${IRSA_ANNOTATIONS.roleArn}=arn:${ctx.cluster.partition}:iam::<account>:role/<name> --overwrite` });
+    blockEntry(entry, { id: 'malformed-arn', level: 'block', message: `${IRSA_ANNOTATIONS.roleArn}: ${(error as Error).message}`, fix: `Correct the annotation: kubectl annotate sa -n ${entry.namespace} ${entry.serviceAccount} ${IRSA_ANNOTATIONS.roleArn}=arn:${ctx.cluster.partition}:iam::<account>:role/<name> --overwrite` });
     return undefined;
   }
   if (arn.partition !== ctx.cluster.partition) {
@@ -205,7 +205,7 @@ function planWarnings(facts: MigrationFacts): string[] {
   return warnings;
 }
 
-function summarise(entries: PlanEntry[], steps: Step[]): MigrationPlan['summary'] {
+function summarise(entries: PlanEntry[], steps: Step[], options: MigrationOptions): MigrationPlan['summary'] {
   const count = (status: PlanEntry['status']) => entries.filter((e) => e.status === status).length;
   return {
     entries: entries.length,
@@ -217,6 +217,7 @@ function summarise(entries: PlanEntry[], steps: Step[]): MigrationPlan['summary'
     skipped: count('skipped'),
     steps: steps.length,
     restarts: steps.filter((s) => s.kind === 'restart').length,
+    restartAdvice: options.restart ? 0 : entries.reduce((n, e) => n + e.restart.length, 0),
   };
 }
 

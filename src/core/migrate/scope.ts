@@ -1,5 +1,5 @@
 import { saKey, type Role, type ServiceAccount } from '../model.js';
-import { IRSA_ANNOTATIONS, type AddonFacts, type SaFilter } from './types.js';
+import { IRSA_ANNOTATIONS, type AddonFacts, type PlanEntry, type SaFilter } from './types.js';
 
 // What a run covers: -n / --selector / --exclude apply to service accounts and to add-ons alike,
 // an add-on by `<its namespace>/<its service account>` (kube-system unless an annotated service
@@ -67,4 +67,39 @@ export function selectAddons(addons: readonly AddonFacts[], serviceAccounts: rea
   }
   const leftOut = (sa: ServiceAccount) => dropped.some((d) => d.roleArn === sa.annotations[IRSA_ANNOTATIONS.roleArn] && (sa.namespace === d.namespace || sa.namespace === ADDON_NAMESPACE));
   return { addons: kept, keys, leftOut };
+}
+
+/** What the gatherer listed: service accounts of every namespace (`all`) or of these, and the add-ons' declared "ns/sa". */
+export interface Listed {
+  all: boolean;
+  namespaces: Set<string>;
+  serviceAccounts: ServiceAccount[];
+  addonServiceAccounts: string[];
+}
+
+/**
+ * Filters that matched nothing, as warnings: a -n namespace without any service account, a
+ * --selector no service account carries, an --exclude naming none. A typo there would otherwise
+ * turn into an empty plan that passes --check. Only what the listings covered is judged.
+ */
+export function filterWarnings(filter: SaFilter, listed: Listed, entries: readonly Pick<PlanEntry, 'namespace' | 'serviceAccount'>[]): string[] {
+  const warnings: string[] = [];
+  const covered = (namespace: string) => listed.all || listed.namespaces.has(namespace);
+  const namespaces = new Set([...listed.serviceAccounts.map((s) => s.namespace), ...entries.map((e) => e.namespace)]);
+  for (const ns of filter.namespaces ?? []) {
+    if (covered(ns) && !namespaces.has(ns)) warnings.push(`-n ${ns}: no service account in that namespace (a typo?); nothing there was checked`);
+  }
+  const selector = Object.entries(filter.selector ?? {});
+  if (selector.length) {
+    const candidates = listed.serviceAccounts.filter((s) => !filter.namespaces?.length || filter.namespaces.includes(s.namespace));
+    if (!candidates.some((s) => selector.every(([k, v]) => s.labels?.[k] === v))) {
+      warnings.push(`--selector ${selector.map(([k, v]) => `${k}=${v}`).join(',')}: no service account${filter.namespaces?.length ? ' in the chosen namespaces' : ''} has that label; nothing was selected`);
+    }
+  }
+  const known = new Set([...listed.serviceAccounts.map((s) => saKey(s.namespace, s.name)), ...listed.addonServiceAccounts]);
+  for (const key of filter.exclude ?? []) {
+    const [ns] = key.split('/');
+    if (covered(ns) && !known.has(key)) warnings.push(`--exclude ${key}: no such service account; it excludes nothing`);
+  }
+  return warnings;
 }

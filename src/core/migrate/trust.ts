@@ -17,8 +17,14 @@ export const oidcProviderArn = (cluster: Pick<Cluster, 'partition' | 'accountId'
 
 export const irsaSubject = (namespace: string, serviceAccount: string) => `system:serviceaccount:${namespace}:${serviceAccount}`;
 
+/** One statement a removal changed: dropped (no `after`), or with the SA's :sub value taken out. */
+export interface OidcEdit {
+  before: Statement;
+  after?: Statement;
+}
+
 export type OidcRemoval =
-  | { kind: 'removed'; policy: PolicyDocument; statements: number; values: number }
+  | { kind: 'removed'; policy: PolicyDocument; statements: number; values: number; edits: OidcEdit[] }
   | { kind: 'absent' }
   /** A statement for this provider trusts the SA only through a wildcard or without any :sub check. */
   | { kind: 'wildcard'; detail: string };
@@ -39,6 +45,7 @@ export function removeOidcSubject(policy: PolicyDocument, providerArn: string, n
   let values = 0;
   let wildcard: string | undefined;
   const kept: Statement[] = [];
+  const edits: OidcEdit[] = [];
   for (const s of list(policy.Statement)) {
     const federated = federatedOf(s);
     if (s.Effect !== 'Allow' || !federated.includes(providerArn) || !isWebIdentity(s)) {
@@ -49,12 +56,16 @@ export function removeOidcSubject(policy: PolicyDocument, providerArn: string, n
     if (result.kind === 'wildcard') wildcard ??= result.detail;
     if (result.kind === 'drop-statement') {
       statements++;
+      edits.push({ before: s });
       continue;
     }
-    if (result.kind === 'drop-value') values++;
+    if (result.kind === 'drop-value') {
+      values++;
+      edits.push({ before: s, after: result.statement });
+    }
     kept.push(result.kind === 'drop-value' ? result.statement : s);
   }
-  if (statements || values) return { kind: 'removed', policy: { ...policy, Statement: kept }, statements, values };
+  if (statements || values) return { kind: 'removed', policy: { ...policy, Statement: kept }, statements, values, edits };
   return wildcard ? { kind: 'wildcard', detail: wildcard } : { kind: 'absent' };
 }
 

@@ -172,7 +172,10 @@ export interface MigrationSummary {
   blocked: number;
   skipped: number;
   steps: number;
+  /** Restart steps (with --restart). */
   restarts: number;
+  /** Without --restart: workloads that keep IRSA credentials until someone restarts them (advice, not steps). */
+  restartAdvice?: number;
 }
 
 export interface MigrationPlan {

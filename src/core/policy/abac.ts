@@ -72,12 +72,26 @@ export const ABAC_TEMPLATES: readonly Template[] = [
   },
   {
     name: 's3-object-tag',
-    summary: 'S3 objects whose object tags eks-cluster-name/kubernetes-namespace equal the caller\'s session tags',
+    summary: "S3 objects whose object tags eks-cluster-name/kubernetes-namespace equal the caller's session tags (writes only under <bucket>/<cluster-name>/<namespace>/)",
     needs: ['bucket'],
-    build: (ctx) => [
-      ...(wants(ctx, 'read') ? [{ Sid: 'ReadOwnTaggedObjects', Effect: 'Allow' as const, Action: 's3:GetObject', Resource: `arn:${ctx.partition}:s3:::${ctx.p.bucket}/*`, Condition: { StringEquals: tagMatch(ctx, 's3:ExistingObjectTag') } }] : []),
-      ...(wants(ctx, 'write') ? [{ Sid: 'WriteObjectsTaggedAsSelf', Effect: 'Allow' as const, Action: 's3:PutObject', Resource: `arn:${ctx.partition}:s3:::${ctx.p.bucket}/*`, Condition: { StringEquals: tagMatch(ctx, 's3:RequestObjectTag') } }] : []),
-    ],
+    // Reads follow the object tags. Writes cannot: S3 does not evaluate s3:ExistingObjectTag for
+    // PutObject, so an overwrite (which retags) is scoped by key prefix instead, and must tag the
+    // object as the caller. Retagging (PutObjectTagging, also what PutObject with tags needs) is
+    // limited to the own prefix and to objects not tagged for another workload.
+    build: (ctx) => {
+      const own = `arn:${ctx.partition}:s3:::${ctx.p.bucket}/${path(ctx)}/*`;
+      const requestTags = tagMatch(ctx, 's3:RequestObjectTag');
+      const statements: Statement[] = [
+        ...(wants(ctx, 'read') ? [{ Sid: 'ReadOwnTaggedObjects', Effect: 'Allow' as const, Action: 's3:GetObject', Resource: `arn:${ctx.partition}:s3:::${ctx.p.bucket}/*`, Condition: { StringEquals: tagMatch(ctx, 's3:ExistingObjectTag') } }] : []),
+        ...(wants(ctx, 'write')
+          ? [
+              { Sid: 'WriteUnderOwnPrefixTaggedAsSelf', Effect: 'Allow' as const, Action: 's3:PutObject', Resource: own, Condition: { StringEquals: requestTags } },
+              { Sid: 'TagOwnObjectsAsSelf', Effect: 'Allow' as const, Action: 's3:PutObjectTagging', Resource: own, Condition: { StringEquals: requestTags, StringEqualsIfExists: tagMatch(ctx, 's3:ExistingObjectTag') } },
+            ]
+          : []),
+      ];
+      return statements;
+    },
   },
   {
     name: 'secretsmanager-path',
@@ -158,9 +172,13 @@ export function bucketNameProblem(name: string): string | undefined {
 }
 
 /** Usage errors for values that would make an invalid ARN; each names its flag. */
-function checkParams(params: AbacParams, partition: string, region: string): void {
+function checkParams(params: AbacParams, partition: string, region: string, cluster: ClusterArnParts | undefined): void {
   if (params.partition !== undefined && !isKnownPartition(params.partition)) {
     throw new UsageError(`option '--partition': '${params.partition}' is not an AWS partition`, { hint: partitionHint() });
+  }
+  // The session tags come from that cluster, so the resources are in its partition (and region, by default).
+  if (cluster && params.partition !== undefined && params.partition !== cluster.partition) {
+    throw new UsageError(`option '--partition': ${params.partition} is not the partition of --cluster-arn (${cluster.partition}); the policy would name resources its pods cannot reach`);
   }
   if (params.region !== undefined) {
     if (!REGION.test(params.region)) throw new UsageError(`option '--region': '${params.region}' is not an AWS region (e.g. us-west-2)`);
@@ -192,7 +210,7 @@ export function abacPolicy(template: string, params: AbacParams = {}): PolicyDoc
     region: params.region ?? cluster?.region ?? '*',
     account: params.account ?? cluster?.accountId ?? '',
   };
-  checkParams(params, ctx.partition, ctx.region);
+  checkParams(params, ctx.partition, ctx.region, cluster);
   for (const need of t.needs) {
     const value = need === 'account' ? ctx.account : params[need];
     if (!value) throw new UsageError(`template ${t.name} needs ${FLAG[need]}`);

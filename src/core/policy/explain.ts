@@ -25,6 +25,27 @@ export function parsePrincipal(text: string): Principal {
   throw new UsageError(`option '--principal' expects a service principal (pods.eks.amazonaws.com), an ARN or an account id, got '${text}'`);
 }
 
+const SESSION_ARN = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/;
+const USER_ARN = /^arn:[^:]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/;
+
+/**
+ * The request context IAM derives from the caller itself (AWS global condition keys): aws:PrincipalArn
+ * (for a role session the role's ARN: arn:<p>:iam::<acct>:role/<name>, the path is not in the session
+ * ARN; for users, roles and account roots the ARN itself), aws:PrincipalAccount, and aws:username for
+ * IAM users. Nothing for a service principal.
+ */
+export function principalContext(principal: Principal): Record<string, string> {
+  if (principal.type === 'service') return {};
+  const session = SESSION_ARN.exec(principal.arn);
+  const out: Record<string, string> = {
+    'aws:PrincipalArn': session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : principal.arn,
+    'aws:PrincipalAccount': principal.accountId,
+  };
+  const user = USER_ARN.exec(principal.arn);
+  if (user) out['aws:username'] = user[1];
+  return out;
+}
+
 /** `k=v` items; a key given several times becomes a multivalued key (e.g. aws:TagKeys). */
 export function parseContext(items: readonly string[]): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};

@@ -7,8 +7,8 @@ export { abacPolicy, ABAC_TEMPLATES, ABAC_TEMPLATE_NAMES, type AbacParams, type 
 export { mergeTrust, canonicalStatement, statementsEquivalent, type MergeResult } from './merge.js';
 export { policySize, checkTrustSize, raiseTrustQuotaHint, TRUST_QUOTA_DEFAULT, TRUST_QUOTA_CODE, TRUST_QUOTA_MAX, MANAGED_POLICY_MAX, INLINE_AGGREGATE_MAX, type SizeCheck } from './size.js';
 export { parseWorkloadSpec, checkWorkloadSpec, toWorkload, isClusterArn, workloadLabel } from './workload.js';
-export { parsePrincipal, parseContext, podIdentityContext } from './explain.js';
+export { parsePrincipal, parseContext, podIdentityContext, principalContext } from './explain.js';
 export { sidFrom, uniqueSid, pascal } from './sid.js';
 export { clusterArnParts, requireClusterArn, type ClusterArnParts } from './cluster-arn.js';
-export { lintPolicy, lintReport, detectKind, hasErrors, sortFindings, invalidJsonFinding, RULES, RULE_LIST, parsePolicyText, locateStatements } from './lint/index.js';
+export { lintPolicy, lintReport, detectKind, hasErrors, sortFindings, invalidJsonFinding, RULES, RULE_LIST, parsePolicyText, locateStatements, lineColumn } from './lint/index.js';
 export type { Finding, LintAssociation, LintOptions, LintKind, PolicyKindOption, RuleMeta } from './lint/index.js';

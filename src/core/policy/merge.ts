@@ -20,8 +20,10 @@ function canonicalCondition(c: Statement['Condition']): unknown {
   const out: Record<string, Record<string, string[]>> = {};
   for (const op of Object.keys(c).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))) {
     const block: Record<string, string[]> = {};
-    // Condition key names are case-insensitive; values are compared as written.
-    for (const key of Object.keys(c[op]).sort()) block[key.toLowerCase()] = sortedStrings(c[op][key]);
+    // Condition key names (tag keys of aws:RequestTag/<key> included) are case-insensitive: compare
+    // and order them lower-cased. Values are compared as written.
+    const keys = Object.keys(c[op]).map((key) => [key.toLowerCase(), key] as const);
+    for (const [canonical, key] of keys.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) block[canonical] = sortedStrings(c[op][key]);
     if (Object.keys(block).length) out[op.toLowerCase()] = block;
   }
   return Object.keys(out).length ? out : undefined;

@@ -1,5 +1,5 @@
 import { parseRoleArn } from '../arn.js';
-import { requireClusterArn } from './cluster-arn.js';
+import { clusterArnParts, requireClusterArn } from './cluster-arn.js';
 import { UsageError } from '../errors.js';
 import { sidFrom } from './sid.js';
 import { POLICY_VERSION, TRUST_ACTIONS, type PolicyDocument, type SessionTagsMode, type Statement, type Workload } from './types.js';
@@ -74,7 +74,17 @@ export function sourceRolePermissionStatement(targetRoleArn: string): Statement 
 export function targetTrustPolicyFor(input: TargetTrustInput): TargetTrustGeneration {
   const target = parseRoleArn(input.targetRoleArn);
   const warnings: string[] = [];
-  if (target.arn === parseRoleArn(input.sourceRoleArn).arn) throw new UsageError('the target role is the source role; a targetRoleArn must name another role');
+  const source = parseRoleArn(input.sourceRoleArn);
+  if (target.arn === source.arn) throw new UsageError('the target role is the source role; a targetRoleArn must name another role');
+  // A role can only assume roles of its own partition, and session tags from a cluster of another
+  // partition can never match a source role session there.
+  if (target.partition !== source.partition) {
+    throw new UsageError(`target role ${target.arn} is in partition ${target.partition}, source role ${source.arn} in ${source.partition}; role chaining cannot cross partitions`);
+  }
+  const cluster = input.workload?.clusterArn ? clusterArnParts(input.workload.clusterArn) : undefined;
+  if (cluster && cluster.partition !== source.partition) {
+    throw new UsageError(`cluster ${cluster.arn} is in partition ${cluster.partition}, source role ${source.arn} in ${source.partition}; a Pod Identity role is in its cluster's partition and account`);
+  }
   if (input.sessionTags === 'off') {
     warnings.push('session tags are off: the source role may set its own kubernetes-* session tags when it assumes the target (nothing transitive blocks it), so do not base ABAC on them there.');
   }

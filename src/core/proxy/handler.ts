@@ -81,11 +81,14 @@ function hostVerdict(host: string, deps: HandlerDeps): string | undefined {
   return verdict;
 }
 
+/** Longer tokens (a real one is about 1 KB; headers may reach 1 MiB) are parsed each time, not memoised. */
+const MEMO_MAX_TOKEN = 16 * 1024;
+
 function parseToken(token: string, memo: Map<string, ParseResult> | undefined): ParseResult {
   const known = memo?.get(token);
   if (known) return known;
   const parsed = parseUnverified(token);
-  if (memo) {
+  if (memo && token.length <= MEMO_MAX_TOKEN) {
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(token, parsed);
   }

@@ -1,6 +1,7 @@
 import type { TokenCheck, TokenClaims } from '../exchange/types.js';
 import { isDnsLabel, isDnsSubdomain } from '../model.js';
 import { POD_IDENTITY_AUDIENCE, parseSubject, readClaims } from './claims.js';
+import { checkBinding, type BoundObjects } from './binding.js';
 import { decodeJwt, type DecodedJwt } from './decode.js';
 
 // The checks EKS Auth (as podid reads it) makes on a service-account token before it looks for an
@@ -24,6 +25,8 @@ export interface CheckTokenContext {
   cluster?: { name: string; oidcIssuer?: string };
   signature: SignatureVerdict;
   leewaySeconds?: number;
+  /** The service account and pods the backend knows, to compare the token's kubernetes.io uids with (check token.binding). */
+  objects?: BoundObjects;
 }
 
 export type TokenErrorCode = 'InvalidTokenException' | 'ExpiredTokenException';
@@ -38,7 +41,7 @@ export interface TokenCheckResult {
 }
 
 /** Check order: the first failing check decides the error. */
-export const TOKEN_CHECK_IDS = ['token.format', 'token.algorithm', 'token.signature', 'token.expiry', 'token.notBefore', 'token.issuedAt', 'token.issuer', 'token.audience', 'token.subject'] as const;
+export const TOKEN_CHECK_IDS = ['token.format', 'token.algorithm', 'token.signature', 'token.expiry', 'token.notBefore', 'token.issuedAt', 'token.issuer', 'token.audience', 'token.subject', 'token.binding'] as const;
 
 const EXPIRED = 'the token expired at';
 const ok = (id: string, detail: string): TokenCheck => ({ id, status: 'ok', detail });
@@ -61,6 +64,7 @@ export function checkToken(raw: string, ctx: CheckTokenContext): TokenCheckResul
     checkIssuer(claims.iss, ctx.cluster),
     checkAudience(claims.aud, decoded.jwt.payload.aud),
     checkSubject(claims, decoded.jwt.payload),
+    checkBinding(claims, parseSubject(claims.sub), ctx.objects),
   ];
   return withError({ claims, checks, header });
 }

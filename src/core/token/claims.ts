@@ -95,3 +95,18 @@ export function parseDuration(text: string): number | undefined {
   const [d, h, min, s] = m.slice(1).map((x) => Number(x ?? 0));
   return d * 86400 + h * 3600 + min * 60 + s;
 }
+
+/**
+ * Lifetimes Kubernetes accepts for a projected / TokenRequest token (expirationSeconds): at least
+ * 10 minutes, at most 2^32 seconds (k8s pkg/apis/authentication/validation; the webhook's
+ * token-expiration annotation has the same minimum, agent-protocol.md §2.2).
+ */
+export const MIN_TOKEN_TTL_SECONDS = 600;
+export const MAX_TOKEN_TTL_SECONDS = 2 ** 32;
+
+/** Why a token lifetime is not one Kubernetes would issue; undefined when it is. */
+export function tokenTtlProblem(seconds: number): string | undefined {
+  if (!Number.isSafeInteger(seconds) || seconds < MIN_TOKEN_TTL_SECONDS) return `is ${seconds} s; a projected token lives at least 10m (600 s), as Kubernetes requires`;
+  if (seconds > MAX_TOKEN_TTL_SECONDS) return `is ${seconds} s; Kubernetes issues tokens for at most 2^32 s (${MAX_TOKEN_TTL_SECONDS} s)`;
+  return undefined;
+}

@@ -13,11 +13,13 @@ export interface ProxyViewProps {
   started: ProxyStarted;
   stats: ProxyStats;
   color?: boolean;
+  /** The `podid proxy env …` hint of the footer, with the flags the proxy was started with (--state, --source). */
+  envCommand?: string;
 }
 
 const COLUMNS: [title: string, width: number][] = [['TIME (UTC)', 12], ['METHOD', 8], ['PATH', 26], ['STATUS', 8], ['DURATION', 10], ['CACHE', 8], ['TOKEN', 20]];
 
-export function ProxyView({ started, stats, color = true }: ProxyViewProps) {
+export function ProxyView({ started, stats, color = true, envCommand }: ProxyViewProps) {
   const tint = (name?: string) => (color && name ? name : undefined);
   const { status, cache } = stats;
   return (
@@ -53,7 +55,7 @@ export function ProxyView({ started, stats, color = true }: ProxyViewProps) {
       {stats.notices.map((notice, i) => (
         <Text key={`n${i}`} wrap="truncate-end" color={tint('yellow')}>{`  ${clean(notice)}`}</Text>
       ))}
-      <Text dimColor={color}>{`  Ctrl-C to stop · the last ${ROWS} requests · podid proxy env -n NS -s SA --port ${started.port}`}</Text>
+      <Text dimColor={color}>{`  Ctrl-C to stop · the last ${ROWS} requests · ${envCommand ?? `podid proxy env -n NS -s SA --port ${started.port}`}`}</Text>
     </Box>
   );
 }
@@ -72,9 +74,9 @@ function RequestRow({ row, color }: { row: ProxyRow; color: boolean }) {
 }
 
 /** The feed-bound view: re-renders only when the feed publishes a snapshot (≤ ~10×/s). */
-export function LiveProxyView({ started, feed, color }: { started: ProxyStarted; feed: ProxyFeed; color?: boolean }) {
+export function LiveProxyView({ started, feed, color, envCommand }: { started: ProxyStarted; feed: ProxyFeed; color?: boolean; envCommand?: string }) {
   const stats = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
-  return <ProxyView started={started} stats={stats} color={color} />;
+  return <ProxyView started={started} stats={stats} color={color} envCommand={envCommand} />;
 }
 
 export interface ProxyLiveSession {
@@ -88,7 +90,7 @@ export interface ProxyLiveSession {
 }
 
 /** The live view on `stream` (stderr). Use only when the terminal can animate (src/ui/env.ts). */
-export function proxyLiveSession(options: { stream: OutStream; color: boolean; debug: boolean; reporter: Reporter }): ProxyLiveSession {
+export function proxyLiveSession(options: { stream: OutStream; color: boolean; debug: boolean; reporter: Reporter; envCommand?: (started: ProxyStarted) => string }): ProxyLiveSession {
   const feed = new ProxyFeed();
   const base = options.reporter;
   let app: Instance | undefined;
@@ -102,7 +104,7 @@ export function proxyLiveSession(options: { stream: OutStream; color: boolean; d
       debug: options.debug ? route(base.debug, 'debug: ') : base.debug,
     },
     mount(started) {
-      app = render(<LiveProxyView started={started} feed={feed} color={options.color} />, {
+      app = render(<LiveProxyView started={started} feed={feed} color={options.color} envCommand={options.envCommand?.(started)} />, {
         stdout: options.stream as NodeJS.WriteStream,
         stderr: options.stream as NodeJS.WriteStream,
         exitOnCtrlC: false,

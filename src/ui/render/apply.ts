@@ -1,6 +1,6 @@
 import type { ApplyResult } from '../../commands/apply.js';
 import type { RenderContext } from '../output.js';
-import { paint, renderChecks, renderOutcomes, renderSteps } from './associate.js';
+import { paint, pendingRestartCommands, renderChecks, renderOutcomes, renderSteps, restartView } from './associate.js';
 
 // `podid apply` for people: per association its status, the checks that need attention and its
 // steps; then associations the file does not list; then the restart commands.
@@ -30,8 +30,12 @@ export function renderApply(r: ApplyResult, ctx?: RenderContext): string {
     }
   }
   if (r.applied?.length) parts.push('\nApplied\n', renderOutcomes(r.applied));
-  const commands = r.entries.flatMap((e) => (e.applied?.some((o) => o.kind === 'restart-workload' && o.status === 'done') ? [] : e.restart.commands));
-  if (commands.length) parts.push(`\nPods that started before their association need a restart (or pass --restart):\n${commands.map((c) => `  ${c}`).join('\n')}\n`);
+  const views = r.entries.filter((e) => e.status !== 'blocked').map((e) => ({ e, view: restartView(e) }));
+  const commands = views.flatMap(({ e, view }) => pendingRestartCommands(e.restart, view));
+  const rollouts = views.some(({ e, view }) => !view.planned && e.restart.workloads.length);
+  if (commands.length) parts.push(`\nPods that started before their association need a restart${rollouts ? ' (or pass --restart for the rollouts)' : ''}:\n${commands.map((c) => `  ${c}`).join('\n')}\n`);
+  const jobs = views.flatMap(({ e }) => e.restart.jobs.map((p) => `${e.namespace}/${p}`));
+  if (jobs.length) parts.push(`Pods of Jobs and CronJobs get credentials on their next run: ${jobs.join(', ')}\n`);
   const end: Record<ApplyResult['status'], string> = {
     'up-to-date': 'The cluster matches the file; nothing to change.',
     planned: `${r.changes} change${r.changes === 1 ? '' : 's'} planned; nothing was changed. Run again with --approve to apply.`,

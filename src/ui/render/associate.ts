@@ -1,6 +1,7 @@
 import type { AssociateResult } from '../../commands/associate.js';
 import type { AssociationsDeleteResult } from '../../commands/associations-delete.js';
 import type { CheckStatus, FieldChange, PreflightCheck, RestartInfo, Step } from '../../core/associate/index.js';
+import { restartCommand } from '../../core/associate/restart.js';
 import type { StepOutcome } from '../../services/associate-apply.js';
 import type { RenderContext } from '../output.js';
 
@@ -77,12 +78,40 @@ export function renderOutcomes(outcomes: readonly StepOutcome[]): string {
   return outcomes.map((o) => `  ${o.status === 'done' ? 'done   ' : o.status === 'failed' ? 'FAILED ' : 'not run'}  ${o.kind} ${o.target}${o.detail ? `: ${o.detail}` : ''}`).join('\n') + '\n';
 }
 
-export function renderRestart(restart: RestartInfo, applied: boolean, restarted: boolean): string {
-  if (!restart.pods.length) return '';
-  const when = applied ? 'started before the association and get no credentials until they are recreated' : 'will need a restart after the change to get credentials';
-  const head = `\nPods of the service account that ${when}: ${restart.pods.join(', ')}\n`;
-  if (restarted) return head + (restart.manual.length ? `Recreate by hand:\n${restart.commands.filter((c) => c.includes('delete pod')).map((c) => `  ${c}`).join('\n')}\n` : '');
-  return head + `Restart them with (or pass --restart):\n${restart.commands.map((c) => `  ${c}`).join('\n')}\n`;
+/** Where the association and its restarts stand, for the restart advice. */
+export interface RestartView {
+  /** The association is still to be created: its pods need a restart after it is. */
+  pending: boolean;
+  /** The plan has restart-workload steps (--restart): no rollout command to print. */
+  planned: boolean;
+  /** Restart steps ran. */
+  restarted: boolean;
+}
+
+export function restartView(r: Pick<AssociateResult, 'steps' | 'applied'>): RestartView {
+  const done = (kind: Step['kind']) => Boolean(r.applied?.some((o) => o.kind === kind && o.status === 'done'));
+  return { pending: r.steps.some((s) => s.kind === 'create-association') && !done('create-association'), planned: r.steps.some((s) => s.kind === 'restart-workload'), restarted: done('restart-workload') };
+}
+
+/** Commands still to run by hand: the rollouts unless the plan runs them, and deletes of bare pods always. */
+export function pendingRestartCommands(restart: RestartInfo, view: RestartView): string[] {
+  return [...(view.planned ? [] : restart.workloads.map(restartCommand)), ...restart.commands.filter((c) => c.includes(' delete pod '))];
+}
+
+export function renderRestart(restart: RestartInfo, view: RestartView): string {
+  // Pods of restarted workloads are recreated with credentials; Job pods are listed on their own.
+  const pods = restart.pods.filter((p) => !restart.jobs.includes(p) && (!view.restarted || restart.manual.includes(p)));
+  const parts: string[] = [];
+  const when = view.pending ? 'started before the association; they need a restart after it is created to get credentials' : 'started before the association (or without its injection) and get no credentials until they are recreated';
+  if (pods.length) parts.push(`Pods of the service account that ${when}: ${pods.join(', ')}\n`);
+  if (view.planned && !view.restarted && restart.workloads.length) parts.push(`The plan restarts ${restart.workloads.map((w) => `${w.kind.toLowerCase()}/${w.name}`).join(', ')}.\n`);
+  const commands = pendingRestartCommands(restart, view);
+  if (commands.length) {
+    const how = view.planned || !restart.workloads.length ? 'Recreate by hand:' : `Restart them with (${restart.manual.length ? '--restart runs the rollouts' : 'or pass --restart'}):`;
+    parts.push(`${how}\n${commands.map((c) => `  ${c}`).join('\n')}\n`);
+  }
+  if (restart.jobs.length) parts.push(`Pods of Jobs and CronJobs of the service account get credentials on their next run: ${restart.jobs.join(', ')}\n`);
+  return parts.length ? `\n${parts.join('')}` : '';
 }
 
 function footer(r: AssociateResult): string {
@@ -105,19 +134,20 @@ export function renderAssociate(r: AssociateResult, ctx?: RenderContext): string
   if (r.steps.length) parts.push(`\nPlan (${r.steps.length} change${r.steps.length === 1 ? '' : 's'})\n`, renderSteps(r.steps, ctx));
   if (r.applied) parts.push('\nApplied\n', renderOutcomes(r.applied));
   for (const note of r.notes) parts.push(`\nNote: ${note}\n`);
-  const restarted = Boolean(r.applied?.some((o) => o.kind === 'restart-workload' && o.status === 'done'));
-  if (r.status !== 'blocked') parts.push(renderRestart(r.restart, r.status === 'applied' || r.status === 'up-to-date', restarted));
+  if (r.status !== 'blocked') parts.push(renderRestart(r.restart, restartView(r)));
   parts.push(footer(r));
   return parts.join('');
 }
 
 export function renderAssociationsDelete(r: AssociationsDeleteResult, ctx?: RenderContext): string {
   const a = r.association;
+  // Absent: the "nothing to delete" line went to stderr; the result has nothing more to say.
+  if (!a || r.status === 'absent') return '';
   const parts = [`Delete association ${a.associationId} (${a.namespace}/${a.serviceAccount} → ${a.roleArn}) in cluster ${r.cluster}\n`];
   if (r.checks.length) parts.push('\nPreflight\n', renderChecks(r.checks, ctx));
   parts.push(`\nPlan (${r.steps.length} change${r.steps.length === 1 ? '' : 's'})\n`, renderSteps(r.steps, ctx));
   if (r.applied) parts.push('\nApplied\n', renderOutcomes(r.applied));
-  const end: Record<AssociationsDeleteResult['status'], string> = {
+  const end: Record<Exclude<AssociationsDeleteResult['status'], 'absent'>, string> = {
     blocked: 'Preflight failed: nothing was deleted.',
     planned: 'Nothing was changed. Run again with --approve to delete.',
     applied: 'Deleted. Running pods keep their credentials until they expire or restart.',

@@ -12,7 +12,12 @@ const roleCell = (role?: RoleSummary) => {
 const saCell = (view: AssociationView) => (view.serviceAccountExists === undefined ? '?' : view.serviceAccountExists ? 'yes' : 'MISSING');
 
 export function renderAssociationsTable(result: AssociationsListResult): string {
-  if (result.associations.length === 0) return `No Pod Identity associations in cluster ${result.cluster}.\n`;
+  if (result.associations.length === 0) {
+    const f = result.filter;
+    if (!f) return `No Pod Identity associations in cluster ${result.cluster}.\n`;
+    const what = [f.namespace ? `namespace ${f.namespace}` : '', f.serviceAccount ? `service account ${f.serviceAccount}` : ''].filter(Boolean).join(', ');
+    return `No associations match ${what} in cluster ${result.cluster}.\n`;
+  }
   return renderTable(result.associations, [
     { header: 'namespace', value: (v) => v.namespace },
     { header: 'service account', value: (v) => v.serviceAccount },

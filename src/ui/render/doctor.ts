@@ -28,7 +28,9 @@ function okLines(checks: CheckResult[], ctx?: RenderContext): string[] {
   for (const c of checks) byId.set(c.id, [...(byId.get(c.id) ?? []), c]);
   return [...byId].map(([id, list]) => {
     const group = CHECKS.find((c) => c.id === id)?.group;
-    const text = list.length === 1 ? `${list[0].subject}: ${list[0].detail}` : `${list[0].title}: ${list.length} ${UNIT[group ?? 'cluster']}`;
+    const text = isCandidate(list[0])
+      ? `IRSA migration candidates: ${list.length} service account${list.length === 1 ? '' : 's'} (listed below)`
+      : list.length === 1 ? `${list[0].subject}: ${list[0].detail}` : `${list[0].title}: ${list.length} ${UNIT[group ?? 'cluster']}`;
     return `  ${paint(MARK.ok, 'ok', ctx)} ${id.padEnd(28)} ${text}`;
   });
 }
@@ -48,8 +50,10 @@ export function summaryLine(r: DoctorResult): string {
 export function renderDoctorTable(r: DoctorResult, ctx?: RenderContext): string {
   const out = [`podid doctor: cluster ${r.cluster}, ${scopeText(r.scope)}`, ''];
   const candidates = r.checks.filter(isCandidate);
+  // Every result counts under its status heading, as in the summary line and the JSON summary; the
+  // migration candidates (ok) are one collapsed line there and listed in their own section below.
   for (const status of STATUS_ORDER) {
-    const list = r.checks.filter((c) => c.status === status && !isCandidate(c));
+    const list = r.checks.filter((c) => c.status === status);
     if (!list.length) continue;
     out.push(paint(`${HEADING[status]} (${list.length})`, status, ctx));
     out.push(...(status === 'ok' ? okLines(list, ctx) : list.flatMap((c) => (status === 'skip' ? [`  ${MARK.skip} ${c.id.padEnd(28)} ${c.subject}: ${c.detail}`] : fullLines(c, ctx)))));

@@ -1,5 +1,6 @@
 import type { MigrateIrsaResult } from '../../commands/migrate-irsa.js';
 import type { MigrateRollbackResult } from '../../commands/migrate-rollback.js';
+import { plural } from '../../core/migrate/text.js';
 import type { MigrationPlan, PlanEntry, Risk } from '../../core/migrate/types.js';
 import { renderTable } from './table.js';
 
@@ -11,8 +12,9 @@ const roleCell = (e: PlanEntry) => (e.association?.targetRoleArn ? `${e.associat
 
 export function summaryLine(plan: MigrationPlan): string {
   const s = plan.summary;
-  const what = `${s.serviceAccounts} IRSA service account(s)${s.addons ? `, ${s.addons} add-on(s)` : ''}`;
-  return `Cluster ${plan.cluster.name}: ${what} — ${s.pending} pending, ${s.done} done, ${s.blocked} blocked, ${s.skipped} skipped (${s.steps} step(s), ${s.restarts} restart(s))`;
+  const what = `${plural(s.serviceAccounts, 'IRSA service account')}${s.addons ? `, ${plural(s.addons, 'add-on')}` : ''}`;
+  const advice = s.restartAdvice ? `, restart advice for ${plural(s.restartAdvice, 'workload')}` : '';
+  return `Cluster ${plan.cluster.name}: ${what} — ${s.pending} pending, ${s.done} done, ${s.blocked} blocked, ${s.skipped} skipped (${plural(s.steps, 'step')}, ${plural(s.restarts, 'restart')}${advice})`;
 }
 
 function entriesTable(plan: MigrationPlan): string {
@@ -38,8 +40,9 @@ function problems(plan: MigrationPlan): string[] {
   return out;
 }
 
-function planText(plan: MigrationPlan, listSteps = true): string[] {
+function planText(plan: MigrationPlan, listSteps = true, filterWarnings = 0): string[] {
   const lines = [summaryLine(plan), ''];
+  if (!plan.entries.length && filterWarnings) return [`Cluster ${plan.cluster.name}: no service account or add-on in scope uses IRSA; check the filters (${plural(filterWarnings, 'warning')} on stderr).`];
   if (!plan.entries.length) return [`Cluster ${plan.cluster.name}: no service account or add-on uses IRSA. Nothing to migrate.`];
   lines.push(entriesTable(plan).trimEnd());
   if (plan.steps.length && listSteps) {
@@ -52,21 +55,28 @@ function planText(plan: MigrationPlan, listSteps = true): string[] {
 
 export function renderMigrateTable(result: MigrateIrsaResult): string {
   if (result.export?.text !== undefined) return result.export.text;
-  const lines = planText(result.plan, !result.apply);
-  if (result.export?.file) lines.push('', `Wrote ${result.export.format} for ${result.plan.summary.pending + result.plan.summary.done} entr(ies) to ${result.export.file}.`);
+  const lines = planText(result.plan, !result.apply, result.warnings?.length ?? 0);
+  if (result.export?.file) lines.push('', `Wrote ${result.export.format} for ${plural(result.plan.summary.pending + result.plan.summary.done, 'entry', 'entries')} to ${result.export.file}.`);
   else if (result.apply) {
     lines.push('', 'Applied:');
     for (const s of result.apply.steps) lines.push(`  ${s.status.padEnd(9)} ${s.description}${s.note ? ` — ${s.note}` : ''}`);
-    if (!result.apply.steps.length) lines.push(`  ${result.apply.note ?? 'nothing to do'}`);
+    if (!result.apply.steps.length) lines.push(`  ${[result.apply.note ?? 'nothing to do', restartAdvice(result.plan)].filter(Boolean).join('. ')}`);
     if (result.apply.journal) lines.push('', `Journal: ${result.apply.journal}  (undo: podid migrate-irsa rollback ${result.apply.journal})`);
     if (result.apply.status === 'incomplete') lines.push('Some steps wait (deferred, manual or blocked): run again after they are resolved.');
   } else if (result.mode === 'check') {
-    lines.push('', result.pending ? `Pending: ${result.plan.summary.pending} entr(ies) to migrate, ${result.plan.summary.blocked} blocked (exit 3).` : 'Nothing pending.');
+    const s = result.plan.summary;
+    lines.push('', result.pending ? `Pending: ${plural(s.pending, 'entry', 'entries')} to migrate, ${s.blocked} blocked (exit 3).` : ['Nothing pending.', restartAdvice(result.plan)].filter(Boolean).join(' '));
   } else if (result.plan.steps.length) {
-    lines.push('', `No changes were applied. Run again with --approve to apply${result.plan.summary.restarts && !result.plan.options.restart ? ' (add --restart to restart the workloads)' : ''}.`);
+    lines.push('', `No changes were applied. Run again with --approve to apply${result.plan.summary.restartAdvice ? ' (add --restart to restart the workloads)' : ''}.`);
+  } else if (result.plan.summary.restartAdvice) {
+    lines.push('', `Nothing to apply. ${restartAdvice(result.plan)}`);
   }
   return lines.join('\n') + '\n';
 }
+
+/** Restarts without --restart are advice, not pending steps: say so where the verdict is. */
+const restartAdvice = (plan: MigrationPlan) =>
+  plan.summary.restartAdvice ? `${plural(plan.summary.restartAdvice, 'workload')} still ${plan.summary.restartAdvice === 1 ? 'runs' : 'run'} with IRSA until restarted: see the kubectl commands under Warnings, or run again with --approve --restart.` : '';
 
 const md = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -90,6 +100,10 @@ export function renderMigrateMarkdown(result: MigrateIrsaResult): string {
     lines.push('', '#### Blocked and skipped', '');
     for (const e of stopped) lines.push(`- **\`${md(e.id)}\`** (${e.status}): ${md(e.reason ?? '')}${e.fix ? ` — _fix:_ ${md(e.fix)}` : ''}`);
   }
+  if (s.restartAdvice) {
+    lines.push('', '#### Restart (advice: not part of the plan without `--restart`)', '');
+    for (const e of plan.entries.filter((x) => x.restart.length)) lines.push(`- \`${md(e.id)}\`: \`kubectl rollout restart -n ${e.namespace} ${e.restart.map((w) => `${w.kind.toLowerCase()}/${w.name}`).join(' ')}\``);
+  }
   if (plan.steps.length) {
     lines.push('', '<details><summary>Steps, in order</summary>', '');
     plan.steps.forEach((step, i) => lines.push(`${i + 1}. ${md(step.description)}`));
@@ -101,10 +115,12 @@ export function renderMigrateMarkdown(result: MigrateIrsaResult): string {
 export function renderRollbackTable(result: MigrateRollbackResult): string {
   const head = `${result.dryRun ? 'Would roll back' : 'Rolled back'} ${result.journal} (cluster ${result.cluster}):`;
   if (!result.actions.length) return `${head} nothing to undo.\n`;
+  const refused = result.actions.filter((a) => a.status === 'refused').length;
+  const footer = result.dryRun && refused ? `\n${plural(refused, 'action')} would be refused (the rollback would end with exit 1): the trust changed after the run in a way the journal cannot undo statement by statement.\n` : '';
   return `${head}\n\n` + renderTable(result.actions, [
     { header: 'action', value: (a) => a.action },
     { header: 'target', value: (a) => a.target },
     { header: 'status', value: (a) => a.status },
     { header: 'note', value: (a) => a.note },
-  ]);
+  ]) + footer;
 }

@@ -1,6 +1,6 @@
 import type { LintedFile, PolicyLintResult } from '../../commands/policy-lint.js';
 import { RULE_LIST } from '../../core/policy/lint/catalog.js';
-import { renderSarif, sarifLevel } from './sarif.js';
+import { buildSarif, sarifLevel } from './sarif.js';
 
 // `podid policy lint` output: findings per file for people, SARIF 2.1.0 for code scanning.
 
@@ -28,19 +28,39 @@ export function renderLintTable(result: PolicyLintResult): string {
   return [...blocks, '', summary].join('\n') + '\n';
 }
 
-/** SARIF 2.1.0: every rule of the catalog, one result per finding, located at the statement's line. */
+/** The finding's line in the artifact: its own line, or (a document inside a larger file) its statement's line there; else the document's. */
+function lineOf(file: LintedFile, f: LintedFile['findings'][number]): number {
+  const { statementLines, line } = file.artifact;
+  if (statementLines) return (f.statement !== undefined ? statementLines[f.statement] : undefined) ?? line ?? 1;
+  return f.line ?? line ?? 1;
+}
+
+/**
+ * SARIF 2.1.0: every rule of the catalog, one result per finding. Every result has a physical
+ * location with a region (GitHub code scanning drops results without one): the file and the
+ * statement's line (line 1 for findings about the whole document); for an association's role trust
+ * the --state file or a stable relative path naming the role, plus a logical location (the role ARN).
+ */
 export function renderLintSarif(result: PolicyLintResult, tool: { version?: string } = {}): string {
-  return renderSarif({
+  const findings = result.files.flatMap((file) => file.findings.map((f) => ({ file, f })));
+  const log = buildSarif({
     tool: { name: 'podid', version: tool.version },
     rules: RULE_LIST.map((r) => ({ id: r.id, name: r.name, shortDescription: r.summary, help: r.help, fullDescription: r.help, defaultLevel: sarifLevel(r.severity), tags: ['security', 'iam', ...r.kinds] })),
-    results: result.files.flatMap((file) =>
-      file.findings.map((f) => ({
-        ruleId: f.ruleId,
-        level: sarifLevel(f.severity),
-        message: f.hint ? `${f.message} (hint: ${f.hint})` : f.message,
-        locations: file.path.startsWith('role:') ? [] : [{ uri: file.path, startLine: f.line, startColumn: f.column, logicalName: f.path }],
-        properties: f.sid ? { sid: f.sid, kind: file.kind } : { kind: file.kind },
-      })),
-    ),
+    results: findings.map(({ file, f }) => ({
+      ruleId: f.ruleId,
+      level: sarifLevel(f.severity),
+      message: f.hint ? `${f.message} (hint: ${f.hint})` : f.message,
+      locations: [{ uri: file.artifact.uri, startLine: lineOf(file, f), startColumn: file.artifact.statementLines ? undefined : f.column, logicalName: f.path }],
+      properties: f.sid ? { sid: f.sid, kind: file.kind } : { kind: file.kind },
+    })),
   });
+  // The generic builder names logical locations only; a role's trust also gets the role ARN.
+  const results = (log.runs as { results: { locations: { logicalLocations?: unknown[] }[] }[] }[])[0].results;
+  findings.forEach(({ file, f }, i) => {
+    const roleArn = file.artifact.roleArn;
+    if (!roleArn) return;
+    const where = f.path ?? 'trust policy';
+    results[i].locations[0].logicalLocations = [{ name: where, fullyQualifiedName: `${roleArn} ${where}`, kind: 'resource' }];
+  });
+  return JSON.stringify(log, null, 2) + '\n';
 }

@@ -1,4 +1,5 @@
 import type { ProxyEnvResult } from '../../commands/proxy-env.js';
+import { backendFlags, shellWord } from './proxy.js';
 
 // `podid proxy env`: shell exports, a docker --env-file, or a compose service snippet.
 
@@ -7,7 +8,7 @@ const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 function header(result: ProxyEnvResult): string[] {
   return [
     `# podid proxy env: ${result.namespace}/${result.serviceAccount} in cluster ${result.cluster}`,
-    `# start the proxy first: podid proxy --port ${new URL(result.url).port} -c ${result.cluster}`,
+    `# start the proxy first: podid proxy --port ${new URL(result.url).port} -c ${shellWord(result.cluster)}${backendFlags({ statePath: result.statePath, source: result.proxySource })}`,
   ];
 }
 

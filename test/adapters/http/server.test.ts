@@ -81,10 +81,41 @@ describe('proxy server over a socket', () => {
     expect(await res.text()).toBe(`Access Denied. Called agent through invalid address, please use either [169.254.170.23 fd00:ec2::23] address not 127.0.0.1\n`);
   });
 
-  it('a 64 KB header gets 431 (or a closed connection), and the server keeps serving', async () => {
+  it("a 64 KB Authorization header reaches the agent's checks (Go's 1 MiB header limit): 400 cannot be parsed", async () => {
     const { server, url } = await start();
-    const response = await raw(server.port, `GET /v1/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+    const response = await raw(server.port, `GET /v1/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${'a'.repeat(64 * 1024)}\r\nConnection: close\r\n\r\n`);
+    expect(response).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+    expect(response.split('\r\n\r\n')[1]).toBe('Service account token cannot be parsed: token is malformed: token contains an invalid number of segments\n');
+    expect((await fetch(url, { headers: { authorization: freshToken() } })).status).toBe(200);
+  });
+
+  it('headers over 1 MiB get 431 (or a closed connection), and the server keeps serving', async () => {
+    const { server, url } = await start();
+    const response = await raw(server.port, `GET /v1/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${'a'.repeat(1100 * 1024)}\r\n\r\n`);
     expect(response === '' || response.startsWith('HTTP/1.1 431')).toBe(true);
+    expect((await fetch(url, { headers: { authorization: freshToken() } })).status).toBe(200);
+  });
+
+  it('an absolute-form target is routed by its path, with the Host taken from the URL (as Go does)', async () => {
+    const core = createProxyCore({ source: async () => eksAuthResponse(Math.floor(Date.now() / 1000) + 3600), clock: realNow, hostMode: 'strict' });
+    const server = await startHttpServer({ host: '127.0.0.1', port: 0, handle: core.handle });
+    servers.push(server);
+    const request = (target: string, host: string) => raw(server.port, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${freshToken()}\r\nConnection: close\r\n\r\n`);
+    const ok = await request('http://169.254.170.23/v1/credentials', '127.0.0.1');
+    expect(ok).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(ok).toContain('"AccessKeyId":"ASIA');
+    expect(await request('http://169.254.170.23:80/v1/credentials?x=1', 'evil.example')).toMatch(/^HTTP\/1\.1 200 OK/);
+    const denied = await request('http://evil.example/v1/credentials', '169.254.170.23');
+    expect(denied).toMatch(/^HTTP\/1\.1 403 Forbidden/);
+    expect(denied).toContain('address not evil.example\n');
+    const moved = await request('http://169.254.170.23/v1//credentials?a=b', '169.254.170.23');
+    expect(moved).toMatch(/^HTTP\/1\.1 301 Moved Permanently/);
+    expect(moved).toMatch(/\r\nLocation: \/v1\/credentials\?a=b\r\n/i);
+  });
+
+  it('known departure: an unknown method is refused by Node\'s parser with 400 (the agent would serve it)', async () => {
+    const { server, url } = await start();
+    expect(await raw(server.port, `FOO /v1/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${freshToken()}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 Bad Request/);
     expect((await fetch(url, { headers: { authorization: freshToken() } })).status).toBe(200);
   });
 

@@ -13,13 +13,15 @@ import {
   type Step,
 } from '../../../src/core/associate/index.js';
 import type { Association, Cluster, Pod, Role } from '../../../src/core/model.js';
-import { renderAssociate } from '../../../src/ui/render/associate.js';
+import { renderAssociate, renderRestart } from '../../../src/ui/render/associate.js';
+import { checkTags, namespaceExists, parseSessionPolicyText } from '../../../src/core/associate/index.js';
+import { UsageError, UserError } from '../../../src/core/errors.js';
 
 // Pure core of associate: spec resolution, plan (idempotent), restart list, file validation.
 
 const cluster: Cluster = { name: 'demo', arn: 'arn:aws:eks:us-west-2:111122223333:cluster/demo', accountId: '111122223333', region: 'us-west-2', partition: 'aws', status: 'ACTIVE', autoMode: false };
 const NOW = '2026-11-26T12:00:00.000Z';
-const facts = (extra: Partial<AssociateFacts> = {}): AssociateFacts => ({ cluster, agentAddon: { name: 'eks-pod-identity-agent', version: 'v1', status: 'ACTIVE', podIdentityAssociations: [] }, role: null, serviceAccount: null, pods: [], workloads: [], passRole: { decision: 'allowed' }, ...extra });
+const facts = (extra: Partial<AssociateFacts> = {}): AssociateFacts => ({ cluster, agentAddon: { name: 'eks-pod-identity-agent', version: 'v1', status: 'ACTIVE', podIdentityAssociations: [] }, role: null, serviceAccount: null, namespaceExists: true, pods: [], workloads: [], passRole: { decision: 'allowed' }, ...extra });
 
 describe('resolveSpec', () => {
   it('names a created role podid-<cluster>-<ns>-<sa>, cut to 64 with a hash', () => {
@@ -92,7 +94,7 @@ describe('convergeRole (podid-managed roles)', () => {
     expect(converge(after, { ...create, maxSessionDuration: 43200, permissionsBoundaryArn: boundary, tags: { ...create.tags, team: 'b', cost: 'c 1' } }).steps).toEqual([]);
     const steps2 = converge({ ...role, permissionsBoundary: { arn: 'arn:aws:iam::111122223333:policy/old', name: 'old' } }, { ...create, permissionsBoundaryArn: boundary }).steps;
     expect(steps2).toEqual([expect.objectContaining({ kind: 'put-boundary', from: 'arn:aws:iam::111122223333:policy/old' })]);
-    expect(renderAssociate({ cluster: 'demo', namespace: 'n', serviceAccount: 's', roleArn: role.arn, status: 'planned', checks: [], steps, changes: [], restart: { pods: [], workloads: [], commands: [], manual: [] }, notes: [] })).toContain(
+    expect(renderAssociate({ cluster: 'demo', namespace: 'n', serviceAccount: 's', roleArn: role.arn, status: 'planned', checks: [], steps, changes: [], restart: { pods: [], workloads: [], commands: [], manual: [], jobs: [] }, notes: [] })).toContain(
       `Plan (3 changes)\n  ~ set permissions boundary of role r: (none) → ${boundary}\n  ~ update role r: maxSessionDuration 3600 → 43200\n  ~ tag role r: team a → b, cost (none) → c 1\n`,
     );
   });
@@ -118,15 +120,81 @@ describe('restartInfo', () => {
 
   it('older or uninjected pods: rollout for the owning Deployment, delete for bare pods', () => {
     const pods = [pod('api-7d-a', '2026-11-01T00:00:00Z', { kind: 'ReplicaSet', name: 'api-7d' }), pod('bare', '2026-11-01T00:00:00Z'), pod('api-7d-new', '2026-11-20T00:00:00Z', { kind: 'ReplicaSet', name: 'api-7d' }, true)];
-    const info = restartInfo({ pods, workloads }, { namespace: 'orders', serviceAccount: 'api' }, { changing: false, createdAt: '2026-11-10T00:00:00Z', now: NOW });
+    const info = restartInfo({ pods, workloads }, { namespace: 'orders', serviceAccount: 'api' }, { createdAt: '2026-11-10T00:00:00Z', now: NOW });
     expect(info.pods).toEqual(['api-7d-a', 'bare']);
     expect(info.commands).toEqual(['kubectl -n orders rollout restart deployment/api', 'kubectl -n orders delete pod bare']);
     expect(info.manual).toEqual(['bare']);
   });
 
+  it('an existing association (also while it changes): injected pods created after it are fine; older or uninjected ones are listed', () => {
+    const pods = [pod('api-7d-old', '2026-11-01T00:00:00Z', { kind: 'ReplicaSet', name: 'api-7d' }, true), pod('api-7d-ok', '2026-11-20T00:00:00Z', { kind: 'ReplicaSet', name: 'api-7d' }, true)];
+    const spec = resolveSpec({ namespace: 'orders', serviceAccount: 'api', roleArn: 'arn:aws:iam::111122223333:role/new' }, cluster);
+    const existing: Association = { associationId: 'a-1', associationArn: 'x', clusterName: 'demo', namespace: 'orders', serviceAccount: 'api', roleArn: 'arn:aws:iam::111122223333:role/old', disableSessionTags: false, tags: spec.tags, createdAt: '2026-11-10T00:00:00Z', modifiedAt: NOW };
+    const plan = planAssociate(facts({ pods, workloads, existing }), spec, { now: NOW });
+    expect(plan.changes.map((c) => c.field)).toEqual(['roleArn']);
+    expect(plan.restart.pods).toEqual(['api-7d-old']);
+  });
+
+  it('pods on Fargate or Windows nodes are never listed (a restart cannot help); Job pods have no command', () => {
+    const nodes = [
+      { name: 'fargate-ip-1', os: 'linux' as const, computeType: 'fargate' as const, labels: {} },
+      { name: 'win-1', os: 'windows' as const, computeType: 'ec2' as const, labels: {} },
+      { name: 'linux-1', os: 'linux' as const, computeType: 'ec2' as const, labels: {} },
+    ];
+    const on = (p: Pod, nodeName: string): Pod => ({ ...p, nodeName });
+    const pods = [on(pod('f', '2026-11-01T00:00:00Z'), 'fargate-ip-1'), on(pod('w', '2026-11-01T00:00:00Z'), 'win-1'), on(pod('job-1', '2026-11-01T00:00:00Z', { kind: 'Job', name: 'nightly' }), 'linux-1')];
+    const info = restartInfo({ pods, workloads, nodes }, { namespace: 'orders', serviceAccount: 'api' }, { now: NOW });
+    expect(info).toEqual({ pods: ['job-1'], workloads: [], commands: [], manual: [], jobs: ['job-1'] });
+    const spec = resolveSpec({ namespace: 'orders', serviceAccount: 'api', roleArn: 'arn:aws:iam::111122223333:role/r' }, cluster);
+    const check = preflight(facts({ pods, nodes }), spec, planAssociate(facts({ pods, nodes }), spec, { now: NOW })).find((c) => c.id === 'pods.compute');
+    expect(check).toMatchObject({ status: 'warn', detail: expect.stringContaining('f (Fargate node fargate-ip-1), w (Windows node win-1)') });
+  });
+
   it('a new association: every running pod of the SA needs a restart', () => {
-    const info = restartInfo({ pods: [pod('api-7d-new', '2026-11-20T00:00:00Z', { kind: 'ReplicaSet', name: 'api-7d' }, true)], workloads }, { namespace: 'orders', serviceAccount: 'api' }, { changing: true, now: NOW });
+    const info = restartInfo({ pods: [pod('api-7d-new', '2026-11-20T00:00:00Z', { kind: 'ReplicaSet', name: 'api-7d' }, true)], workloads }, { namespace: 'orders', serviceAccount: 'api' }, { now: NOW });
     expect(info.workloads).toEqual([{ kind: 'Deployment', namespace: 'orders', name: 'api' }]);
+  });
+});
+
+describe('renderRestart', () => {
+  const info = { pods: ['api-1', 'bare'], workloads: [{ kind: 'Deployment', namespace: 'orders', name: 'api' }], commands: ['kubectl -n orders rollout restart deployment/api', 'kubectl -n orders delete pod bare'], manual: ['bare'], jobs: [] };
+
+  it('plan without --restart: the commands; with --restart: what the plan restarts, only bare pods by hand; after: only what is left', () => {
+    expect(renderRestart(info, { pending: true, planned: false, restarted: false })).toContain('Restart them with (--restart runs the rollouts):\n  kubectl -n orders rollout restart deployment/api\n  kubectl -n orders delete pod bare\n');
+    const planned = renderRestart(info, { pending: false, planned: true, restarted: false });
+    expect(planned).toContain('The plan restarts deployment/api.\nRecreate by hand:\n  kubectl -n orders delete pod bare\n');
+    expect(planned).not.toContain('pass --restart');
+    const after = renderRestart(info, { pending: false, planned: true, restarted: true });
+    expect(after).toContain('get no credentials until they are recreated: bare\n');
+    expect(after).not.toContain('api-1');
+    expect(renderRestart({ ...info, pods: ['api-1'], manual: [], commands: [info.commands[0]] }, { pending: false, planned: true, restarted: true })).toBe('');
+    expect(renderRestart({ pods: ['job-1'], workloads: [], commands: [], manual: [], jobs: ['job-1'] }, { pending: true, planned: false, restarted: false })).toBe('\nPods of Jobs and CronJobs of the service account get credentials on their next run: job-1\n');
+  });
+});
+
+describe('preflight titles and input checks', () => {
+  it('titles name what is checked, never a verdict (the checklist shows them next to any status)', () => {
+    const spec = resolveSpec({ namespace: 'orders', serviceAccount: 'api', createRole: true, createServiceAccount: true }, cluster);
+    const f = facts();
+    const titles = preflight(f, spec, planAssociate(f, spec, { now: NOW })).map((c) => c.title);
+    expect(titles).toContain('role');
+    expect(titles).toContain('service account');
+    expect(titles.join(' | ')).not.toMatch(/exists|is in|admits|may |fits|installed/);
+  });
+
+  it('a namespace with no object does not exist, unless the objects are partial (manifests) or unread', () => {
+    const objects = { serviceAccounts: [{ namespace: 'web' }], pods: [], workloads: [] };
+    expect(namespaceExists(objects, 'web', false)).toBe(true);
+    expect(namespaceExists(objects, 'ghost', false)).toBe(false);
+    expect(namespaceExists(objects, 'ghost', true)).toBeUndefined();
+    expect(namespaceExists({}, 'ghost', false)).toBeUndefined();
+  });
+
+  it('podid: tag keys are reserved; bad session-policy content is exit 1 like an unreadable file', () => {
+    expect(() => checkTags({ 'podid:managed-by': 'other' })).toThrow(UsageError);
+    expect(() => checkTags({ 'Podid:x': 'y' })).toThrow(/reserved/);
+    expect(() => parseSessionPolicyText('{ nope')).toThrow(UserError);
+    expect(() => parseSessionPolicyText('{ nope')).not.toThrow(UsageError);
   });
 });
 

@@ -36,6 +36,14 @@ describe('audit rules', () => {
     expect(report.roles[0]).toMatchObject({ arn: web.arn, exists: true, usedBy: [{ cluster: 'c1', namespace: 'app', serviceAccount: 'web', via: 'association' }] });
   });
 
+  it('fix commands repeat the --state file of an offline audit, and only then', () => {
+    const bad = role('web', scopedTrust('other', 'web'));
+    const input = (statePath?: string) => ({ ...facts([bad], [{ cluster: CLUSTER, associations: [association('app', 'web', bad.arn)], serviceAccounts: [sa('app', 'web')] }]), ...(statePath ? { statePath } : {}) });
+    const fixOf = (statePath?: string) => buildAudit(input(statePath)).findings.find((f) => f.ruleId === 'PODID-AUD005')?.fix;
+    expect(fixOf('my state.json')).toBe("podid policy trust -w c1:app:web --state 'my state.json'");
+    expect(fixOf()).toBe('podid policy trust -w c1:app:web');
+  });
+
   it("rows carry the backend's region, else the cluster's own", () => {
     const one = (region?: string) => buildAudit(facts([web], [{ cluster: { ...CLUSTER, region: 'eu-west-1' }, ...(region ? { region } : {}), associations: [association('app', 'web', web.arn)], serviceAccounts: [sa('app', 'web')] }]));
     expect(one().associations[0].region).toBe('eu-west-1');

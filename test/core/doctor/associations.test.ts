@@ -35,12 +35,14 @@ describe('association.role', () => {
     expect(res.fix).toContain(trust);
     expect(res.fix!.endsWith(associate)).toBe(true);
     expect(res.fix!.indexOf(trust)).toBeLessThan(res.fix!.indexOf(associate));
-    expect(res.fix).toContain('with credentials of 999988887777: aws iam update-assume-role-policy --role-name web --policy-document file://target-trust.json');
+    // update-assume-role-policy takes one bare JSON document: the table output (comments, two
+    // documents) would be rejected, so the fix selects targetTrustPolicy from the JSON output.
+    expect(res.fix).toContain(`with credentials of 999988887777: ${trust} -o json | jq .targetTrustPolicy > target-trust.json && aws iam update-assume-role-policy --role-name web --policy-document file://target-trust.json;`);
     expect(res.fix).not.toContain('NEW_ROLE');
   });
   it('the chaining fix names the state file in both podid commands', () => {
     const [res] = run(c, world({ statePath: 'demo.json', associations: [association('app', 'web', 'arn:aws:iam::999988887777:role/web')] }));
-    expect(res.fix).toMatch(/-w c1:app:web --state demo.json \(.*; then .* --approve --state demo.json$/);
+    expect(res.fix).toMatch(/-w c1:app:web -o json --state demo.json \| jq \.targetTrustPolicy > target-trust\.json && .*; then .* --approve --state demo.json$/);
   });
   it('fail: the role does not exist', () => {
     expect(run(c, world({ roles: new Map([[WEB, null]]) }))[0]).toMatchObject({ status: 'fail', detail: `role ${WEB} does not exist` });
@@ -98,6 +100,55 @@ describe('association.shared-role', () => {
   });
   it('ok-silent for two service accounts of one namespace', () => {
     expect(run(c, world({ associations: [association('app', 'web', WEB), association('app', 'api', WEB)] }))).toEqual([]);
+  });
+
+  // The fix moves one workload to its own role: without the shared role's policies, it would lose
+  // its permissions (and doctor would then report all ok).
+  const shared = (overrides: Parameters<typeof role>[2]) => {
+    const r = role('web', scopedTrust('app', 'web'), overrides);
+    return world({ associations: [association('app', 'web', WEB), association('batch', 'jobs', WEB)], serviceAccounts: [sa('app', 'web'), sa('batch', 'jobs')], roles: new Map([[WEB, r]]), statePath: 's.json' });
+  };
+  const managed = (name: string, arn = `arn:aws:iam::111122223333:policy/${name}`) => ({ arn, name });
+
+  it('the own-role fix attaches every managed policy, the boundary and the session duration of the shared role', () => {
+    const facts = shared({
+      attachedPolicies: [managed('eks-namespace-s3-prefix'), managed('ReadOnly', 'arn:aws:iam::aws:policy/service-role/ReadOnly')],
+      permissionsBoundary: managed('boundary'),
+      maxSessionDuration: 7200,
+    });
+    const [r] = run(c, facts);
+    expect(r.fix).toContain(
+      'podid associate -c c1 -n batch -s jobs --create-role --policy-arn arn:aws:iam::111122223333:policy/eks-namespace-s3-prefix --policy-arn arn:aws:iam::aws:policy/service-role/ReadOnly ' +
+        '--permissions-boundary arn:aws:iam::111122223333:policy/boundary --max-session-duration 7200 --approve --state s.json — or keep the shared role',
+    );
+  });
+  it('the own-role fix exports a single inline policy and passes it as --policy-file', () => {
+    const [r] = run(c, shared({ inlinePolicies: [{ name: 'read-things', document: { Version: '2012-10-17', Statement: [] } }], attachedPolicies: [managed('p1')] }));
+    expect(r.fix).toContain(
+      'aws iam get-role-policy --role-name web --policy-name read-things --query PolicyDocument --output json > read-things.json && ' +
+        'podid associate -c c1 -n batch -s jobs --create-role --policy-arn arn:aws:iam::111122223333:policy/p1 --policy-file read-things.json --approve --state s.json',
+    );
+  });
+  it('the own-role fix says how to copy several inline policies by hand', () => {
+    const doc = { Version: '2012-10-17', Statement: [] };
+    const [r] = run(c, shared({ inlinePolicies: [{ name: 'a', document: doc }, { name: 'b', document: doc }] }));
+    expect(r.fix).toContain('podid associate -c c1 -n batch -s jobs --create-role --approve --state s.json; then copy the inline policies of web (a, b) to podid-c1-batch-jobs by hand');
+    expect(r.fix).toContain('aws iam get-role-policy --role-name web --policy-name b --query PolicyDocument --output json > b.json && aws iam put-role-policy --role-name podid-c1-batch-jobs --policy-name b --policy-document file://b.json');
+  });
+  it('the own-role fix says when the shared role could not be read', () => {
+    const facts = { ...shared({}), roles: new Map() };
+    expect(run(c, facts)[0].fix).toMatch(/--create-role --approve --state s.json; then give podid-c1-batch-jobs the permissions of .*role\/web \(podid could not read that role/);
+  });
+
+  it('a scoped run reports a role shared with associations outside the scope, and moves the one in scope', () => {
+    const outside = association('batch', 'jobs', WEB);
+    const facts = world({ scope: { namespace: 'app' }, roleUsers: new Map([[WEB, [outside]]]) });
+    const [r] = run(c, facts);
+    expect(r).toMatchObject({ status: 'warn', subject: `role ${WEB}`, refs: { namespace: 'app', serviceAccount: 'web' } });
+    expect(r.detail).toMatch(/^role shared across namespaces: app\/web, batch\/jobs \(2 namespaces; outside this scope: batch\/jobs\)/);
+    expect(r.fix).toMatch(/podid associate -c c1 -n app -s web --create-role --approve/);
+    // Users outside the scope in the same namespace share nothing across namespaces.
+    expect(run(c, world({ scope: { namespace: 'app' }, roleUsers: new Map([[WEB, [association('app', 'api', WEB)]]]) }))).toEqual([]);
   });
 });
 

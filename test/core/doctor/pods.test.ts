@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CHECKS, noProxyCovers, runDoctor, selectChecks } from '../../../src/core/doctor/index.js';
+import { CHECKS, noProxyCovers, runDoctor, selectChecks, type DoctorFacts } from '../../../src/core/doctor/index.js';
 import { UsageError } from '../../../src/core/errors.js';
 import type { Pod } from '../../../src/core/model.js';
-import { agentPod, association, injectedPod, node, rawPod, role, run, sa, scopedTrust, statuses, T0, world } from './helpers.js';
+import { admitPod } from '../../../src/core/webhook.js';
+import { agentPod, association, CLUSTER, injectedPod, node, rawPod, role, run, sa, scopedTrust, statuses, T0, world } from './helpers.js';
 
 const check = (id: string) => CHECKS.find((c) => c.id === id)!;
 const withPods = (...pods: Pod[]) => world({ pods: [...pods, agentPod('n1'), agentPod('n2')], nodes: [node('n1'), node('n2'), node('f1', { computeType: 'fargate' }), node('w1', { os: 'windows' })] });
@@ -32,12 +33,84 @@ describe('pod.injection', () => {
 describe('pod.irsa-env', () => {
   const c = check('pod.irsa-env');
   it('ok without IRSA env', () => expect(statuses(run(c, world()))).toEqual(['ok']));
-  it('fail with IRSA env; the fix removes a leftover annotation, then restarts', () => {
+  it('fail with IRSA env next to the Pod Identity env; the fix restarts and keeps the annotation until no pod uses IRSA', () => {
     const pod = env(injectedPod('app', 'web-1', 'web'), { AWS_ROLE_ARN: 'arn:aws:iam::111122223333:role/old', AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/secrets/eks.amazonaws.com/serviceaccount/token' });
     const facts = { ...withPods(pod), serviceAccounts: [sa('app', 'web', { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/old' })] };
     const [r] = run(c, facts);
     expect(r.status).toBe('fail');
-    expect(r.fix).toMatch(/kubectl -n app annotate serviceaccount web eks.amazonaws.com\/role-arn- ; then Restart/);
+    expect(r.fix).toMatch(/^Restart so the webhook injects .*kubectl -n app rollout restart deployment\/web/);
+    // migrate-irsa removes the annotation only once no pod runs with IRSA: doctor must not say "now".
+    expect(r.fix).not.toMatch(/annotate serviceaccount/);
+    expect(r.fix).toMatch(/keep the eks.amazonaws.com\/role-arn annotation until no pod of app\/web runs with IRSA/);
+  });
+  it('a pod with IRSA env and no Pod Identity env is left to pod.injection', () => {
+    expect(run(c, withPods(irsaPod({ creationTimestamp: '2026-11-01T00:00:00Z' })))).toEqual([]);
+  });
+});
+
+// After migrate-irsa: pods admitted with IRSA before the association (the role is the IRSA role,
+// whose trust admits the service account through the cluster's OIDC provider).
+const ISSUER = 'https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE';
+const PROVIDER = 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE';
+const irsaTrust = (subject = 'system:serviceaccount:app:web') => ({
+  Version: '2012-10-17',
+  Statement: [
+    ...(scopedTrust('app', 'web').Statement as never[]),
+    { Effect: 'Allow' as const, Principal: { Federated: PROVIDER }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE:sub': subject, 'oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE:aud': 'sts.amazonaws.com' } } },
+  ],
+});
+function irsaPod(overrides: Partial<Pod> = {}): Pod {
+  return admitPod(rawPod('app', 'web-1', 'web', overrides), { podIdentity: false, irsaRoleArn: 'arn:aws:iam::111122223333:role/web' });
+}
+const JOB_OWNER = { ownerReferences: [{ kind: 'Job', name: 'web-29918940', controller: true }] };
+function migrated(pod: Pod, trust = irsaTrust()) {
+  const base = withPods(pod);
+  const r = role('web', trust);
+  return {
+    ...base,
+    cluster: { ...CLUSTER, oidcIssuer: ISSUER },
+    serviceAccounts: [sa('app', 'web', { 'eks.amazonaws.com/role-arn': r.arn })],
+    roles: new Map([[r.arn, r]]),
+    workloads: [
+      { kind: 'CronJob', namespace: 'app', name: 'web', uid: 'u-cj', ownerReferences: [] },
+      { kind: 'Job', namespace: 'app', name: 'web-29918940', uid: 'u-job', ownerReferences: [{ kind: 'CronJob', name: 'web', controller: true }] },
+    ],
+  } as DoctorFacts;
+}
+
+describe('pod.injection after an IRSA migration', () => {
+  const c = check('pod.injection');
+  const BEFORE = '2026-11-01T00:00:00Z';
+
+  it('warn, not fail: a CronJob pod with working IRSA finishes with IRSA; its next run gets Pod Identity', () => {
+    const facts = migrated(irsaPod({ creationTimestamp: BEFORE, ...JOB_OWNER }));
+    const [r] = run(c, facts);
+    expect(r.status).toBe('warn');
+    expect(r.detail).toMatch(/created before the association .* still runs with IRSA \(arn:aws:iam::111122223333:role\/web\); its role's OIDC trust still admits it\. It finishes with IRSA; its next run gets Pod Identity/);
+    expect(r.detail).not.toMatch(/node role/);
+    expect(r.fix).toMatch(/the next run of cronjob\/web is injected/);
+    expect(r.fix).not.toMatch(/annotate/);
+    // pod.irsa-env does not report the same pod again, and the run passes without --strict.
+    expect(run(check('pod.irsa-env'), facts)).toEqual([]);
+    expect(runDoctor(facts, selectChecks(['pod'])).summary.fail).toBe(0);
+  });
+  it('warn for a Deployment pod: it keeps IRSA until it is recreated, with the rollout restart', () => {
+    const [r] = run(c, migrated(irsaPod({ creationTimestamp: BEFORE })));
+    expect(r).toMatchObject({ status: 'warn', detail: expect.stringMatching(/keeps IRSA credentials until it is recreated/), fix: expect.stringMatching(/kubectl -n app rollout restart deployment\/web$/) });
+  });
+  it("fail when the pod's IRSA no longer works (the OIDC trust does not admit it): it falls back to the node role", () => {
+    const [r] = run(c, migrated(irsaPod({ creationTimestamp: BEFORE, ...JOB_OWNER }), irsaTrust('system:serviceaccount:app:other')));
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/IRSA credentials no longer work: the trust of arn:aws:iam::111122223333:role\/web no longer admits system:serviceaccount:app:web/);
+  });
+  it('warn, saying so, when the OIDC trust cannot be checked (role not read)', () => {
+    const facts = { ...migrated(irsaPod({ creationTimestamp: BEFORE })), roles: new Map() };
+    expect(run(c, facts)[0]).toMatchObject({ status: 'warn', detail: expect.stringMatching(/podid could not check its role's OIDC trust/) });
+  });
+  it('fail: created after the association with IRSA env instead (webhook race): it uses IRSA, not the node role', () => {
+    const [r] = run(c, migrated(irsaPod()));
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/webhook missed it .*so it uses IRSA \(AWS_ROLE_ARN\), not the association/);
   });
 });
 

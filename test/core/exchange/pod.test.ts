@@ -16,6 +16,8 @@ const bare = (over: Partial<Pod> = {}): Pod => ({
   creationTimestamp: '2026-11-12T08:00:00Z', ...over,
 });
 const injected = (over: Partial<Pod> = {}) => admitPod(bare(over), { podIdentity: true });
+/** Variables set after admission (by hand in the spec, or left from an earlier admission). */
+const withEnv = (pod: Pod, env: Pod['containers'][number]['env']): Pod => ({ ...pod, containers: pod.containers.map((c) => ({ ...c, env: [...c.env, ...env] })) });
 
 describe('checkPod', () => {
   const cases: { name: string; pod: Pod; associations?: Association[]; status: string; codes: string[]; detail: RegExp }[] = [
@@ -25,6 +27,21 @@ describe('checkPod', () => {
     { name: 'env without the projected token', pod: { ...injected(), projectedTokens: [] }, status: 'fail', codes: ['PodNotInjected'], detail: /no Pod Identity token/ },
     { name: 'no association', pod: bare(), associations: [], status: 'fail', codes: ['PodNotInjected'], detail: /its service account has no Pod Identity association/ },
     { name: 'hostNetwork (injected)', pod: injected({ hostNetwork: true }), status: 'fail', codes: ['HostNetworkPod'], detail: /hostNetwork.*AccessDenied.*aws\/eks-pod-identity-agent#139/ },
+    {
+      name: 'static keys in an injected pod\'s env (env provider wins)',
+      pod: injected({ containers: [{ name: 'app', image: 'app:1', env: [{ name: 'AWS_ACCESS_KEY_ID', value: 'AKIA' }, { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: 'secretKeyRef:k/s' }], volumeMounts: [] }] }),
+      status: 'fail', codes: ['StaticKeysInEnv'], detail: /^static AWS keys in the env of container app \(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; values not shown\).*never the association/,
+    },
+    {
+      name: 'static keys in an init container only',
+      pod: injected({ initContainers: [{ name: 'setup', image: 'x', env: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 's' }], volumeMounts: [] }] }),
+      status: 'fail', codes: ['StaticKeysInEnv'], detail: /container setup \(AWS_SECRET_ACCESS_KEY;/,
+    },
+    {
+      name: 'IRSA env next to the Pod Identity env (web identity wins)',
+      pod: withEnv(injected(), [{ name: 'AWS_ROLE_ARN', value: 'arn:aws:iam::1:role/x' }, { name: 'AWS_WEB_IDENTITY_TOKEN_FILE', value: '/t' }]),
+      status: 'fail', codes: ['IrsaEnvWins'], detail: /IRSA env .* web identity comes before container credentials/,
+    },
     { name: 'hostNetwork and not injected', pod: bare({ hostNetwork: true, creationTimestamp: '2026-11-01T08:00:00Z' }), status: 'fail', codes: ['PodNotInjected', 'HostNetworkPod'], detail: /created before the association.*; the pod runs with hostNetwork/ },
   ];
   for (const c of cases) {

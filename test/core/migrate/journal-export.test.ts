@@ -37,7 +37,9 @@ describe('journal', () => {
     );
     const actions = planRollback(j);
     expect(actions.map((a) => a.kind)).toEqual(['restore-annotations', 'restore-trust', 'delete-association', 'restart', 'delete-role']);
-    expect(actions[1]).toEqual({ kind: 'restore-trust', roleArn: WEB_ROLE, trustPolicyJson: '{"first":1}' });
+    expect(actions[1]).toMatchObject({ kind: 'restore-trust', roleArn: WEB_ROLE, trustPolicyJson: '{"first":1}' });
+    // Every trust change of the role, in order, for a statement-level revert (the skipped one is not a change).
+    expect((actions[1] as { records: { step: { id: string }; state: string }[] }).records.map((r) => `${r.step.id} ${r.state}`)).toEqual(['trust:a failed', 'trust:a done', 'oidc:a done']);
     expect(actions[2]).toMatchObject({ associationId: 'a-1' });
   });
 });

@@ -227,9 +227,21 @@ describe('planMigration: idempotence and limits', () => {
     expect(a.status).toBe('pending');
     expect(b.reason).toMatch(/over the quota of 1300/);
     expect(b.fix).toMatch(/L-C07B4B0D/);
+    // Only ways out that migrate-irsa has: --trust-quota after a quota increase, or fewer SAs per role (it has no --scope).
+    expect(b.fix).toContain('then run again with --trust-quota <N> (now 1300)');
+    expect(b.fix).toContain(`Or give some of the service accounts that share ${SHARED_ROLE} a role of their own.`);
+    expect(b.fix).not.toContain('--scope');
     const shared = plan.trustChanges.find((t) => t.roleArn === SHARED_ROLE)!;
     expect(shared.peakSize).toBeLessThanOrEqual(1300);
     expect(policySize(shared.after)).toBe(shared.peakSize);
+  });
+
+  it('says once why an annotation is not a role ARN', () => {
+    const s = world();
+    s.clusters[0].serviceAccounts.push({ namespace: 'bad', name: 'typo', uid: 'uid-typo', annotations: { 'eks.amazonaws.com/role-arn': 'not-an-arn' }, creationTimestamp: '2026-11-20T10:00:00.000Z' });
+    const typo = entry(planMigration(factsFrom(s), opts()), 'bad/typo');
+    expect(typo.status).toBe('blocked');
+    expect(typo.reason).toBe("eks.amazonaws.com/role-arn: 'not-an-arn' is not a valid IAM role ARN");
   });
 
   it('does not touch the add-on SA as a plain service account', () => {

@@ -156,6 +156,20 @@ describe('target trust (role chaining)', () => {
     expect(() => targetTrustPolicyFor({ sourceRoleArn: SOURCE, targetRoleArn: SOURCE, workload: api })).toThrow(/source role/);
     expect(() => targetTrustPolicyFor({ sourceRoleArn: 'arn:aws:iam::222233334444:role/x', targetRoleArn: TARGET, workload: api })).toThrow(/cluster's account/);
   });
+
+  it('refuses roles and clusters in different partitions (usage errors)', () => {
+    const cn = (arn: string) => arn.replace('arn:aws:', 'arn:aws-cn:');
+    const cnApi = { ...api, clusterArn: 'arn:aws-cn:eks:cn-north-1:111122223333:cluster/prod' };
+    const fails = (input: Parameters<typeof targetTrustPolicyFor>[0], message: RegExp) => {
+      expect(() => targetTrustPolicyFor(input)).toThrow(message);
+      expect(() => targetTrustPolicyFor(input)).toThrow(UsageError);
+    };
+    fails({ sourceRoleArn: SOURCE, targetRoleArn: cn(TARGET), workload: api }, /partition aws-cn, source role .* in aws; role chaining cannot cross partitions/);
+    fails({ sourceRoleArn: cn(SOURCE), targetRoleArn: TARGET, sessionTags: 'off', externalId: 'abc' }, /cannot cross partitions/);
+    fails({ sourceRoleArn: SOURCE, targetRoleArn: TARGET, workload: cnApi }, /cluster .* is in partition aws-cn, source role .* in aws/);
+    fails({ sourceRoleArn: cn(SOURCE), targetRoleArn: cn(TARGET), workload: api }, /cluster .* is in partition aws, source role .* in aws-cn/);
+    expect(targetTrustPolicyFor({ sourceRoleArn: cn(SOURCE), targetRoleArn: cn(TARGET), workload: cnApi }).targetTrust.Statement).toHaveLength(1);
+  });
 });
 
 describe('ABAC templates', () => {
@@ -191,6 +205,28 @@ describe('ABAC templates', () => {
     expect(d('billing')).toBe('implicit-deny');
   });
 
+  it('s3-object-tag writes: only under the own prefix, tagged as self; no retagging of other workloads\' objects', () => {
+    const doc = abacPolicy('s3-object-tag', { bucket: 'shared', access: 'read-write' });
+    const self = { 's3:RequestObjectTag/eks-cluster-name': 'prod', 's3:RequestObjectTag/kubernetes-namespace': 'payments' };
+    const d = (action: string, key: string, extra: Record<string, string> = {}) =>
+      evaluatePolicy({ name: 'p', document: doc }, abacRequest(action, `arn:aws:s3:::shared/${key}`, 'payments', extra), 'identity').decision;
+    // an overwrite of another namespace's object is a retag (S3 has no s3:ExistingObjectTag on PutObject): denied by prefix
+    expect(d('s3:PutObject', 'prod/billing/ledger.csv', self)).toBe('implicit-deny');
+    expect(d('s3:PutObject', 'ledger.csv', self)).toBe('implicit-deny');
+    expect(d('s3:PutObject', 'prod/payments/a.csv', self)).toBe('allow');
+    expect(d('s3:PutObject', 'prod/payments/a.csv', { ...self, 's3:RequestObjectTag/kubernetes-namespace': 'billing' })).toBe('implicit-deny');
+    expect(d('s3:PutObject', 'prod/payments/a.csv')).toBe('implicit-deny');
+    // tagging: a new object (no existing tags) or one's own; never an object tagged for another workload
+    expect(d('s3:PutObjectTagging', 'prod/payments/a.csv', self)).toBe('allow');
+    expect(d('s3:PutObjectTagging', 'prod/payments/a.csv', { ...self, 's3:ExistingObjectTag/eks-cluster-name': 'prod', 's3:ExistingObjectTag/kubernetes-namespace': 'payments' })).toBe('allow');
+    expect(d('s3:PutObjectTagging', 'prod/payments/b.csv', { ...self, 's3:ExistingObjectTag/kubernetes-namespace': 'billing' })).toBe('implicit-deny');
+    expect(d('s3:PutObjectTagging', 'prod/billing/b.csv', self)).toBe('implicit-deny');
+    expect(d('s3:DeleteObjectTagging', 'prod/payments/a.csv')).toBe('implicit-deny');
+    // reads still follow the object tags anywhere in the bucket
+    expect(d('s3:GetObject', 'any/where.csv', { 's3:ExistingObjectTag/eks-cluster-name': 'prod', 's3:ExistingObjectTag/kubernetes-namespace': 'payments' })).toBe('allow');
+    expect(d('s3:GetObject', 'any/where.csv', { 's3:ExistingObjectTag/eks-cluster-name': 'prod', 's3:ExistingObjectTag/kubernetes-namespace': 'billing' })).toBe('implicit-deny');
+  });
+
   it('rejects values that would make invalid ARNs, naming the flag (usage errors)', () => {
     const usage = (params: Parameters<typeof abacPolicy>[1], template = 's3-prefix') => {
       try {
@@ -205,6 +241,8 @@ describe('ABAC templates', () => {
     expect(usage({ region: 'us west' }, 'kms-tag')).toMatch(/^option '--region': 'us west' is not an AWS region/);
     expect(usage({ region: 'US-WEST-2' })).toMatch(/^option '--region'/);
     expect(usage({ region: 'cn-north-1', clusterArn: CLUSTER })).toMatch(/^option '--region': cn-north-1 is in partition aws-cn, not aws/);
+    expect(usage({ partition: 'aws-cn', clusterArn: CLUSTER }, 'kms-tag')).toMatch(/^option '--partition': aws-cn is not the partition of --cluster-arn \(aws\)/);
+    expect(usage({ partition: 'aws', clusterArn: CLUSTER }, 'kms-tag')).toBe('no error');
     expect(usage({ bucket: 'My_Bucket' })).toMatch(/^option '--bucket': 'My_Bucket' is not a valid S3 bucket name/);
     expect(usage({ table: 'orders table', account: '111122223333' }, 'dynamodb-leading-keys')).toMatch(/^option '--table': 'orders table' is not a valid DynamoDB table name/);
     expect(usage({ table: 'ab', account: '111122223333' }, 'dynamodb-leading-keys')).toMatch(/^option '--table'/);
@@ -285,6 +323,28 @@ describe('merge', () => {
     expect(statementsEquivalent(a, b)).toBe(true);
     expect(statementsEquivalent(a, { ...b, Effect: 'Deny' })).toBe(false);
     expect(statementsEquivalent(a, trustStatementFor({ ...api, serviceAccount: 'x' }))).toBe(false);
+  });
+
+  it('condition keys that differ only in case (mixed, so they sort differently) are the same key: no duplicate', () => {
+    const existing: PolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Principal: { Service: 'pods.eks.amazonaws.com' },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Condition: {
+          StringEquals: {
+            'aws:SourceAccount': '111122223333',
+            'aws:requesttag/eks-cluster-arn': CLUSTER,
+            'aws:requesttag/kubernetes-namespace': 'payments',
+            'aws:RequestTag/Kubernetes-Service-Account': 'api',
+          },
+        },
+      }],
+    };
+    const merged = mergeTrust(existing, [trustStatementFor(api)]);
+    expect(merged.added).toEqual([]);
+    expect(merged.policy.Statement).toHaveLength(1);
   });
 
   it('starts a new policy when there is none', () => {

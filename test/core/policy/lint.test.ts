@@ -81,6 +81,50 @@ describe('rule details', () => {
     expect(f).toMatchObject({ path: 'Statement[0].Condition', message: expect.stringContaining('StringLike aws:RequestTag/kubernetes-namespace = "*"') });
   });
 
+  it('T001 also counts negated operators and IfExists/ForAllValues on keys EKS does not send as no scoping', () => {
+    const rules = (condition: object, opts: LintOptions = {}) => lintPolicy(trust(condition), opts).filter((f) => f.ruleId === 'PODID-T001' || f.ruleId === 'PODID-T002').map((f) => f.ruleId);
+    expect(rules({ StringNotEquals: { 'aws:SourceAccount': '999999999999' } })).toEqual(['PODID-T001']);
+    expect(rules({ ArnNotEquals: { 'aws:RequestTag/eks-cluster-arn': 'arn:aws:eks:us-west-2:111122223333:cluster/test' } })).toEqual(['PODID-T001']);
+    expect(rules({ StringEqualsIfExists: { 'aws:SourceArn': 'arn:aws:eks:us-west-2:111122223333:cluster/prod' } })).toEqual(['PODID-T001']);
+    expect(rules({ ArnLikeIfExists: { 'aws:SourceArn': 'arn:aws:eks:*:111122223333:cluster/*' } })).toEqual(['PODID-T001']);
+    expect(rules({ 'ForAllValues:StringEquals': { 'aws:SourceArn': 'x' } })).toEqual(['PODID-T001']);
+    // with session tags off, EKS sends no request tags: IfExists on them scopes nothing either
+    expect(rules({ StringEqualsIfExists: { 'aws:RequestTag/kubernetes-namespace': 'payments' } }, { sessionTags: 'off' })).toEqual(['PODID-T001']);
+    expect(rules({ StringEqualsIfExists: { 'aws:RequestTag/kubernetes-namespace': 'payments' } })).toEqual(['PODID-T002']);
+    // IfExists on a key EKS sends still scopes; a negated condition next to a positive one leaves the positive one
+    expect(rules({ StringEqualsIfExists: { 'aws:SourceAccount': '111122223333' } })).toEqual([]);
+    expect(rules({ StringNotEquals: { 'aws:SourceAccount': '999999999999' }, StringEquals: { 'aws:RequestTag/kubernetes-namespace': 'payments' } })).toEqual(['PODID-T002']);
+    // a negated pattern that matches everything blocks instead: not "open"
+    expect(rules({ StringNotLike: { 'aws:RequestTag/kubernetes-namespace': '*' } })).toEqual(['PODID-T002']);
+    expect(lintPolicy(trust({ StringNotEquals: { 'aws:SourceAccount': '999999999999' } })).find((f) => f.ruleId === 'PODID-T001')?.message).toContain('under conditions that scope nothing (StringNotEquals aws:SourceAccount = "999999999999")');
+  });
+
+  it('V003 (trust), V004 (permissions) and V005 (actions) report what IAM rejects', () => {
+    const pods = { Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:RequestTag/kubernetes-namespace': 'a' } } };
+    const doc = (...Statement: object[]) => ({ Version: '2012-10-17', Statement });
+    const errors = (d: unknown, opts: LintOptions = {}) => lintPolicy(d, opts).filter((f) => f.severity === 'error' && /^PODID-V00[345]$/.test(f.ruleId)).map((f) => [f.ruleId, f.statement]);
+    expect(errors(doc(pods))).toEqual([]);
+    expect(errors(doc({ ...pods, Resource: '*' }))).toEqual([['PODID-V003', 0]]);
+    expect(errors(doc({ ...pods, NotResource: 'arn:aws:iam::111122223333:role/x' }))).toEqual([['PODID-V003', 0]]);
+    expect(errors(doc(pods, { Effect: 'Allow', Action: 'sts:AssumeRole' }))).toEqual([['PODID-V003', 1]]);
+    // a permissions policy linted as a trust policy
+    expect(errors(doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }), { kind: 'trust' })).toEqual([['PODID-V003', 0]]);
+    expect(errors(doc({ Effect: 'Allow', Action: 's3:GetObject' }))).toEqual([['PODID-V004', 0]]);
+    expect(errors(doc({ Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::secret/*' }))).toEqual([]);
+    for (const bad of ['s3GetObject', 'GetObject', 's3:', ':GetObject', 's3:Get Object']) expect(errors(doc({ Effect: 'Allow', Action: ['s3:ListBucket', bad], Resource: '*' })), bad).toEqual([['PODID-V005', 0]]);
+    for (const good of ['*', 's3:*', 's3:Get*', 'S3:GetObject', 'ec2:Describe?nstances', 'elasticfilesystem:ClientMount']) expect(errors(doc({ Effect: 'Allow', Action: good, Resource: '*' })), good).toEqual([]);
+    expect(lintPolicy(doc({ Effect: 'Allow', NotAction: 'iamPassRole', Resource: '*' })).find((f) => f.ruleId === 'PODID-V005')).toMatchObject({ path: 'Statement[0].NotAction', message: expect.stringContaining('"iamPassRole" is not an action') });
+  });
+
+  it('C002 names the kind of request that lacks the key, per key', () => {
+    const allow = (key: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:Query', Resource: '*', Condition: { 'ForAllValues:StringEquals': { [key]: ['a'] } } }] });
+    const message = (key: string) => lintPolicy(allow(key)).find((f) => f.ruleId === 'PODID-C002')?.message;
+    expect(message('dynamodb:LeadingKeys')).toContain('(e.g. a DynamoDB Scan)');
+    expect(message('aws:TagKeys')).not.toMatch(/Scan/);
+    expect(message('aws:TagKeys')).toContain('(e.g. a request that passes no tags)');
+    expect(message('s3:RequestObjectTagKeys')).not.toMatch(/Scan/);
+  });
+
   it('T006 also catches ${aws:PrincipalTag/...} values', () => {
     expect(ids(trust({ StringEquals: { 'aws:SourceAccount': '1', 'aws:RequestTag/kubernetes-namespace': '${aws:PrincipalTag/kubernetes-namespace}' } }))).toContain('PODID-T006');
   });

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { lintText, type PolicyLintResult } from '../../../src/commands/policy-lint.js';
 import { renderLintSarif } from '../../../src/ui/render/policy-lint.js';
 import { buildSarif, sarifLevel } from '../../../src/ui/render/sarif.js';
+import { runCli } from '../../helpers/run-cli.js';
 import { POLICIES, ROOT } from './helpers.js';
+
+const LINT = join(POLICIES, 'lint');
 
 // SARIF output validated with ajv against the shipped subset of the OASIS SARIF 2.1.0 schema.
 
@@ -62,5 +65,68 @@ describe('SARIF 2.1.0', () => {
     expect(validate({ version: '2.1.0', runs: [{ tool: { driver: {} } }] })).toBe(false);
     expect(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ ruleId: 'a', level: 'fatal', message: { text: 'm' } }] }] })).toBe(false);
     expect(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, locations: [{ physicalLocation: { region: { startLine: 0 } } }] }] }] })).toBe(false);
+  });
+});
+
+describe('SARIF for GitHub code scanning, end to end', () => {
+  /** What GitHub code scanning needs of each result (sarif-sdk GH1001/GH1003/GH1005): a location with a relative or file: uri and a start line. */
+  function expectUploadable(log: { runs: { results: { locations?: { physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number } } }[] }[] }[] }) {
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    const results = log.runs[0].results;
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) {
+      const physical = r.locations?.[0]?.physicalLocation;
+      const uri = physical?.artifactLocation?.uri ?? '';
+      expect(uri).not.toBe('');
+      expect(uri).not.toBe('-');
+      expect(uri.startsWith('file:///') || !/^[a-z][a-z0-9+.-]*:/i.test(uri), uri).toBe(true);
+      expect(physical?.region?.startLine).toBeGreaterThanOrEqual(1);
+    }
+  }
+
+  it('an unreadable file is a result of its own, next to the others: exit 1 and a valid log', async () => {
+    const { code, stdout } = await runCli(['policy', 'lint', `${LINT}/PODID-T001/pass.json`, 'does-not-exist.json', `${LINT}/PODID-T004/fail.json`, '-o', 'sarif'], { cwd: ROOT });
+    expect(code).toBe(1);
+    const log = JSON.parse(stdout);
+    expectUploadable(log);
+    const uris = log.runs[0].results.map((r: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => [r.ruleId, r.locations[0].physicalLocation.artifactLocation.uri]);
+    expect(uris).toEqual([['PODID-V001', 'does-not-exist.json'], ['PODID-T004', `${LINT}/PODID-T004/fail.json`.replace(/^\//, 'file:///')]]);
+  });
+
+  it("--association with --state: every result is located in the state file at the role's trust policy, with the role as logical location", async () => {
+    for (const association of ['inventory/inventory-sync', 'analytics/model-trainer']) {
+      const { code, stdout } = await runCli(['policy', 'lint', '--association', association, '--state', 'fixtures/demo/state.json', '-o', 'sarif'], { cwd: ROOT });
+      expect(code).toBe(1);
+      const log = JSON.parse(stdout);
+      expectUploadable(log);
+      const state = readFileSync(join(ROOT, 'fixtures/demo/state.json'), 'utf8').split('\n');
+      for (const r of log.runs[0].results) {
+        const { artifactLocation, region } = r.locations[0].physicalLocation;
+        expect(artifactLocation.uri).toBe('fixtures/demo/state.json');
+        // the statement's own line inside the role's trustPolicy
+        expect(state[region.startLine - 1].trim()).toBe('{');
+        expect(state[region.startLine - 2]).toContain('"Statement"');
+        expect(state[region.startLine - 4]).toContain('"trustPolicy"');
+        expect(r.locations[0].logicalLocations[0]).toMatchObject({ kind: 'resource', fullyQualifiedName: expect.stringMatching(/^arn:aws:iam::111122223333:role\//) });
+      }
+    }
+  });
+
+  it('stdin is the artifact "stdin", and findings about the whole document are on line 1', async () => {
+    const text = readFileSync(join(POLICIES, 'lint/PODID-V002/fail.json'), 'utf8');
+    const { stdout } = await runCli(['policy', 'lint', '-', '-o', 'sarif'], { stdin: text });
+    const log = JSON.parse(stdout);
+    expectUploadable(log);
+    expect(log.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'stdin' }, region: { startLine: 1 } });
+  });
+
+  it('a role read from AWS (no state file) gets a stable relative uri naming the role', () => {
+    const result: PolicyLintResult = {
+      files: [{ ...lintText('role:arn:aws:iam::111122223333:role/team/app', readFileSync(join(POLICIES, 'lint/PODID-T001/fail.json'), 'utf8'), { quota: 2048 }), artifact: { uri: 'aws-iam/role/team/app/trust-policy.json', roleArn: 'arn:aws:iam::111122223333:role/team/app' } }],
+      summary: { files: 1, errors: 1, warnings: 0, infos: 0 },
+    };
+    const log = JSON.parse(renderLintSarif(result));
+    expectUploadable(log);
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('aws-iam/role/team/app/trust-policy.json');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64UrlDecode, base64UrlEncode, checkToken, claimsFromPod, decodeJwt, MAX_TOKEN_BYTES, parseDuration, projectedTokenPayload, type SignatureVerdict } from '../../../src/core/token/index.js';
+import { base64UrlDecode, base64UrlEncode, checkToken, claimsFromPod, decodeJwt, MAX_TOKEN_BYTES, parseDuration, projectedTokenPayload, type BoundObjects, type SignatureVerdict } from '../../../src/core/token/index.js';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const T = NOW.getTime() / 1000;
@@ -29,7 +29,7 @@ describe('checkToken: a good projected token', () => {
     expect(r.error).toBeUndefined();
     expect(r.checks.map((c) => [c.id, c.status])).toEqual([
       ['token.format', 'ok'], ['token.algorithm', 'ok'], ['token.signature', 'ok'], ['token.expiry', 'ok'], ['token.notBefore', 'ok'],
-      ['token.issuedAt', 'ok'], ['token.issuer', 'ok'], ['token.audience', 'ok'], ['token.subject', 'ok'],
+      ['token.issuedAt', 'ok'], ['token.issuer', 'ok'], ['token.audience', 'ok'], ['token.subject', 'ok'], ['token.binding', 'skip'],
     ]);
     expect(r.claims).toMatchObject({ iss: ISSUER, sub: 'system:serviceaccount:apps:web', aud: ['pods.eks.amazonaws.com'], namespace: 'apps', serviceAccount: { name: 'web', uid: 'sa-uid' }, pod: { name: 'web-1', uid: 'pod-uid' }, node: { name: 'node-1' } });
     expect(r.header).toEqual({ alg: 'RS256', kid: 'k1' });
@@ -129,6 +129,55 @@ describe('checkToken: each claim check', () => {
     const r = check(jwt(p));
     expect(r.error).toBeUndefined();
     expect(statusOf(r, 'token.subject')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/not bound to a pod/) });
+  });
+});
+
+describe('checkToken: alg none with an empty signature (an unsecured JWS)', () => {
+  it('decodes, so the verdict is the precise alg-none one, not "the signature is empty"', () => {
+    const unsigned = `${base64UrlEncode('{"alg":"none"}')}.${base64UrlEncode(JSON.stringify(payload()))}.`;
+    const r = check(unsigned);
+    expect(r.error).toMatchObject({ code: 'InvalidTokenException', checkId: 'token.algorithm', message: expect.stringMatching(/"none": an unsigned token is never valid/) });
+    expect(statusOf(r, 'token.format')?.status).toBe('ok');
+    expect(statusOf(r, 'token.algorithm')).toMatchObject({ status: 'fail' });
+    expect(check(`${base64UrlEncode('{"alg":"NONE"}')}.${base64UrlEncode('{}')}.`).error?.checkId).toBe('token.algorithm');
+  });
+
+  it('any other alg with an empty signature is still a format error', () => {
+    expect(check(`${base64UrlEncode('{"alg":"RS256"}')}.${base64UrlEncode('{}')}.`).error).toMatchObject({ checkId: 'token.format', message: expect.stringMatching(/signature \(part 3\) is empty/) });
+  });
+});
+
+describe('checkToken: token.binding (kubernetes.io uids against the known objects)', () => {
+  const known = (over: Partial<BoundObjects> = {}): BoundObjects => ({ source: 'the state', serviceAccount: { uid: 'sa-uid' }, pods: [{ name: 'web-1', uid: 'pod-uid', serviceAccountName: 'web' }], ...over });
+  const bind = (objects?: BoundObjects, body = payload()) => checkToken(jwt(body), { now: NOW, cluster: CLUSTER, signature: SIG_OK, objects });
+
+  it('ok when the service account and pod uids match', () => {
+    expect(statusOf(bind(known()), 'token.binding')).toMatchObject({ status: 'ok', detail: 'service account uid matches the state; pod web-1 and its uid match the state' });
+  });
+
+  it('a service-account uid mismatch (deleted and recreated SA) fails with InvalidTokenException, marked as podid\'s reading', () => {
+    const r = bind(known({ serviceAccount: { uid: 'new-sa-uid' } }));
+    expect(r.error).toMatchObject({ code: 'InvalidTokenException', checkId: 'token.binding' });
+    expect(r.error?.message).toMatch(/kubernetes\.io\.serviceaccount\.uid sa-uid is not the uid of service account apps\/web in the state \(new-sa-uid\)/);
+    expect(r.error?.message).toContain("podid's reading");
+  });
+
+  it('a pod that is gone, or recreated with another uid, or an SA not found: warnings, not errors', () => {
+    const gone = bind(known({ pods: [] }));
+    expect(gone.error).toBeUndefined();
+    expect(statusOf(gone, 'token.binding')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/pod apps\/web-1 \(uid pod-uid\) is not in the state: it may be gone/) });
+    const recreated = bind(known({ pods: [{ name: 'web-1', uid: 'other', serviceAccountName: 'web' }] }));
+    expect(statusOf(recreated, 'token.binding')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/has uid other, not the token's pod-uid/) });
+    const renamed = bind(known({ pods: [{ name: 'web-2', uid: 'pod-uid', serviceAccountName: 'web' }] }));
+    expect(statusOf(renamed, 'token.binding')?.detail).toMatch(/its uid pod-uid belongs to pod web-2/);
+    const noSa = bind(known({ serviceAccount: null }));
+    expect(noSa.error).toBeUndefined();
+    expect(statusOf(noSa, 'token.binding')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/service account apps\/web is not in the state/) });
+  });
+
+  it('skipped when nothing was looked up or Kubernetes could not be read', () => {
+    expect(statusOf(bind(undefined), 'token.binding')?.status).toBe('skip');
+    expect(statusOf(bind({ source: 'the cluster', unavailable: 'could not read Kubernetes (no kubeconfig)' }), 'token.binding')).toMatchObject({ status: 'skip', detail: 'not checked: could not read Kubernetes (no kubeconfig)' });
   });
 });
 

@@ -11,7 +11,7 @@ export const RULES = {
   unconditionedTrust: {
     id: 'PODID-T001', name: 'unconditioned-trust', severity: 'error', kinds: trust,
     summary: 'pods.eks.amazonaws.com trust without any condition that restricts it',
-    help: 'Any Pod Identity association in the account (any cluster, namespace or service account) can use the role. Conditions that match every request count as none: StringLike/ArnLike "*" (or "?*"), Null "false" on a key EKS always sends. Scope it: podid policy trust -w CLUSTER_ARN:NAMESPACE:SERVICE_ACCOUNT.',
+    help: 'Any Pod Identity association in the account (any cluster, namespace or service account) can use the role. Conditions that scope nothing count as none: StringLike/ArnLike "*" (or "?*"), Null "false" on a key EKS always sends, negated operators (StringNotEquals aws:SourceAccount "999999999999" admits every other account), and …IfExists or ForAllValues: on a key EKS does not send (StringEqualsIfExists aws:SourceArn: EKS does not document sending aws:SourceArn, so the condition is always true). Replace the statement with a scoped one (podid policy trust -w CLUSTER_ARN:NAMESPACE:SERVICE_ACCOUNT); merging with --merge-into keeps the open statement.',
   },
   missingSourceScope: {
     id: 'PODID-T002', name: 'missing-source-scope', severity: 'warning', kinds: trust,
@@ -56,7 +56,7 @@ export const RULES = {
   forAllValuesWithoutNull: {
     id: 'PODID-C002', name: 'forallvalues-without-null', severity: 'warning', kinds: both,
     summary: 'ForAllValues on an Allow without a Null guard, or on a single-valued key',
-    help: 'ForAllValues is true when the key is absent (a Scan has no dynamodb:LeadingKeys). Add "Null": {"<key>": "false"}. On single-valued keys use the plain operator.',
+    help: 'ForAllValues is true when the key is absent (a DynamoDB Scan has no dynamodb:LeadingKeys; a request without tags has no aws:TagKeys). Add "Null": {"<key>": "false"}. On single-valued keys use the plain operator.',
   },
   invertedInDeny: {
     id: 'PODID-C003', name: 'inverted-operator-in-deny', severity: 'warning', kinds: both,
@@ -97,6 +97,21 @@ export const RULES = {
     id: 'PODID-V002', name: 'policy-version', severity: 'warning', kinds: both,
     summary: 'Version missing or not 2012-10-17',
     help: 'Without "Version": "2012-10-17" IAM uses 2008-10-17, where policy variables such as ${aws:PrincipalTag/kubernetes-namespace} are plain text.',
+  },
+  trustStatementShape: {
+    id: 'PODID-V003', name: 'trust-statement-shape', severity: 'error', kinds: trust,
+    summary: 'a trust statement with Resource/NotResource, or without Principal/NotPrincipal',
+    help: 'IAM rejects such a trust policy (MalformedPolicyDocument): the role is the resource of its trust policy, and every statement names who may assume it. A trust statement has Effect, Principal, Action and optionally Condition.',
+  },
+  permissionsStatementShape: {
+    id: 'PODID-V004', name: 'permissions-statement-shape', severity: 'error', kinds: permissions,
+    summary: 'a permissions statement without Resource or NotResource',
+    help: 'IAM rejects identity and resource-based permission policies whose statements do not name their resources (MalformedPolicyDocument). Add "Resource" with the ARNs the actions apply to.',
+  },
+  actionSyntax: {
+    id: 'PODID-V005', name: 'action-syntax', severity: 'error', kinds: both,
+    summary: 'an Action/NotAction entry that is not service:Action (or *)',
+    help: 'IAM actions are written service:Action, e.g. s3:GetObject or sts:AssumeRole; wildcards may appear in the action part (s3:Get*). "s3GetObject" or "GetObject" are rejected (MalformedPolicyDocument).',
   },
 } as const satisfies Record<string, RuleMeta>;
 

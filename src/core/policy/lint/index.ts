@@ -4,6 +4,7 @@ import { trustDeniesAssociation } from './rules-association.js';
 import { CONDITION_RULES } from './rules-conditions.js';
 import { policySizeRule } from './rules-size.js';
 import { TRUST_RULES } from './rules-trust.js';
+import { PERMISSIONS_VALIDITY_RULES, TRUST_VALIDITY_RULES } from './rules-validity.js';
 import { grants } from './model.js';
 import { shapeOf } from './shape.js';
 import type { Finding, LintContext, LintKind, LintOptions, NormStatement, Rule } from './types.js';
@@ -27,8 +28,8 @@ export function detectKind(statements: readonly NormStatement[]): LintKind {
 }
 
 const RULES_BY_KIND: Record<LintKind, readonly Rule[]> = {
-  trust: [...TRUST_RULES, trustDeniesAssociation, ...CONDITION_RULES, policySizeRule],
-  permissions: [...CONDITION_RULES, ...ABAC_RULES, policySizeRule],
+  trust: [...TRUST_VALIDITY_RULES, ...TRUST_RULES, trustDeniesAssociation, ...CONDITION_RULES, policySizeRule],
+  permissions: [...PERMISSIONS_VALIDITY_RULES, ...CONDITION_RULES, ...ABAC_RULES, policySizeRule],
 };
 
 export interface LintReport {

@@ -15,8 +15,9 @@ const RESOURCE_TAG_PREFIXES = ['aws:ResourceTag/', 's3:ExistingObjectTag/'];
 
 const usesResourceTagAbac = (s: NormStatement) =>
   s.conditions.some((c) => RESOURCE_TAG_PREFIXES.some((p) => keyStarts(c, p)) && SESSION_KEYS.includes(lower(c.key.split('/').pop() ?? '')));
-/** Tagging constrained to the caller's own tags: aws:RequestTag/<k> = ${aws:PrincipalTag/<k>}. */
-const constrainsTags = (s: NormStatement) => s.conditions.some((c) => keyStarts(c, 'aws:RequestTag/') && c.values.some((v) => lower(v).includes('${aws:principaltag/')));
+/** Tagging constrained to the caller's own tags: aws:RequestTag/<k> (S3 objects: s3:RequestObjectTag/<k>) = ${aws:PrincipalTag/<k>}. */
+const constrainsTags = (s: NormStatement) =>
+  s.conditions.some((c) => (keyStarts(c, 'aws:RequestTag/') || keyStarts(c, 's3:RequestObjectTag/')) && c.values.some((v) => lower(v).includes('${aws:principaltag/')));
 
 export const abacSpoofing: Rule = (ctx) => {
   const out: Finding[] = [];

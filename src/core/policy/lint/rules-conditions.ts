@@ -29,6 +29,14 @@ const SINGLE_VALUED = new Set(
 );
 const isSingleValued = (key: string) => SINGLE_VALUED.has(lower(key)) || SINGLE_VALUED_PREFIXES.some((p) => lower(key).startsWith(p));
 
+/** A request that carries no value for a multivalued key, in words for that key. */
+function absentExample(key: string): string {
+  const k = lower(key);
+  if (k === 'dynamodb:leadingkeys') return 'e.g. a DynamoDB Scan';
+  if (k === 'aws:tagkeys' || k === 's3:requestobjecttagkeys') return 'e.g. a request that passes no tags';
+  return 'a request without the key';
+}
+
 export const forAllValuesWithoutNull: Rule = (ctx) => {
   const out: Finding[] = [];
   for (const s of ctx.statements.filter((x) => x.effect === 'Allow')) {
@@ -40,7 +48,7 @@ export const forAllValuesWithoutNull: Rule = (ctx) => {
       }
       const guarded = s.conditions.some((g) => /^Null$/i.test(g.operator) && keyIs(g, c.key) && g.values.some((v) => lower(v) === 'false'));
       if (!guarded) {
-        out.push(finding(RULES.forAllValuesWithoutNull, `${c.operator} ${c.key} is true when the request has no ${c.key} at all (e.g. a Scan), so the Allow reaches further than it reads`, s, { path: path(s, c.operator), hint: `add "Null": {"${c.key}": "false"}` }));
+        out.push(finding(RULES.forAllValuesWithoutNull, `${c.operator} ${c.key} is true when the request has no ${c.key} at all (${absentExample(c.key)}), so the Allow reaches further than it reads`, s, { path: path(s, c.operator), hint: `add "Null": {"${c.key}": "false"}` }));
       }
     }
   }

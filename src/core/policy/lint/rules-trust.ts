@@ -1,6 +1,7 @@
 import { parseOperator } from '../../iam/index.js';
 import { RULES } from './catalog.js';
 import { awsPrincipals, baseOperator, finding, grants, isPodsStatement, keyIs, keyStarts, lower, SESSION_KEYS } from './model.js';
+import type { SessionTagsMode } from '../types.js';
 import type { Condition, Finding, LintContext, NormStatement, Rule } from './types.js';
 
 // Trust-policy rules (policies.md §1, §2, §8 items 1–5).
@@ -10,39 +11,66 @@ const SOURCE_KEYS = ['aws:SourceAccount', 'aws:SourceOrgID', 'aws:SourceOrgPaths
 
 /** Keys EKS sends with every first hop (the tag keys when session tags are on): a Null "false" on them asks only that they are there. */
 const ALWAYS_SENT = new Set(['aws:sourceaccount', 'aws:tagkeys', ...SESSION_KEYS.map((k) => `aws:requesttag/${k}`)]);
+/**
+ * Keys that may be in a first-hop request (policies.md §1.3, plus global keys every request has). A
+ * key outside this list (aws:SourceArn, which EKS does not document sending; aws:PrincipalTag/*;
+ * sts:ExternalId; any other) is absent, so an …IfExists or ForAllValues: condition on it is true.
+ */
+const MAYBE_SENT = new Set([...ALWAYS_SENT, 'aws:sourceorgid', 'aws:sourceorgpaths', 'aws:currenttime', 'aws:epochtime', 'aws:securetransport', 'aws:principalservicename', 'aws:principalisawsservice', 'aws:requestedregion']);
 /** Only * and ?, with at least one *: matches every value EKS sends (the ? only set a minimum length). */
 const matchesAnything = (pattern: string) => /^[*?]*\*[*?]*$/.test(pattern);
+const sentFor = (key: string, sessionTags: SessionTagsMode | undefined) =>
+  MAYBE_SENT.has(lower(key)) && !(sessionTags === 'off' && lower(key).startsWith('aws:requesttag/'));
 
-/** A condition that every first-hop request of EKS satisfies: StringLike/ArnLike with a "*" (or "?*") value, Null "false" on a key EKS always sends. */
-export function cannotRestrict(c: Condition): boolean {
+/**
+ * A condition that does not narrow who assumes the role, because every first-hop request of EKS
+ * (or all but a few listed values) satisfies it:
+ * - StringLike/ArnLike with a "*" (or "?*") value; Null "false" on a key EKS always sends;
+ * - a negated operator (StringNotEquals, ArnNotLike, …): it excludes the listed values and admits
+ *   everything else (every other account, cluster, namespace) — unless its pattern matches every
+ *   value, which blocks instead;
+ * - …IfExists or ForAllValues: on a key EKS does not send (e.g. StringEqualsIfExists aws:SourceArn):
+ *   the key is absent, so the condition is true.
+ */
+export function cannotRestrict(c: Condition, sessionTags?: SessionTagsMode): boolean {
   const op = parseOperator(c.operator);
   if (!op) return false;
   if (op.null) return ALWAYS_SENT.has(lower(c.key)) && c.values.length > 0 && c.values.every((v) => lower(v) === 'false');
+  if ((op.ifExists || op.set === 'ForAllValues') && !sentFor(c.key, sessionTags)) return true;
+  const like = /^(String|Arn)(Not)?Like$/i.test(baseOperator(c.operator));
+  if (op.base?.negated) return !(like && c.values.some(matchesAnything));
   // Values of one key are ORed: one match-anything value makes the whole condition match anything.
   return /^(StringLike|ArnLike)$/i.test(baseOperator(c.operator)) && c.values.some(matchesAnything);
 }
 
 /** The conditions of a statement that can narrow who assumes the role. */
-const restricting = (s: NormStatement) => s.conditions.filter((c) => !cannotRestrict(c));
+const restricting = (s: NormStatement, sessionTags?: SessionTagsMode) => s.conditions.filter((c) => !cannotRestrict(c, sessionTags));
 const conditionList = (cs: Condition[]) => cs.map((c) => `${c.operator} ${c.key} = ${c.values.map((v) => JSON.stringify(v)).join(', ')}`).join('; ');
+
+/** Replace, do not merge: --merge-into keeps every existing statement, this open one included. */
+export const REPLACE_OPEN_HINT =
+  'replace this statement, do not merge (--merge-into keeps it, and with it the open access): ' +
+  'podid policy trust -w CLUSTER_ARN:NAMESPACE:SERVICE_ACCOUNT > trust.json, then ' +
+  'aws iam update-assume-role-policy --role-name ROLE --policy-document file://trust.json ' +
+  '(keep any other statements the role needs by adding them to trust.json)';
 
 export const unconditionedTrust: Rule = (ctx) =>
   allows(ctx)
-    .filter((s) => isPodsStatement(s) && restricting(s).length === 0)
+    .filter((s) => isPodsStatement(s) && restricting(s, ctx.options.sessionTags).length === 0)
     .map((s) =>
       finding(
         RULES.unconditionedTrust,
         s.conditions.length
-          ? `pods.eks.amazonaws.com may assume this role under conditions that match every request (${conditionList(s.conditions)}): any Pod Identity association in the account can use it`
+          ? `pods.eks.amazonaws.com may assume this role under conditions that scope nothing (${conditionList(s.conditions)}): any Pod Identity association in the account can use it`
           : 'pods.eks.amazonaws.com may assume this role with no condition: any Pod Identity association in the account can use it',
         s,
-        { hint: 'podid policy trust -w CLUSTER_ARN:NAMESPACE:SERVICE_ACCOUNT --merge-into FILE', ...(s.conditions.length ? { path: `Statement[${s.index}].Condition` } : {}) },
+        { hint: REPLACE_OPEN_HINT, ...(s.conditions.length ? { path: `Statement[${s.index}].Condition` } : {}) },
       ),
     );
 
 export const missingSourceScope: Rule = (ctx) =>
   allows(ctx)
-    .filter((s) => isPodsStatement(s) && restricting(s).length > 0 && !restricting(s).some((c) => SOURCE_KEYS.some((k) => keyIs(c, k))))
+    .filter((s) => isPodsStatement(s) && restricting(s, ctx.options.sessionTags).length > 0 && !restricting(s, ctx.options.sessionTags).some((c) => SOURCE_KEYS.some((k) => keyIs(c, k))))
     .map((s) => finding(RULES.missingSourceScope, 'no aws:SourceAccount or aws:SourceOrgID condition (confused-deputy protection)', s, { path: `Statement[${s.index}].Condition` }));
 
 const isAccountRoot = (p: string) => /^\d{12}$/.test(p) || /^arn:[^:]+:iam::\d{12}:root$/.test(p);

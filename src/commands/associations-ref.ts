@@ -1,0 +1,38 @@
+import { isArn, parseClusterArn } from '../core/arn.js';
+import { parseAssociationRef, refText, type AssociationRef } from '../core/associate/ref.js';
+import { isRemoteError, UsageError, UserError } from '../core/errors.js';
+import type { Association } from '../core/model.js';
+import type { EksPort } from '../core/ports.js';
+import { requireCluster, type Deps } from '../deps.js';
+import { findAssociation } from '../services/associate-gather.js';
+
+// The one reference resolver of `associations describe|update|delete`: parse strictly (exit 2),
+// pick the cluster, look the association up (undefined when there is none).
+
+/** The parsed reference and its cluster: -c (or the state's only cluster), or the one an association ARN names. */
+export function resolveRef(text: string, deps: Pick<Deps, 'clusterName'>): { ref: AssociationRef; clusterName: string } {
+  const ref = parseAssociationRef(text);
+  if (ref.kind !== 'arn') return { ref, clusterName: requireCluster(deps) };
+  const given = deps.clusterName;
+  if (given && (isArn(given) ? parseClusterArn(given).name : given) !== ref.clusterName) {
+    throw new UsageError(`the association ARN ${ref.arn} is in cluster ${ref.clusterName}, but the cluster in use (-c or the state file) is ${given}`);
+  }
+  return { ref, clusterName: ref.clusterName };
+}
+
+/** The association the reference names, read in full; undefined when there is none. */
+export async function lookupAssociation(eks: EksPort, clusterName: string, ref: AssociationRef): Promise<Association | undefined> {
+  if (ref.kind === 'sa') return findAssociation(eks, clusterName, ref.namespace, ref.serviceAccount);
+  try {
+    const found = await eks.describeAssociation(clusterName, ref.id);
+    // An ARN of another account or region names another association, even with the same id.
+    return ref.kind === 'arn' && found.associationArn && found.associationArn !== ref.arn ? undefined : found;
+  } catch (error) {
+    if (isRemoteError(error, 'not-found')) return undefined;
+    throw error;
+  }
+}
+
+export function noAssociation(ref: AssociationRef, clusterName: string): UserError {
+  return new UserError(`no association ${refText(ref)} in cluster ${clusterName}`, { hint: `List them with: podid associations list -c ${clusterName}` });
+}
