@@ -1,24 +1,12 @@
-import { Command } from 'commander';
+import { Command, Help } from 'commander';
 import { VERSION } from './version.js';
 import { programGlobalOptions } from './cli/globals.js';
 import type { CliContext } from './cli/run-action.js';
-import { registerCompletion } from './cli/completion.js';
-import { registerAssociate } from './cli/associate.js';
-import { registerAssociations } from './cli/associations.js';
-import { registerPolicy } from './cli/policy.js';
-import { registerMigrateIrsa } from './cli/migrate-irsa.js';
-import { registerSimulate } from './cli/simulate.js';
-import { registerToken } from './cli/token.js';
-import { registerProxy } from './cli/proxy.js';
-import { registerExec } from './cli/exec.js';
-import { registerDoctor } from './cli/doctor.js';
-import { registerAudit } from './cli/audit.js';
-import { registerSnapshot } from './cli/snapshot.js';
-import { registerLocal } from './cli/local.js';
-import { registerApply } from './cli/apply.js';
+import { GROUPS } from './cli/groups.js';
 
-// Commander wiring only. Each command group registers itself from src/cli/<group>.ts and
-// import()s its command module when it runs, so `podid --help` loads nothing heavy.
+// Commander wiring only. Each command group registers itself from src/cli/<group>.ts, loaded only
+// when the command line names it (src/cli/groups.ts), and import()s its command module when it
+// runs, so `podid --help` loads nothing heavy.
 
 const EXAMPLES = `
 Examples:
@@ -34,7 +22,9 @@ Examples:
 Exit codes: 0 ok · 1 failure or failed check · 2 usage error · 3 pending changes (--check) · 130 interrupted
 Docs: README.md`;
 
-export function buildProgram(ctx: CliContext): Command {
+/** The program for `argv`: groups named in it are registered in full, the rest as help-only stubs. */
+export async function buildProgram(ctx: CliContext, argv: readonly string[]): Promise<Command> {
+  const stubTerms = new Map<Command, string>();
   const program = new Command('podid')
     .description('Manage, simulate and audit AWS EKS Pod Identity.')
     .version(VERSION, '-V, --version', 'print the podid version')
@@ -49,13 +39,23 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (text) => void (ctx.helpOnError = (ctx.helpOnError ?? '') + text),
       outputError: () => {},
     })
+    .configureHelp({ subcommandTerm: (cmd) => stubTerms.get(cmd) ?? Help.prototype.subcommandTerm.call(new Help(), cmd) })
     .addHelpText('after', EXAMPLES);
   programGlobalOptions(program);
 
-  const registrars = [
-    registerAssociate, registerAssociations, registerPolicy, registerMigrateIrsa, registerSimulate, registerToken, registerProxy, registerExec, registerDoctor, registerAudit, registerSnapshot, registerLocal, registerApply,
-    registerCompletion,
-  ];
-  for (const register of registrars) register(program, ctx);
+  // A word of the command line that is a group name loads that group (a value that happens to be
+  // one, `-n audit`, only loads a group more). Completion scripts walk the whole tree.
+  const words = new Set(argv);
+  for (const [name, group] of Object.entries(GROUPS)) {
+    if (words.has(name) || words.has('completion')) {
+      (await group.load())(program, ctx);
+      continue;
+    }
+    const stub = program.command(name).description(group.summary).allowUnknownOption().allowExcessArguments();
+    stub.action(() => {
+      throw new Error(`command ${name} was run without being loaded`);
+    });
+    stubTerms.set(stub, group.term);
+  }
   return program;
 }

@@ -18,7 +18,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   const ctx: CliContext = { io, exitCode: EXIT.ok };
   try {
     const { buildProgram } = await import('./cli.js');
-    const program = buildProgram(ctx);
+    const program = await buildProgram(ctx, argv);
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;
   } catch (error) {

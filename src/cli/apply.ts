@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { sameClusterRef } from '../core/associate/file.js';
 import { PodidError, UsageError } from '../core/errors.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, type CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // Wiring for `podid apply -f podid.yaml`: converge the cluster's associations to the file.
 
@@ -24,7 +24,7 @@ Examples:
 export function registerApply(program: Command, ctx: CliContext) {
   const cmd = program
     .command('apply')
-    .description('converge Pod Identity associations (and their roles) to a declarative podid.yaml')
+    .description(summaryOf('apply'))
     .requiredOption('-f, --file <file>', 'the podid.yaml file (- for stdin)')
     .option('--prune', 'also delete associations the file does not list (never add-on-owned ones)')
     .option('--restart', 'restart workloads whose pods started before their association')
@@ -35,15 +35,16 @@ export function registerApply(program: Command, ctx: CliContext) {
     action(ctx, async (env) => {
       const o = cmd.opts<{ file: string; prune?: boolean; restart?: boolean; approve?: boolean; check?: boolean }>();
       if (o.approve && o.check) throw new UsageError("options '--approve' and '--check' cannot be used together");
-      const [{ apply, applyExitCode, parseApplyFile }, { renderApply }, { readTextFile, confirmer }] = await Promise.all([
+      const [{ apply, applyExitCode, parseApplyFile }, { renderApply }, { readTextFile, confirmer }, { sameClusterRef }] = await Promise.all([
         import('../commands/apply.js'),
         import('../ui/render/apply.js'),
         import('./associate.js'),
+        import('../core/associate/file.js'),
       ]);
       const text = o.file === '-' ? await readStdin(env.io.stdin) : await readTextFile(env.io, o.file, '-f, --file');
       const file = parseApplyFile(o.file, text);
       const given = env.globals.cluster;
-      if (given && !sameCluster(given, file.cluster)) throw new UsageError(`option '-c, --cluster' (${given}) differs from cluster '${file.cluster}' in ${o.file}`);
+      if (given && !sameCluster(sameClusterRef, given, file.cluster)) throw new UsageError(`option '-c, --cluster' (${given}) differs from cluster '${file.cluster}' in ${o.file}`);
       const deps = await backendFor({ ...env, globals: { ...env.globals, cluster: file.cluster } });
       const result = await apply(
         { path: o.file, text, clusterRef: given, approve: o.approve, prune: o.prune, check: o.check, restart: o.restart, confirm: confirmer(env, renderApply, 'Apply these changes?') },
@@ -55,9 +56,9 @@ export function registerApply(program: Command, ctx: CliContext) {
 }
 
 /** -c takes a name or an ARN: an ARN whose name is the file's cluster names the same cluster. */
-function sameCluster(given: string, fileCluster: string): boolean {
+function sameCluster(same: (a: string, b: string) => boolean, given: string, fileCluster: string): boolean {
   try {
-    return sameClusterRef(given, fileCluster);
+    return same(given, fileCluster);
   } catch (error) {
     if (!(error instanceof PodidError)) throw error;
     throw new UsageError(`option '-c, --cluster': ${error.message}`);

@@ -6,6 +6,7 @@ import type { TrustScope } from '../core/policy/types.js';
 import type { Io } from '../ui/io.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, parseKeyValues, type ActionEnv, type CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // Wiring for `podid associate`: flags → AssociateOptions; plan by default, --approve (or a yes at
 // a TTY prompt) applies, --check exits 3 when something would change.
@@ -111,7 +112,7 @@ async function policyFileDocument(env: ActionEnv, path: string) {
 export function registerAssociate(program: Command, ctx: CliContext) {
   const cmd = program
     .command('associate')
-    .description('create or converge one Pod Identity association (and optionally its role), with preflight checks')
+    .description(summaryOf('associate'))
     .requiredOption('-n, --namespace <ns>', 'namespace of the service account')
     .requiredOption('-s, --service-account <name>', 'service account name')
     .option('--role-arn <arn>', 'use this existing IAM role (same account as the cluster)')

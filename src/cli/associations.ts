@@ -3,11 +3,12 @@ import { UsageError } from '../core/errors.js';
 import { isDnsLabel, isDnsSubdomain } from '../core/model.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, type CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // `podid associations list|describe|update|delete`.
 
 export function registerAssociations(program: Command, ctx: CliContext) {
-  const group = program.command('associations').description('list, describe, update and delete Pod Identity associations').enablePositionalOptions();
+  const group = program.command('associations').description(summaryOf('associations')).enablePositionalOptions();
 
   const list = group
     .command('list')

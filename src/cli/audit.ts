@@ -3,6 +3,7 @@ import { EXIT } from '../core/errors.js';
 import type { KubePort } from '../core/ports.js';
 import { addGlobalOptions } from './globals.js';
 import { action, collect, type ActionEnv, type CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // Wiring for `podid audit`. -c and --region repeat here: one backend per region, any number of clusters.
 
@@ -35,7 +36,7 @@ async function backendsFor(env: ActionEnv, clusters: string[]) {
 export function registerAudit(program: Command, ctx: CliContext) {
   const audit = program
     .command('audit')
-    .description('inventory associations, IRSA service accounts and their roles across clusters, with risk findings')
+    .description(summaryOf('audit'))
     .option('--all-clusters', 'every cluster of the account and region(s) (with --state: of the state file)')
     .addHelpText('after', `
 Rules: PODID-AUD001 role shared across namespaces/clusters · AUD002 association without service account ·

@@ -1,5 +1,6 @@
 import { Argument, type Command } from 'commander';
 import type { CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // `podid completion bash|zsh|fish`: scripts generated from the live command tree, so they never drift.
 
@@ -71,7 +72,7 @@ function fishScript(nodes: Node[]): string {
 export function registerCompletion(program: Command, ctx: CliContext) {
   program
     .command('completion')
-    .description('print a shell completion script')
+    .description(summaryOf('completion'))
     .addArgument(new Argument('<shell>', 'shell').choices(['bash', 'zsh', 'fish']))
     .addHelpText('after', '\nExamples:\n  $ eval "$(podid completion bash)"\n  $ podid completion fish | source')
     .action((shell: 'bash' | 'zsh' | 'fish') => {

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { EXIT } from '../core/errors.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, collect, type CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // Wiring for `podid doctor`.
 export function registerDoctor(program: Command, ctx: CliContext) {
   const doctor = program
     .command('doctor')
-    .description('check a cluster (or one namespace, service account or pod) for Pod Identity problems and say what to fix')
+    .description(summaryOf('doctor'))
     .option('-n, --namespace <ns>', 'only this namespace')
     .option('--pod <ns/name>', 'only this pod (and its service account and association)')
     .option('-s, --service-account <ns/sa>', 'only this service account')

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, ownSignalHandler, type CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // `podid exec -n NS -s SA -- CMD ARGS…`: run a command with Pod Identity credentials from an
 // in-process proxy on an ephemeral loopback port. Exits with the command's exit code.
@@ -8,7 +9,7 @@ import { action, backendFor, ownSignalHandler, type CliContext } from './run-act
 export function registerExec(program: Command, ctx: CliContext) {
   const cmd = program
     .command('exec')
-    .description('run a command with Pod Identity credentials from a local proxy (AWS_CONTAINER_* variables)')
+    .description(summaryOf('exec'))
     .option('-n, --namespace <ns>', 'namespace of the service account (required unless --token-file; with it, must match the token)')
     .option('-s, --service-account <name>', 'service account whose association gives the role (required unless --token-file; with it, must match the token)')
     .addOption(new Option('--source <name>', 'where credentials come from (default: local with --state, else sts)').choices(['local', 'sts', 'eks-auth']))

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { addGlobalOptions } from './globals.js';
 import { action, type CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // Wiring for `podid local`: local state files for the offline backend (--state).
 
@@ -23,7 +24,7 @@ function describeOption(cmd: Command, long: string, description: string) {
 }
 
 export function registerLocal(program: Command, ctx: CliContext) {
-  const local = program.command('local').description('create local state files for offline use (--state)');
+  const local = program.command('local').description(summaryOf('local'));
   const init = local
     .command('init')
     .description('write a new local state file: an empty cluster, or the demo world (--demo)')

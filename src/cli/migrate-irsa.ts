@@ -4,6 +4,7 @@ import { InterruptedError, UsageError } from '../core/errors.js';
 import { plural } from '../core/migrate/text.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, collect, parseKeyValues, type ActionEnv, type CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // `podid migrate-irsa` (plan / --check / --approve / --interactive / --resume / --export) and `podid migrate-irsa rollback JOURNAL`.
 
@@ -55,7 +56,7 @@ enter apply the selected entries · q/esc quit without changes. Entries left out
 export function registerMigrateIrsa(program: Command, ctx: CliContext) {
   const cmd = program
     .command('migrate-irsa')
-    .description('move IRSA service accounts (and add-ons) to Pod Identity associations: plan, check, apply, roll back')
+    .description(summaryOf('migrate-irsa'))
     .enablePositionalOptions()
     .option('-n, --namespace <ns...>', 'only these namespaces')
     .option('--selector <k=v>', 'only service accounts with this label (repeatable)', collect)

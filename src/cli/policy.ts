@@ -4,6 +4,7 @@ import type { TrustScope } from '../core/policy/types.js';
 import type { Io } from '../ui/io.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, collect, type ActionEnv, type CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // `podid policy trust|target-trust|abac|lint|explain`. Generation for cluster ARNs needs no backend:
 // the commands get lazy ports and only touch them for cluster names, role ARNs or --association.
@@ -77,7 +78,7 @@ const workloadOptions = (cmd: Command) =>
     .option('-s, --service-account <name>', 'service account (with -c and -n)');
 
 export function registerPolicy(program: Command, ctx: CliContext) {
-  const group = program.command('policy').description('generate scoped trust and ABAC policies; lint and explain policies').enablePositionalOptions();
+  const group = program.command('policy').description(summaryOf('policy')).enablePositionalOptions();
   registerTrust(group, ctx);
   registerTargetTrust(group, ctx);
   registerAbac(group, ctx);

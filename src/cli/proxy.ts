@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, ownSignalHandler, type ActionEnv, type CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // `podid proxy` (the local Pod Identity Agent) and `podid proxy env` (the variables for a workload).
 
@@ -47,7 +48,7 @@ function viewColor(env: ActionEnv): boolean {
 export function registerProxy(program: Command, ctx: CliContext) {
   const cmd = program
     .command('proxy')
-    .description('a local credential server that behaves like the EKS Pod Identity Agent (/v1/credentials)')
+    .description(summaryOf('proxy'))
     .option('--host <address>', 'address to listen on (loopback unless --allow-remote)', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port, printed on stdout)', '0')
     .addOption(new Option('--source <name>', 'where credentials come from (default: local with --state, else eks-auth)').choices(SOURCES))

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, parseKeyValues, type ActionEnv, type CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // `podid simulate`: predict AssumeRoleForPodIdentity for a token or a pod. Here `--context k=v`
 // is request context for --action, so the kubeconfig context moves to `--kube-context` on this leaf.
@@ -21,7 +22,7 @@ interface SimulateFlags {
 export function registerSimulate(program: Command, ctx: CliContext) {
   const cmd = program
     .command('simulate')
-    .description('predict what EKS Auth AssumeRoleForPodIdentity returns for a token (or a pod), and what the session may do')
+    .description(summaryOf('simulate'))
     .option('--token <token>', 'service-account token: the JWT, @FILE, or - for stdin')
     .option('--pod <ns/name>', 'instead of a token: check this pod (injected, not hostNetwork) and use its service account, uid and node (token checks are skipped)')
     .option('--at <time>', 'evaluate at this time instead of now: RFC 3339 / ISO 8601 with a zone (2026-11-26T12:00:00Z), a date (midnight UTC), or unix seconds')

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, type CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // `podid snapshot -c CLUSTER -o FILE`: a live cluster into a state file for offline use.
 export function registerSnapshot(program: Command, ctx: CliContext) {
   const cmd = program
     .command('snapshot')
-    .description('capture a live cluster and the roles it uses into a state file (read-only; no Secrets, no credentials)')
+    .description(summaryOf('snapshot'))
     .option('-o, --out <file>', 'state file to write')
     .option('--force', 'overwrite an existing file')
     .option('--format <format>', 'summary format: table|json|yaml', 'table')

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, type CliContext } from './run-action.js';
+import { summaryOf } from './groups.js';
 
 // `podid token mint`: a projected-token-shaped JWT signed with the local state's key. Here `-o` is
 // the output FILE (`--out`), so the leaf has no `-o, --output` format option.
 
 export function registerToken(program: Command, ctx: CliContext) {
-  const group = program.command('token').description('service-account tokens for offline use').enablePositionalOptions();
+  const group = program.command('token').description(summaryOf('token')).enablePositionalOptions();
 
   const mint = group
     .command('mint')
