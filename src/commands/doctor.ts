@@ -1,10 +1,9 @@
-import pLimit from 'p-limit';
 import { countStatuses, doctorExitCode, doctorSteps, selectChecks, worstOf, type CheckDefinition, type CheckResult, type DoctorFacts, type DoctorScope, type StatusCounts } from '../core/doctor/index.js';
-import { isRemoteError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { checklistOf, type Checklist } from '../core/reporter.js';
 import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
-import { gatherDoctorFacts } from '../services/doctor-facts.js';
+import { gatherDoctorFacts, readRoleUsers } from '../services/doctor-facts.js';
 
 // `podid doctor`: gather the facts once, run the independent checks, return them with a summary.
 // The exit code comes from the worst status (warnings only with --strict).
@@ -61,36 +60,6 @@ export async function doctor(opts: DoctorOptions, deps: Pick<Deps, 'eks' | 'iam'
   const summary = countStatuses(results);
   const strict = Boolean(opts.strict);
   return { cluster: facts.cluster.name, scope, strict, checks: results, summary, passed: doctorExitCode(summary, strict) === 0 };
-}
-
-const isScoped = (scope: DoctorScope) => Boolean(scope.namespace || scope.serviceAccount || scope.pod);
-
-/**
- * A scoped run reads only the associations in scope; whether their roles are shared depends on the
- * rest. This lists the cluster's associations once more and describes those outside the scope
- * (bounded concurrency), keeping the ones that use a role of the scope. Unreadable: the shared-role
- * check sees only the scope, as before, with a warning.
- * (Reading this belongs in gatherDoctorFacts, src/services/doctor-facts.ts, which this change does not own.)
- */
-async function readRoleUsers(deps: Pick<Deps, 'eks' | 'reporter'>, facts: DoctorFacts): Promise<DoctorFacts['roleUsers']> {
-  if (!isScoped(facts.scope) || !facts.associations.length) return undefined;
-  const roles = new Set(facts.associations.map((a) => a.roleArn));
-  const inScope = new Set(facts.associations.map((a) => a.associationId));
-  try {
-    const summaries = (await deps.eks.listAssociations(facts.cluster.name)).filter((s) => !inScope.has(s.associationId));
-    const limit = pLimit(8);
-    const described = await Promise.all(summaries.map((s) => limit(() => deps.eks.describeAssociation(facts.cluster.name, s.associationId))));
-    const users = new Map<string, { associationId: string; namespace: string; serviceAccount: string; roleArn: string }[]>();
-    for (const a of described) {
-      if (!roles.has(a.roleArn)) continue;
-      users.set(a.roleArn, [...(users.get(a.roleArn) ?? []), { associationId: a.associationId, namespace: a.namespace, serviceAccount: a.serviceAccount, roleArn: a.roleArn }]);
-    }
-    return users;
-  } catch (error) {
-    if (!isRemoteError(error)) throw error;
-    deps.reporter.warn(`cannot read the associations outside the scope (${error.message}); association.shared-role sees only the scope`);
-    return undefined;
-  }
 }
 
 /** Runs the checks one by one, settling a checklist row per check (a live view at a terminal). */

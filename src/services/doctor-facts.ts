@@ -124,3 +124,32 @@ export async function gatherDoctorFacts(deps: DoctorFactsDeps, clusterName: stri
     throw error;
   }
 }
+
+const isScoped = (scope: DoctorScope) => Boolean(scope.namespace || scope.serviceAccount || scope.pod);
+
+/**
+ * A scoped run reads only the associations in scope; whether their roles are shared depends on the
+ * rest. This lists the cluster's associations once more and describes those outside the scope
+ * (bounded concurrency), keeping the ones that use a role of the scope. Unreadable: the shared-role
+ * check sees only the scope, as before, with a warning.
+ */
+export async function readRoleUsers(deps: Pick<DoctorFactsDeps, 'eks' | 'reporter'>, facts: DoctorFacts): Promise<DoctorFacts['roleUsers']> {
+  if (!isScoped(facts.scope) || !facts.associations.length) return undefined;
+  const roles = new Set(facts.associations.map((a) => a.roleArn));
+  const inScope = new Set(facts.associations.map((a) => a.associationId));
+  try {
+    const summaries = (await deps.eks.listAssociations(facts.cluster.name)).filter((s) => !inScope.has(s.associationId));
+    const limit = pLimit(CONCURRENCY);
+    const described = await Promise.all(summaries.map((s) => limit(() => deps.eks.describeAssociation(facts.cluster.name, s.associationId))));
+    const users = new Map<string, { associationId: string; namespace: string; serviceAccount: string; roleArn: string }[]>();
+    for (const a of described) {
+      if (!roles.has(a.roleArn)) continue;
+      users.set(a.roleArn, [...(users.get(a.roleArn) ?? []), { associationId: a.associationId, namespace: a.namespace, serviceAccount: a.serviceAccount, roleArn: a.roleArn }]);
+    }
+    return users;
+  } catch (error) {
+    if (!isRemoteError(error)) throw error;
+    deps.reporter.warn(`cannot read the associations outside the scope (${error.message}); association.shared-role sees only the scope`);
+    return undefined;
+  }
+}
