@@ -59,3 +59,11 @@ export async function buildProgram(ctx: CliContext, argv: readonly string[]): Pr
   }
   return program;
 }
+
+/** `podid help X Y` is `podid X Y --help`; `podid help bogus` is the unknown command `bogus`, not a help dump. */
+export function helpAsFlag(argv: readonly string[]): string[] {
+  if (argv[0] !== 'help') return [...argv];
+  const words = argv.slice(1).filter((word) => word !== 'help');
+  if (words.length && !words[0].startsWith('-') && !Object.hasOwn(GROUPS, words[0])) return words;
+  return [...words, '--help'];
+}

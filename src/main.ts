@@ -17,9 +17,10 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   }
   const ctx: CliContext = { io, exitCode: EXIT.ok };
   try {
-    const { buildProgram } = await import('./cli.js');
-    const program = await buildProgram(ctx, argv);
-    await program.parseAsync(argv, { from: 'user' });
+    const { buildProgram, helpAsFlag } = await import('./cli.js');
+    const args = helpAsFlag(argv);
+    const program = await buildProgram(ctx, args);
+    await program.parseAsync(args, { from: 'user' });
     return ctx.exitCode;
   } catch (error) {
     const normalized = normalize(error);
@@ -45,14 +46,17 @@ function normalize(error: unknown): unknown {
   return new UsageError(message);
 }
 
-function report(error: unknown, io: Io, argv: string[]): number {
+async function report(error: unknown, io: Io, argv: string[]): Promise<number> {
   if (error === null) return EXIT.ok;
   const debug = argv.includes('--debug');
   const detail = describeError(error);
   const known = error instanceof PodidError;
   const exitCode = known ? error.exitCode : EXIT.failure;
-  if (wantsJson(argv) && !(error instanceof InterruptedError)) {
-    io.stdout.write(JSON.stringify({ schemaVersion: 1, error: { ...detail, exitCode } }, null, 2) + '\n');
+  const format = machineFormat(argv);
+  if (format && !(error instanceof InterruptedError)) {
+    // Under -o json|yaml a script reads stdout: the error is a document too.
+    const document = { schemaVersion: 1, error: { ...detail, exitCode } };
+    io.stdout.write(format === 'json' ? JSON.stringify(document, null, 2) + '\n' : await (await import('./ui/output.js')).toPortableYaml(document));
   }
   if (error instanceof UsageError) {
     // Usage errors stay on one line: the reason, naming the flag, and where to look.
@@ -70,6 +74,9 @@ function report(error: unknown, io: Io, argv: string[]): number {
   return exitCode;
 }
 
-function wantsJson(argv: string[]): boolean {
-  return argv.some((arg, i) => arg === '-ojson' || arg === '--output=json' || ((arg === '-o' || arg === '--output') && argv[i + 1] === 'json'));
+function machineFormat(argv: string[]): 'json' | 'yaml' | undefined {
+  for (const format of ['json', 'yaml'] as const) {
+    if (argv.some((arg, i) => arg === `-o${format}` || arg === `--output=${format}` || ((arg === '-o' || arg === '--output') && argv[i + 1] === format))) return format;
+  }
+  return undefined;
 }

@@ -84,7 +84,7 @@ export const GROUPS = {
   },
   completion: {
     summary: 'print a shell completion script',
-    term: 'completion <shell>',
+    term: 'completion [options] <shell>',
     load: async () => (await import('./completion.js')).registerCompletion,
   },
 } satisfies Record<string, Group>;

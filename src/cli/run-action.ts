@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isAwsRegion } from '../core/arn.js';
 import { UsageError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import { detectTerminal, type Terminal } from '../ui/env.js';
@@ -37,6 +38,7 @@ export function action<R extends object>(ctx: CliContext, handler: (env: ActionE
     const args = cmd.args ?? [];
     const globals = resolveGlobals(cmd);
     checkOutputFormat(cmd, globals.output);
+    if (globals.region !== undefined && !isAwsRegion(globals.region)) throw new UsageError(`option '--region': '${globals.region}' is not an AWS region (e.g. us-west-2)`);
     const machine = globals.output === 'json' || globals.output === 'yaml' || globals.output === 'sarif' || globals.output === 'csv';
     const terminal = detectTerminal(ctx.io, { noColor: !globals.color, machineOutput: machine });
     const { createReporter } = await import('../ui/reporter.js');

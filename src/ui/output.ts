@@ -28,14 +28,16 @@ export async function renderResult<R extends object>(result: R, format: OutputFo
 /**
  * YAML that reads back the same under YAML 1.1 (PyYAML, older Go/Ruby parsers) and 1.2: the 1.1
  * schema quotes strings such as "2012-10-17", "on", "no" or "12:30" that 1.1 would read as dates,
- * booleans or numbers; 0o17 is the one plain form only 1.2 reads as a number, so it is quoted too.
+ * booleans or numbers; 0o17 is the one plain form only 1.2 reads as a number, and `<<` (merge key)
+ * and `=` (value key) are 1.1 tags PyYAML cannot load as strings, so those are quoted too.
  */
 export async function toPortableYaml(value: unknown): Promise<string> {
   const { Document, visit } = await import('yaml');
-  const doc = new Document(value, { version: '1.1' });
+  // Without the merge tag, a `<<` string is a plain scalar that the visitor below can quote.
+  const doc = new Document(value, { version: '1.1', customTags: (tags) => tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:merge') });
   visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === 'string' && /^[-+]?0o[0-7]+$/.test(node.value)) node.type = 'QUOTE_DOUBLE';
+      if (typeof node.value === 'string' && (/^[-+]?0o[0-7]+$/.test(node.value) || node.value === '<<' || node.value === '=')) node.type = 'QUOTE_DOUBLE';
     },
   });
   return doc.toString();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('podid CLI skeleton', () => {
@@ -41,6 +42,39 @@ describe('podid CLI skeleton', () => {
     expect(doc).toMatchObject({ schemaVersion: 1, error: { type: 'UsageError', exitCode: 2 } });
   });
 
+  it.each([
+    [['help', 'bogus'], "unknown command 'bogus'"],
+    [['doctor', '--state', 'fixtures/demo/state.json', '--region', 'bad_region!'], "option '--region': 'bad_region!' is not an AWS region"],
+    [['--region', 'us_west_2', 'audit', '--state', 'fixtures/demo/state.json'], "option '--region': 'us_west_2' is not an AWS region"],
+  ])('usage error, one line: %j', async (argv, message) => {
+    const { code, stdout, stderr } = await runCli(argv);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(message);
+  });
+
+  it('podid help X Y is the help of X Y; podid help is the top-level help', async () => {
+    expect((await runCli(['help', 'policy', 'trust'])).stdout).toContain('Usage: podid policy trust');
+    expect((await runCli(['help', 'help'])).stdout).toContain('Usage: podid [options] [command]');
+    const top = await runCli(['help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain('Usage: podid [options] [command]');
+  });
+
+  it('completion takes the global options after the subcommand too, and has no json form', async () => {
+    for (const flag of ['--no-color', '--debug']) expect((await runCli(['completion', 'bash', flag])).code).toBe(0);
+    const json = await runCli(['-o', 'json', 'completion', 'bash']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain("argument 'json' is invalid for 'podid completion'");
+  });
+
+  it('under -o yaml an error is one YAML document on stdout too', async () => {
+    const { code, stdout } = await runCli(['associations', 'list', '--state', 'no-such-state.json', '-o', 'yaml']);
+    expect(code).toBe(1);
+    expect(parseYaml(stdout)).toMatchObject({ schemaVersion: 1, error: { exitCode: 1 } });
+  });
+
   it.each(['bash', 'zsh', 'fish'])('completion %s prints a script generated from the command tree', async (shell) => {
     const { code, stdout } = await runCli(['completion', shell]);
     expect(code).toBe(0);
@@ -57,6 +91,21 @@ describe('podid CLI skeleton', () => {
     // The value of --state is not mistaken for a subcommand.
     const sub = execFileSync('bash', ['-c', `${stdout}\nCOMP_WORDS=(podid --state x.json policy li); COMP_CWORD=4; _podid_complete; echo "\${COMPREPLY[@]}"`]).toString();
     expect(sub.trim()).toBe('lint');
+  });
+
+  it.each([
+    ['a plain --check does not swallow the next word', 'podid migrate-irsa --check -n payments --remove-o', '--remove-oidc-trust'],
+    ['doctor --check takes a value', 'podid doctor --check pod.injection --str', '--strict'],
+    ['a global option with a value after the subcommand', 'podid associate --state s.json --check --fix-t', '--fix-trust'],
+    ['aliases complete like their command', 'podid associations ls -', '-A'],
+    ['argument choices', 'podid completion z', 'zsh'],
+    ['help takes a command name', 'podid help doc', 'doctor'],
+  ])('bash: %s', async (_name, line, expected) => {
+    const { stdout } = await runCli(['completion', 'bash']);
+    const { execFileSync } = await import('node:child_process');
+    const words = line.split(' ');
+    const out = execFileSync('bash', ['-c', `${stdout}\nCOMP_WORDS=(${words.join(' ')}); COMP_CWORD=${words.length - 1}; _podid_complete; echo "\${COMPREPLY[@]}"`]).toString();
+    expect(out.trim().split(' ')).toContain(expected);
   });
 });
 

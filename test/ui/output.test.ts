@@ -16,7 +16,7 @@ describe('renderResult', () => {
   });
 
   it('yaml reads back the same under YAML 1.1 (PyYAML) and 1.2', async () => {
-    const tricky = { Version: '2012-10-17', sessionTags: 'on', off: 'no', time: '12:30', octal: '0o17', hex: '0x1F', tilde: '~', plain: 'Allow', n: 3, b: true };
+    const tricky = { Version: '2012-10-17', sessionTags: 'on', off: 'no', time: '12:30', octal: '0o17', hex: '0x1F', tilde: '~', plain: 'Allow', n: 3, b: true, '<<': '=', tags: { '=': '<<' } };
     const text = await renderResult({ tricky }, 'yaml', renderers as never, { color: false });
     expect(parseYaml(text)).toEqual({ schemaVersion: 1, tricky });
     expect(parseYaml(text, { version: '1.1' })).toEqual({ schemaVersion: 1, tricky });
