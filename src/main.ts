@@ -75,8 +75,11 @@ async function report(error: unknown, io: Io, argv: string[]): Promise<number> {
 }
 
 function machineFormat(argv: string[]): 'json' | 'yaml' | undefined {
+  // Words after `--` belong to another program (`podid exec -- aws … --output json`).
+  const end = argv.indexOf('--');
+  const own = end === -1 ? argv : argv.slice(0, end);
   for (const format of ['json', 'yaml'] as const) {
-    if (argv.some((arg, i) => arg === `-o${format}` || arg === `--output=${format}` || ((arg === '-o' || arg === '--output') && argv[i + 1] === format))) return format;
+    if (own.some((arg, i) => arg === `-o${format}` || arg === `--output=${format}` || ((arg === '-o' || arg === '--output') && own[i + 1] === format))) return format;
   }
   return undefined;
 }

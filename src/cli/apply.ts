@@ -35,7 +35,7 @@ export function registerApply(program: Command, ctx: CliContext) {
     action(ctx, async (env) => {
       const o = cmd.opts<{ file: string; prune?: boolean; restart?: boolean; approve?: boolean; check?: boolean }>();
       if (o.approve && o.check) throw new UsageError("options '--approve' and '--check' cannot be used together");
-      const [{ apply, applyExitCode, parseApplyFile }, { renderApply }, { readTextFile, confirmer }, { sameClusterRef }] = await Promise.all([
+      const [{ apply, applyExitCode, parseApplyFile }, views, { readTextFile, confirmer }, { sameClusterRef }] = await Promise.all([
         import('../commands/apply.js'),
         import('../ui/render/apply.js'),
         import('./associate.js'),
@@ -46,11 +46,9 @@ export function registerApply(program: Command, ctx: CliContext) {
       const given = env.globals.cluster;
       if (given && !sameCluster(sameClusterRef, given, file.cluster)) throw new UsageError(`option '-c, --cluster' (${given}) differs from cluster '${file.cluster}' in ${o.file}`);
       const deps = await backendFor({ ...env, globals: { ...env.globals, cluster: file.cluster } });
-      const result = await apply(
-        { path: o.file, text, clusterRef: given, approve: o.approve, prune: o.prune, check: o.check, restart: o.restart, confirm: confirmer(env, renderApply, 'Apply these changes?') },
-        deps,
-      );
-      return { result, renderers: { table: renderApply }, exitCode: applyExitCode(result, o.check) };
+      const prompt = confirmer(env, { full: views.renderApply, preview: views.renderApplyPreview, done: views.renderApplyDone }, 'Apply these changes?');
+      const result = await apply({ path: o.file, text, clusterRef: given, approve: o.approve, prune: o.prune, check: o.check, restart: o.restart, confirm: prompt.confirm, statePath: env.globals.state }, deps);
+      return { result, renderers: { table: prompt.table }, exitCode: applyExitCode(result, o.check) };
     }),
   );
 }

@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { UsageError, UserError } from '../core/errors.js';
 import type { TrustScope } from '../core/policy/types.js';
 import type { Io } from '../ui/io.js';
+import type { RenderContext } from '../ui/output.js';
 import { addGlobalOptions } from './globals.js';
 import { action, backendFor, parseKeyValues, type ActionEnv, type CliContext } from './run-action.js';
 import { summaryOf } from './groups.js';
@@ -45,13 +46,29 @@ export async function askYesNo(io: Io, question: string): Promise<boolean> {
   }
 }
 
-/** Renders the plan to stderr and asks; undefined when podid may not prompt (CI, no TTY, machine output). */
-export function confirmer<R>(env: ActionEnv, render: (result: R) => string, question: string) {
-  if (!env.terminal.canPrompt || env.globals.output !== 'table') return undefined;
-  return async (preview: R) => {
-    env.io.stderr.write(render(preview) + '\n');
-    return askYesNo(env.io, question);
+/** How a command's result reads for people: in full, as the preview before the prompt, and after a yes. */
+export interface PromptViews<R> {
+  full: (result: R, ctx: RenderContext) => string;
+  preview: (result: R, ctx: RenderContext) => string;
+  done: (result: R, ctx: RenderContext) => string;
+}
+
+/**
+ * The TTY confirmation of a plan. `confirm` (undefined when podid may not prompt: CI, no TTY,
+ * machine output) writes the preview — preflight and plan, no "run again" line — to stderr and
+ * asks. `table` renders the result: in full when nobody was asked; after a yes only what was done
+ * (the plan is already on screen); after a no the one line "Nothing was changed.".
+ */
+export function confirmer<R>(env: ActionEnv, views: PromptViews<R>, question: string): { confirm?: (preview: R) => Promise<boolean>; table: (result: R, ctx: RenderContext) => string } {
+  let answer: boolean | undefined;
+  const table = (result: R, ctx: RenderContext) => (answer === undefined ? views.full(result, ctx) : answer ? views.done(result, ctx) : 'Nothing was changed.\n');
+  if (!env.terminal.canPrompt || env.globals.output !== 'table') return { table };
+  const confirm = async (preview: R) => {
+    env.io.stderr.write(views.preview(preview, { color: false }) + '\n');
+    answer = await askYesNo(env.io, question);
+    return answer;
   };
+  return { confirm, table };
 }
 
 export function parseSeconds(flag: string, value: string | undefined): number | undefined {
@@ -109,6 +126,25 @@ async function policyFileDocument(env: ActionEnv, path: string) {
   }
 }
 
+/**
+ * Errors about the content of a file flag (a policy IAM would reject, not JSON) name the file:
+ * "option '--policy-file': bad.json: …". `files` maps flags to the paths given.
+ */
+export async function namingFiles<T>(files: Record<string, string | false | undefined>, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    for (const [flag, path] of Object.entries(files)) {
+      const prefix = `option '${flag}': `;
+      if (path && error.message.startsWith(prefix) && !error.message.includes(path)) {
+        throw new UserError(`${prefix}${path}: ${error.message.slice(prefix.length)}`, { hint: error.hint?.replace(/\bFILE\b/, path) });
+      }
+    }
+    throw error;
+  }
+}
+
 export function registerAssociate(program: Command, ctx: CliContext) {
   const cmd = program
     .command('associate')
@@ -140,11 +176,13 @@ export function registerAssociate(program: Command, ctx: CliContext) {
     action(ctx, async (env) => {
       const f = cmd.opts<Flags>();
       checkManifestsFlags(f);
-      const [{ associate, associateExitCode }, { renderAssociate }] = await Promise.all([import('../commands/associate.js'), import('../ui/render/associate.js')]);
+      const [{ associate, associateExitCode }, views] = await Promise.all([import('../commands/associate.js'), import('../ui/render/associate.js')]);
       const policyDocument = f.policyFile ? await policyFileDocument(env, f.policyFile) : undefined;
       const sessionPolicy = f.sessionPolicy ? await readTextFile(env.io, f.sessionPolicy, '--session-policy') : undefined;
       const deps = await backendFor(env, { manifests: f.manifests });
-      const result = await associate(
+      // --manifests plans only: no prompt that could lead to writes.
+      const prompt = confirmer(env, { full: views.renderAssociate, preview: views.renderAssociatePreview, done: views.renderAssociateDone }, 'Apply these changes?');
+      const result = await namingFiles({ '--policy-file': f.policyFile, '--session-policy': f.sessionPolicy }, () => associate(
         {
           namespace: f.namespace,
           serviceAccount: f.serviceAccount,
@@ -168,12 +206,12 @@ export function registerAssociate(program: Command, ctx: CliContext) {
           partialKube: Boolean(f.manifests?.length),
           approve: f.approve,
           check: f.check,
-          // --manifests plans only: no prompt that could lead to writes.
-          confirm: f.manifests?.length ? undefined : confirmer(env, renderAssociate, 'Apply these changes?'),
+          confirm: f.manifests?.length ? undefined : prompt.confirm,
+          statePath: env.globals.state,
         },
         deps,
-      );
-      return { result, renderers: { table: renderAssociate }, exitCode: associateExitCode(result, f.check) };
+      ));
+      return { result, renderers: { table: prompt.table }, exitCode: associateExitCode(result, f.check) };
     }),
   );
 }

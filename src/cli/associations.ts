@@ -68,11 +68,13 @@ Examples:
     .option('--session-policy <file>', 'set the inline session policy (requires session tags off)')
     .option('--no-session-policy', 'remove the session policy')
     .option('--fix-trust', "merge a statement scoped to this workload into the new role's trust when needed")
+    .option('--restart', 'rollout-restart the workloads of the service account, so their pods get the new role at once')
     .option('--approve', 'apply without asking')
     .option('--check', 'change nothing; exit 3 when the association would change')
     .addHelpText('after', `
 Add-on-owned associations are refused (change them through the add-on). Pods keep the old
-credentials until restarted or the agent cache expires (up to 6 h; 59 min with a target role).
+credentials until restarted (--restart) or the agent cache expires (up to 6 h; 59 min with a
+target role).
 
 Examples:
   $ podid associations update payments/payments-api --role-arn arn:aws:iam::111122223333:role/api-v2 --approve
@@ -85,16 +87,17 @@ Examples:
   addGlobalOptions(update).action(
     action(ctx, async (env, args) => {
       if (sessionPolicyFlags.size === 2) throw new UsageError("options '--session-policy' and '--no-session-policy' cannot be used together");
-      const o = update.opts<{ roleArn?: string; targetRoleArn?: string; targetRole?: boolean; disableSessionTags?: boolean; enableSessionTags?: boolean; sessionPolicy?: string | false; fixTrust?: boolean; approve?: boolean; check?: boolean }>();
+      const o = update.opts<{ roleArn?: string; targetRoleArn?: string; targetRole?: boolean; disableSessionTags?: boolean; enableSessionTags?: boolean; sessionPolicy?: string | false; fixTrust?: boolean; restart?: boolean; approve?: boolean; check?: boolean }>();
       if (o.disableSessionTags && o.enableSessionTags) throw new UsageError("options '--disable-session-tags' and '--enable-session-tags' cannot be used together");
       if (o.targetRoleArn && o.targetRole === false) throw new UsageError("options '--target-role-arn' and '--no-target-role' cannot be used together");
       if (o.approve && o.check) throw new UsageError("options '--approve' and '--check' cannot be used together");
-      const [{ associationsUpdate }, { associateExitCode }, { renderAssociate }, { readTextFile, confirmer }] = await Promise.all([
+      const [{ associationsUpdate }, { associateExitCode }, views, { readTextFile, confirmer, namingFiles }] = await Promise.all([
         import('../commands/associations-update.js'), import('../commands/associate.js'), import('../ui/render/associate.js'), import('./associate.js'),
       ]);
       const sessionPolicy = typeof o.sessionPolicy === 'string' ? await readTextFile(env.io, o.sessionPolicy, '--session-policy') : o.sessionPolicy === false ? null : undefined;
       const deps = await backendFor(env);
-      const result = await associationsUpdate(
+      const prompt = confirmer(env, { full: views.renderAssociate, preview: views.renderAssociatePreview, done: views.renderAssociateDone }, 'Apply these changes?');
+      const result = await namingFiles({ '--session-policy': o.sessionPolicy }, () => associationsUpdate(
         {
           ref: args[0],
           roleArn: o.roleArn,
@@ -102,13 +105,15 @@ Examples:
           disableSessionTags: o.disableSessionTags ? true : o.enableSessionTags ? false : undefined,
           sessionPolicy,
           fixTrust: o.fixTrust,
+          restart: o.restart,
           approve: o.approve,
           check: o.check,
-          confirm: confirmer(env, renderAssociate, 'Apply these changes?'),
+          confirm: prompt.confirm,
+          statePath: env.globals.state,
         },
         deps,
-      );
-      return { result, renderers: { table: renderAssociate }, exitCode: associateExitCode(result, o.check) };
+      ));
+      return { result, renderers: { table: prompt.table }, exitCode: associateExitCode(result, o.check) };
     }),
   );
 
@@ -131,12 +136,13 @@ Examples:
     action(ctx, async (env, args) => {
       const o = remove.opts<{ deleteRole?: boolean; approve?: boolean; check?: boolean }>();
       if (o.approve && o.check) throw new UsageError("options '--approve' and '--check' cannot be used together");
-      const [{ associationsDelete, deleteExitCode }, { renderAssociationsDelete }, { confirmer }] = await Promise.all([
+      const [{ associationsDelete, deleteExitCode }, views, { confirmer }] = await Promise.all([
         import('../commands/associations-delete.js'), import('../ui/render/associate.js'), import('./associate.js'),
       ]);
       const deps = await backendFor(env);
-      const result = await associationsDelete({ ref: args[0], deleteRole: o.deleteRole, approve: o.approve, check: o.check, confirm: confirmer(env, renderAssociationsDelete, 'Delete?') }, deps);
-      return { result, renderers: { table: renderAssociationsDelete }, exitCode: deleteExitCode(result, o.check) };
+      const prompt = confirmer(env, { full: views.renderAssociationsDelete, preview: views.renderAssociationsDeletePreview, done: views.renderAssociationsDeleteDone }, 'Delete?');
+      const result = await associationsDelete({ ref: args[0], deleteRole: o.deleteRole, approve: o.approve, check: o.check, confirm: prompt.confirm }, deps);
+      return { result, renderers: { table: prompt.table }, exitCode: deleteExitCode(result, o.check) };
     }),
   );
 }

@@ -16,7 +16,7 @@ interface Node {
 
 const visible = (cmd: Command) => cmd.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
 const flagsOf = (cmd: Command, pick: (o: Command['options'][number]) => boolean) =>
-  cmd.options.filter(pick).flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f)));
+  cmd.options.filter((o) => !o.hidden && pick(o)).flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f)));
 
 function walk(cmd: Command, path: string[] = [], inherited: string[] = []): Node[] {
   const subs = visible(cmd);

@@ -18,7 +18,8 @@ export function registerDoctor(program: Command, ctx: CliContext) {
 Checks: cluster.status, agent.addon, agent.daemonset, agent.node-role, association.exists,
 association.service-account, association.role, association.session-policy, association.packed-size,
 association.in-use, association.shared-role, association.trust, association.target-role, pod.injection,
-pod.irsa-env, pod.static-keys, pod.host-network, pod.compute, pod.proxy, pod.exchange, irsa.candidate
+pod.irsa-env, pod.static-keys, pod.host-network, pod.compute, pod.proxy, pod.stale-injection,
+pod.exchange, irsa.candidate
 
 With --state FILE, every podid command in a fix carries --state FILE too.
 

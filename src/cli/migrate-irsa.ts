@@ -106,18 +106,28 @@ export function registerMigrateIrsa(program: Command, ctx: CliContext) {
     .command('rollback')
     .description("undo an applied migration from its journal: annotations restored, the run's trust changes reverted (later changes kept), created associations and bridge roles deleted")
     .argument('<journal>', 'the journal file written by --approve')
-    .option('--dry-run', 'show what would be undone (and what would be refused), change nothing')
+    .option('--dry-run', 'show what would be undone (and what would be refused), change nothing; exit 1 when an action would be refused or fail')
+    .option('--restart', 'also rollout-restart the workloads whose pods still have Pod Identity credentials from an association the rollback deletes')
     .addHelpText('after', `
+Order: annotations → trust → associations (and add-on pod identity) deleted → restarts (the run's,
+then, with --restart, the workloads whose pods were admitted with Pod Identity) → bridge roles.
+Without --restart, those workloads are listed with the kubectl rollout restart commands: their pods
+get no credentials until restarted. --dry-run exits 1 when an action would be refused or fail (as
+the rollback would), 0 otherwise.
+
 Examples:
   $ podid migrate-irsa rollback .podid/migrate-prod-2026-01-01T000000.000Z-1a2b3c.json -c prod
-  $ podid migrate-irsa rollback migrate.json --state demo.json --dry-run`);
+  $ podid migrate-irsa rollback migrate.json --state demo.json --dry-run
+  $ podid migrate-irsa rollback migrate.json -c prod --restart`);
   addGlobalOptions(rollback).action(
     action(ctx, async (env, args) => {
-      const flags = rollback.opts<{ dryRun?: boolean }>();
+      const flags = rollback.opts<{ dryRun?: boolean; restart?: boolean }>();
       const [{ migrateRollback }, { renderRollbackTable }] = await Promise.all([import('../commands/migrate-rollback.js'), import('../ui/render/migrate.js')]);
       const deps = await backendFor(env);
-      const result = await migrateRollback({ journal: args[0], dryRun: Boolean(flags.dryRun) }, deps);
-      return { result, renderers: { table: renderRollbackTable } };
+      const result = await migrateRollback({ journal: args[0], dryRun: Boolean(flags.dryRun), restart: Boolean(flags.restart) }, deps);
+      // A preview of a rollback that would end with exit 1 ends with exit 1 too.
+      const stopped = result.dryRun && result.actions.some((a) => a.status === 'refused' || a.status === 'failed');
+      return { result, renderers: { table: renderRollbackTable }, exitCode: stopped ? 1 : 0 };
     }),
   );
 }
@@ -125,7 +135,8 @@ Examples:
 /** Plan, let the user choose at the terminal (ink on stderr), then apply only the chosen entries. */
 async function interactive(env: ActionEnv, opts: MigrateIrsaOptions, migrate: (o: MigrateIrsaOptions) => Promise<MigrateIrsaResult>): Promise<MigrateIrsaResult> {
   const planned = await migrate(opts);
-  const pending = planned.plan.entries.filter((e) => e.status === 'pending').map((e) => e.id);
+  const { isSelectable } = await import('../core/migrate/select.js');
+  const pending = planned.plan.entries.filter(isSelectable).map((e) => e.id);
   if (!pending.length) return { ...planned, selection: { entries: [], unselected: [] } };
   const { reviewPlan } = await import('../ui/ink/MigrateReview.js');
   const color = env.terminal.color && Boolean(env.io.stderr.isTTY);
@@ -142,7 +153,7 @@ function selectionNote(result: MigrateIrsaResult): string {
   const s = result.selection;
   if (!s) return '';
   if (quit(result)) return `Nothing applied: the review ended without changes (${plural(s.unselected.length, 'entry', 'entries')} pending).\n`;
-  if (!result.apply) return 'Nothing to review: no entry is pending.\n';
+  if (!result.apply) return result.plan.summary.waiting ? 'Nothing to review: no entry has a change to apply now (removals wait: see Warnings).\n' : 'Nothing to review: no entry is pending.\n';
   if (!s.unselected.length) return '';
   return `Not selected, still pending: ${s.unselected.join(', ')} (podid migrate-irsa --interactive to review them again).\n`;
 }

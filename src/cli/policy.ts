@@ -267,14 +267,20 @@ The request context is filled in like IAM does, then --context entries override 
                        path pass the role ARN itself), aws:PrincipalAccount, and aws:username for IAM users
   --workload           aws:SourceAccount, the aws:RequestTag/* session tags and aws:TagKeys, as EKS sends them
   --org-id             aws:SourceOrgID (what policy trust --scope org checks); needs --workload
+--workload fills the trust side (aws:RequestTag/*); for a permissions (ABAC) policy pass the
+session's tags as --context aws:PrincipalTag/<key>=<value>, e.g. eks-cluster-name and
+kubernetes-namespace for the s3-prefix template.
 --action is one action (service:Action); wildcards such as s3:Get* are for policies, not requests.
 Exit 0 when allowed, 1 when denied (explicitly or implicitly).
 
 Examples:
+  $ podid policy trust -w arn:aws:eks:us-west-2:111122223333:cluster/prod:payments:api > trust.json
   $ podid policy explain trust.json --principal pods.eks.amazonaws.com --action sts:AssumeRole \\
       --workload arn:aws:eks:us-west-2:111122223333:cluster/prod:payments:api
+  $ podid policy abac -t s3-prefix --bucket shared > abac.json
   $ podid policy explain abac.json --principal arn:aws:sts::111122223333:assumed-role/app/s --action s3:GetObject \\
-      --resource arn:aws:s3:::shared/prod/payments/a.txt --context aws:PrincipalTag/kubernetes-namespace=payments
+      --resource arn:aws:s3:::shared/prod/payments/a.txt \\
+      --context aws:PrincipalTag/eks-cluster-name=prod --context aws:PrincipalTag/kubernetes-namespace=payments
   $ podid policy trust --scope org > org-trust.json
   $ podid policy explain org-trust.json --principal pods.eks.amazonaws.com --action sts:AssumeRole \\
       --workload arn:aws:eks:us-west-2:111122223333:cluster/prod:payments:api --org-id o-a1b2c3d4e5`);

@@ -54,7 +54,7 @@ export function registerProxy(program: Command, ctx: CliContext) {
     .addOption(new Option('--source <name>', 'where credentials come from (default: local with --state, else eks-auth)').choices(SOURCES))
     .option('--strict-host', "accept only the agent's Host values 169.254.170.23 and fd00:ec2::23, as the real agent does")
     .option('--allow-remote', 'allow a non-loopback --host (anyone who can reach it and holds a token gets credentials)')
-    .option('--probe-port <n>', 'also serve /healthz, /readyz and /metrics on this port')
+    .option('--probe-port <n>', 'also serve /healthz, /readyz and /metrics on this port (probe hits are no credential requests: not logged or counted; --debug shows them)')
     .addHelpText('after', `
 Once listening, stdout gets the credentials URL (one JSON line with -o json). At an interactive
 terminal stderr shows a live view (counters, upstream errors, the last requests); in CI, in a
@@ -78,20 +78,19 @@ Examples:
       };
       // At an interactive terminal the ink live view replaces the banner and the per-request log
       // lines on stderr; elsewhere (CI, pipes, -o json) the plain lines stay as they are.
-      const [{ proxy, validateProxyOptions }, render, { startHttpServer }, { startProbeServer }, { randomUUID }, { defaultSource }, liveView] = await Promise.all([
+      const [{ proxy, proxyEnvHintFlags, validateProxyOptions }, render, { startHttpServer }, { startProbeServer }, { randomUUID }, liveView] = await Promise.all([
         import('../commands/proxy.js'),
         import('../ui/render/proxy.js'),
         import('../adapters/http/server.js'),
         import('../adapters/http/probe.js'),
         import('node:crypto'),
-        import('../services/credential-sources.js'),
         env.terminal.canAnimate ? import('../ui/ink/ProxyView.js') : undefined,
       ]);
       validateProxyOptions(options);
       const deps = await backendFor(env);
       const format = env.globals.output === 'json' || env.globals.output === 'yaml' ? env.globals.output : 'table';
       // Printed commands carry the backend: without --state `podid proxy env` would use AWS.
-      const flags = { statePath: deps.store?.path, source: options.source && options.source !== defaultSource(deps.backend, false) ? options.source : undefined };
+      const flags = proxyEnvHintFlags(deps.backend, deps.store?.path, options.source);
       const live = liveView?.proxyLiveSession({ stream: env.io.stderr, color: viewColor(env), debug: env.globals.debug, reporter: deps.reporter, envCommand: (started) => render.proxyEnvCommand(started, flags) });
       const stop = stopSignal(env);
       try {

@@ -41,7 +41,7 @@ export function registerSimulate(program: Command, ctx: CliContext) {
     .addOption(new Option('--context <key=value...>', 'request context for --action, e.g. s3:prefix=demo/payments/ (repeatable)'))
     .option('--kube-context <name>', 'kubeconfig context (the global --context on other commands)')
     .addHelpText('after', `
-Exit codes: 0 the exchange would succeed · 1 it would fail, or with --pod the pod gets no credentials or does not use them (not injected, hostNetwork, static AWS keys or IRSA env that win the SDK chain), or with --live EKS Auth disagrees or fails · 2 usage (e.g. --live with --state, a --context key naming one of the six session tags EKS sets, an --at that is not RFC 3339 / ISO 8601 or unix seconds).
+Exit codes: 0 the exchange would succeed · 1 it would fail, or with --pod the pod gets no credentials or does not use them (not injected, hostNetwork, static AWS keys or IRSA env that win the SDK chain, a lone AWS_ACCESS_KEY_ID that breaks botocore), or with --live EKS Auth disagrees or fails · 2 usage (e.g. --live with --state, a --context key naming one of the six session tags EKS sets, an --at that is not RFC 3339 / ISO 8601 or unix seconds).
 
 Examples:
   $ podid token mint -n payments -s payments-api --state demo.json | podid simulate --token - --state demo.json
@@ -107,6 +107,7 @@ export function parseTime(text: string | undefined): Date | undefined {
   const offsetMinutes = sign ? (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) : 0;
   const ms = frac ? Math.floor(Number(`0${frac}`) * 1000) : 0;
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000);
-  if (year < 1970) throw bad('is before 1970');
+  // The instant, not the written year: 1969-12-31T23:00:00-02:00 is 1970-01-01T01:00Z.
+  if (date.getTime() < 0) throw bad('is before 1970-01-01T00:00:00Z');
   return date;
 }

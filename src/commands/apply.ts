@@ -24,6 +24,8 @@ export interface ApplyOptions {
   check?: boolean;
   restart?: boolean;
   confirm?: (preview: ApplyResult) => Promise<boolean>;
+  /** --state FILE of the run (podid commands in fix hints carry it). */
+  statePath?: string;
 }
 
 export interface PruneItem {
@@ -113,7 +115,7 @@ export async function apply(opts: ApplyOptions, deps: AssociateDeps): Promise<Ap
   const planned = new Map<string, Role>();
   const nodes = nodeReader(deps);
   for (const spec of specs) {
-    const p = await prepare(deps, ctx, spec, { restart: opts.restart, existing: byKey.get(saKey(spec.namespace, spec.serviceAccount)) ?? null, planned, nodes, style: 'file' });
+    const p = await prepare(deps, ctx, spec, { restart: opts.restart, existing: byKey.get(saKey(spec.namespace, spec.serviceAccount)) ?? null, planned, nodes, style: 'file', statePath: opts.statePath });
     const role = p.plan.effectiveRole;
     if (role && role.accountId === cluster.accountId) planned.set(role.name, role);
     prepared.push(p);

@@ -20,7 +20,7 @@ import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
 import { applySteps, type StepOutcome } from '../services/associate-apply.js';
 import { showChecks } from '../services/show-checks.js';
-import { describeClusterOrFail, gatherAssociateFacts, gatherClusterContext, tracked, type ClusterContext, type GatherDeps } from '../services/associate-gather.js';
+import { describeClusterOrFail, gatherAssociateFacts, gatherClusterContext, manifestNamespaces, tracked, type ClusterContext, type GatherDeps } from '../services/associate-gather.js';
 
 // `podid associate`: validate → gather → plan + preflight → (approve) apply. The reads and then
 // the preflight checks are rows of one checklist on stderr, each settling as it finishes.
@@ -35,6 +35,8 @@ export interface AssociateOptions extends AssociateInput {
   partialKube?: boolean;
   /** Asked (at a TTY) when the plan has changes and --approve was not given; resolves true to apply. */
   confirm?: (preview: AssociateResult) => Promise<boolean>;
+  /** --state FILE of the run: podid commands in fix hints carry it, so they act on the same world. */
+  statePath?: string;
 }
 
 export type AssociateStatus = 'up-to-date' | 'planned' | 'applied' | 'blocked' | 'failed';
@@ -81,6 +83,8 @@ export interface PrepareOptions {
   nodes?: () => Promise<Node[] | undefined>;
   /** Hints name `associate` flags, or the keys of an apply file entry. */
   style?: InputStyle;
+  /** See AssociateOptions.statePath. */
+  statePath?: string;
 }
 
 /** Reads the nodes once, on first call; undefined when they cannot be read (compute checks are then skipped). */
@@ -102,7 +106,7 @@ export async function prepare(deps: AssociateDeps, ctx: ClusterContext, spec: As
   const nodes = gathered.pods?.some((p) => p.nodeName) ? await (opts.nodes ?? nodeReader(deps, opts.progress))() : undefined;
   const facts = { ...gathered, nodes, namespaceExists: namespaceExists(ctx, spec.namespace, Boolean(opts.partialKube)) };
   const plan = planAssociate(facts, spec, { restart: opts.restart, now: deps.now().toISOString() });
-  return { spec, plan, checks: preflight(facts, spec, plan, opts.style), existing: facts.existing };
+  return { spec, plan, checks: preflight(facts, spec, plan, opts.style, opts.statePath), existing: facts.existing };
 }
 
 export function notesFor(p: Prepared): string[] {
@@ -153,7 +157,9 @@ export async function associate(opts: AssociateOptions, deps: AssociateDeps): Pr
     const cluster = await tracked(list, `cluster ${clusterName}`, () => describeClusterOrFail(deps.eks, clusterName), (c) => ({ status: 'ok', text: `cluster ${c.name}: ${c.status}` }));
     const spec = resolveSpec(opts, cluster);
     const ctx = await gatherClusterContext(deps, cluster, spec.namespace, list);
-    prepared = await prepare(deps, ctx, spec, { restart: opts.restart, progress: list, partialKube: opts.partialKube });
+    // Manifests are a partial view: a `kind: Namespace` object shows the namespace exists.
+    if (opts.partialKube) ctx.namespaces = await manifestNamespaces(deps.kube);
+    prepared = await prepare(deps, ctx, spec, { restart: opts.restart, progress: list, partialKube: opts.partialKube, statePath: opts.statePath });
     await showChecks(list, prepared.checks);
   } finally {
     await list.end();

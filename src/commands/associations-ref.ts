@@ -1,7 +1,7 @@
-import { isArn, parseClusterArn } from '../core/arn.js';
+import { isArn, parseArn, parseClusterArn } from '../core/arn.js';
 import { parseAssociationRef, refText, type AssociationRef } from '../core/associate/ref.js';
 import { isRemoteError, UsageError, UserError } from '../core/errors.js';
-import type { Association } from '../core/model.js';
+import type { Association, Cluster } from '../core/model.js';
 import type { EksPort } from '../core/ports.js';
 import { requireCluster, type Deps } from '../deps.js';
 import { findAssociation } from '../services/associate-gather.js';
@@ -20,9 +20,29 @@ export function resolveRef(text: string, deps: Pick<Deps, 'clusterName'>): { ref
   return { ref, clusterName: ref.clusterName };
 }
 
-/** The association the reference names, read in full; undefined when there is none. */
-export async function lookupAssociation(eks: EksPort, clusterName: string, ref: AssociationRef): Promise<Association | undefined> {
+/**
+ * An association ARN names its cluster's partition, region and account: one of another than the
+ * cluster in use (same name, other region or account) is a usage error, like an ARN of another cluster.
+ */
+export function checkRefCluster(ref: AssociationRef, cluster: Pick<Cluster, 'name' | 'arn'>): void {
+  if (ref.kind !== 'arn') return;
+  const [refArn, clusterArn] = [parseArn(ref.arn), parseArn(cluster.arn)];
+  const differs = (['partition', 'region', 'accountId'] as const).filter((k) => refArn[k] !== clusterArn[k]);
+  if (!differs.length) return;
+  const label = { partition: 'partition', region: 'region', accountId: 'account' } as const;
+  throw new UsageError(
+    `the association ARN ${ref.arn} is in ${differs.map((k) => `${label[k]} ${refArn[k]}`).join(', ')}, but the cluster in use, ${cluster.name} (${cluster.arn}), is in ${differs.map((k) => `${label[k]} ${clusterArn[k]}`).join(', ')}`,
+    { hint: 'Pass the ARN of an association of this cluster, or select the cluster it belongs to (--region, --profile, -c ARN).' },
+  );
+}
+
+/**
+ * The association the reference names, read in full; undefined when there is none. An ARN is first
+ * checked against the cluster (`cluster` when already described, else DescribeCluster).
+ */
+export async function lookupAssociation(eks: EksPort, clusterName: string, ref: AssociationRef, cluster?: Cluster): Promise<Association | undefined> {
   if (ref.kind === 'sa') return findAssociation(eks, clusterName, ref.namespace, ref.serviceAccount);
+  if (ref.kind === 'arn') checkRefCluster(ref, cluster ?? (await eks.describeCluster(clusterName)));
   try {
     const found = await eks.describeAssociation(clusterName, ref.id);
     // An ARN of another account or region names another association, even with the same id.

@@ -9,7 +9,7 @@ import { lookupAssociation, noAssociation, resolveRef } from './associations-ref
 // `podid associations update ID|NS/SA`: change role, target role, session tags or session policy
 // of one association, with the associate preflight on the result. Add-on-owned ones are refused.
 
-export interface AssociationsUpdateOptions extends Pick<AssociateOptions, 'approve' | 'check' | 'confirm' | 'fixTrust'> {
+export interface AssociationsUpdateOptions extends Pick<AssociateOptions, 'approve' | 'check' | 'confirm' | 'fixTrust' | 'statePath' | 'restart'> {
   ref: string;
   roleArn?: string;
   /** null: --no-target-role. */
@@ -59,7 +59,7 @@ function inputFor(existing: Association, opts: AssociationsUpdateOptions): Assoc
 export async function changeableAssociation(text: string, deps: AssociateDeps, verb: 'update' | 'delete'): Promise<{ cluster: Cluster; ref: AssociationRef; association?: Association }> {
   const { ref, clusterName } = resolveRef(text, deps);
   const cluster = await describeClusterOrFail(deps.eks, clusterName);
-  const association = await lookupAssociation(deps.eks, cluster.name, ref);
+  const association = await lookupAssociation(deps.eks, cluster.name, ref, cluster);
   if (association) refuseAddonOwned(association, verb);
   return { cluster, ref, association };
 }
@@ -69,6 +69,6 @@ export async function associationsUpdate(opts: AssociationsUpdateOptions, deps: 
   if (!existing) throw noAssociation(ref, cluster.name);
   const spec = resolveSpec(inputFor(existing, opts), cluster);
   const ctx = await gatherClusterContext(deps, cluster, spec.namespace);
-  const prepared = await prepare(deps, ctx, spec, { existing });
+  const prepared = await prepare(deps, ctx, spec, { existing, statePath: opts.statePath, restart: opts.restart });
   return decideAndApply(prepared, opts, deps);
 }

@@ -2,6 +2,7 @@ import { isRemoteError, UsageError, UserError } from '../core/errors.js';
 import { decodeJwt, parseSubject, readClaims } from '../core/token/index.js';
 import { childEnvironment, competingVarsSet, SHARED_FILE_VARS } from '../core/proxy/env.js';
 import { formatRequestLog } from '../core/proxy/log.js';
+import type { CredentialSource } from '../core/proxy/types.js';
 import type { ChildRun, ExecFiles, PodTokenClaims, SigningKey } from '../adapters/http/exec-support.js';
 import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
@@ -48,7 +49,7 @@ export interface ExecRuntime extends TokenRuntime {
   makeExecFiles: () => Promise<ExecFiles>;
   readTokenFile: (path: string) => Promise<string>;
   runChild: (command: string, args: string[], env: Record<string, string | undefined>, cwd: string) => ChildRun;
-  /** Subscribes to SIGINT/SIGTERM; returns an unsubscribe function. */
+  /** Subscribes to SIGINT/SIGTERM/SIGHUP (forwarded to the command); returns an unsubscribe function. */
   onSignal?: (forward: (signal: NodeJS.Signals) => void) => () => void;
 }
 
@@ -94,10 +95,13 @@ export async function workloadRegion(deps: RegionDeps, cluster: string, env: Rec
   }
 }
 
-/** With the offline exchange, tries the token once so a refusal is a warning now rather than a mystery in the command. */
-async function warnIfRefused(deps: Pick<Deps, 'eksAuth' | 'reporter'>, cluster: string, token: string, who: string): Promise<void> {
+/**
+ * With the offline exchange, tries the token once through the proxy's own source (token.binding
+ * included) so a refusal is a warning now rather than a mystery in the command.
+ */
+async function warnIfRefused(source: CredentialSource, deps: Pick<Deps, 'reporter'>, token: string, who: string): Promise<void> {
   try {
-    await deps.eksAuth.assumeRoleForPodIdentity(cluster, token);
+    await source(token);
   } catch (error) {
     if (!isRemoteError(error)) throw error;
     deps.reporter.warn(`${who}: ${error.message}${error.code ? ` (${error.code})` : ''} The command will get no credentials.`);
@@ -160,7 +164,7 @@ export async function exec(opts: ExecOptions, deps: ExecDeps): Promise<ExecResul
     const token = given ?? (await mintPodToken(deps, cluster, namespace, serviceAccount));
     const tokenFile = opts.tokenFile ?? (await files.writeToken(token));
     const who = `${namespace}/${serviceAccount}`;
-    if (running.started.source === 'local') await warnIfRefused(deps, cluster, token, who);
+    if (running.started.source === 'local') await warnIfRefused(running.source, deps, token, who);
     const region = await workloadRegion(deps, cluster, opts.env);
     const competing = competingVarsSet(opts.env);
     if (competing.length) deps.reporter.debug(`removed from the command's environment: ${competing.join(', ')}`);
@@ -175,8 +179,13 @@ export async function exec(opts: ExecOptions, deps: ExecDeps): Promise<ExecResul
     });
     return { exitCode, namespace, serviceAccount, url: running.started.url, source: running.started.source, cluster, tokenMinted: !opts.tokenFile };
   } finally {
-    unsubscribe?.();
-    await files?.remove();
-    await running.close();
+    // The signal handlers stay until the token is gone: without them a second Ctrl-C (or SIGTERM,
+    // SIGHUP) during the cleanup would end podid at once and leave the signed token on disk.
+    try {
+      await files?.remove();
+    } finally {
+      unsubscribe?.();
+      await running.close();
+    }
   }
 }

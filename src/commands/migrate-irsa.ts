@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError, UserError } from '../core/errors.js';
 import { exportPlan, type ExportFormat } from '../core/migrate/export.js';
-import { newJournal } from '../core/migrate/journal.js';
+import { newJournal, validateJournal } from '../core/migrate/journal.js';
 import { planMigration } from '../core/migrate/plan.js';
 import { ADDON_NAMESPACE, filterWarnings, type Listed } from '../core/migrate/scope.js';
 import { journalSelection, selectPlan, withSelection } from '../core/migrate/select.js';
@@ -87,8 +87,10 @@ export async function migrateIrsa(opts: MigrateIrsaOptions, deps: MigrateDeps): 
 
   const chosen = resumed ? resumedSelection(resumed, opts.resume!) : opts.select;
   const { plan, selection } = chosen ? restrict(full, chosen, Boolean(resumed)) : { plan: full, selection: undefined };
+  // Removals asked for that wait for pods still on IRSA: the run cannot finish them now.
+  const waiting = plan.entries.some((e) => e.status === 'pending' && e.waiting && (!chosen || chosen.includes(e.id)));
   // Nothing to change: no journal (a converged plan stays converged, however often it runs).
-  if (!plan.steps.length && !resumed) return { ...base, mode: 'apply', plan, selection, apply: { status: 'done', steps: [] } };
+  if (!plan.steps.length && !resumed) return { ...base, mode: 'apply', plan, selection, apply: { status: waiting ? 'incomplete' : 'done', steps: [] } };
   // A journal is the only record of its run: a new run never replaces one (--resume continues its own).
   const path = opts.resume ?? (opts.journal ? await claimJournal(opts.journal) : await claimDefaultJournal(opts.cwd, cluster.name, deps.now()));
   const journal = new JournalWriter(path, resumed ?? withSelection(newJournal(cluster, options, deps.now().toISOString(), filter), chosen), deps.now);
@@ -103,7 +105,7 @@ export async function migrateIrsa(opts: MigrateIrsaOptions, deps: MigrateDeps): 
       hint: `Fix the cause, then continue with: podid migrate-irsa --resume ${path}  — or undo with: podid migrate-irsa rollback ${path}`,
     });
   }
-  const incomplete = outcome.steps.some((s) => s.status === 'deferred' || s.status === 'manual') || plan.summary.blocked > 0;
+  const incomplete = outcome.steps.some((s) => s.status === 'deferred' || s.status === 'manual') || plan.summary.blocked > 0 || waiting;
   return { ...base, mode: 'apply', plan, selection, apply: { journal: path, status: incomplete ? 'incomplete' : 'done', steps: outcome.steps } };
 }
 
@@ -149,9 +151,28 @@ function recording(deps: { kube: KubePort; eks: EksPort }): { kube: KubePort; ek
 /** An explicit --journal: created here, refused when the file exists (exit 1), never overwritten. */
 async function claimJournal(path: string): Promise<string> {
   if (await claim(path)) return path;
-  throw new UserError(`journal ${path} already exists; a journal is the only record of its run, so podid does not overwrite it`, {
-    hint: `Continue that run with: podid migrate-irsa --resume ${path}  — or pass another --journal (or none: a new file under .podid/).`,
-  });
+  const existing = await existingJournal(path);
+  const elsewhere = 'pass another --journal (or none: a new file under .podid/)';
+  if (typeof existing === 'string') {
+    throw new UserError(`${path} already exists and is not a podid migration journal (${existing}); podid does not overwrite it`, { hint: `Choose another path: ${elsewhere}.` });
+  }
+  const hint =
+    existing.status === 'rolled-back' ? `That run was rolled back and cannot be resumed: ${elsewhere}.`
+    : existing.status === 'done' ? `That run finished, so there is nothing to resume: ${elsewhere}.`
+    : `Continue that run with: podid migrate-irsa --resume ${path}  — or ${elsewhere}.`;
+  throw new UserError(`journal ${path} already exists; a journal is the only record of its run, so podid does not overwrite it`, { hint });
+}
+
+/** The journal in an existing file, or why it is not one (so a hint never suggests --resume of a file --resume refuses). */
+async function existingJournal(path: string): Promise<Journal | string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    return error instanceof SyntaxError ? 'not JSON' : `cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+  }
+  const { journal, problems } = validateJournal(value);
+  return journal ?? `${problems[0]}${problems.length > 1 ? ', …' : ''}`;
 }
 
 /** `.podid/migrate-<cluster>-<time with ms>-<random>.json` under cwd, created exclusively: two runs never share one. */

@@ -57,7 +57,22 @@ export async function readPolicyFile(path: string, deps: PolicyDeps): Promise<Po
  */
 export function assertValidPolicy(findings: readonly Finding[], what: string, hint: string, ruleIds: readonly string[] = [RULES.notAPolicy.id]): void {
   const broken = findings.filter((f) => ruleIds.includes(f.ruleId) && f.severity === 'error');
-  if (broken.length) throw new UserError(`${what} is not a valid policy: ${broken.map((f) => f.message).join('; ')}`, { hint });
+  if (broken.length) throw new UserError(`${what} is not a valid policy: ${problemList(broken)}`, { hint });
+}
+
+const statementLabel = (f: Finding) => `statement #${f.statement}${f.sid ? ` (Sid "${f.sid}")` : ''}`;
+
+/** Each problem once, with the statements it is about: `statement #0 (Sid "Read"), statement #1: trust statement has Resource …`. */
+function problemList(findings: readonly Finding[]): string {
+  const byMessage = new Map<string, Finding[]>();
+  for (const f of findings) byMessage.set(f.message, [...(byMessage.get(f.message) ?? []), f]);
+  return [...byMessage.entries()]
+    .map(([message, group]) => {
+      // V001 messages name their statement already ("statement #1: …").
+      const labels = [...new Set(group.filter((f) => f.statement !== undefined && !message.startsWith('statement #')).map(statementLabel))];
+      return labels.length ? `${labels.join(', ')}: ${message}` : message;
+    })
+    .join('; ');
 }
 
 export interface AssociationFacts {
@@ -72,7 +87,8 @@ export async function loadAssociation(text: string, deps: PolicyDeps): Promise<A
   const { resolveRef, lookupAssociation, noAssociation } = await import('./associations-ref.js');
   if (!deps.clusterName && parseAssociationRef(text).kind !== 'arn') throw new UserError('--association needs a cluster', { hint: 'Pass -c CLUSTER (or use a state file with one cluster).' });
   const { ref, clusterName } = resolveRef(text, deps);
-  const association = await lookupAssociation(eks, clusterName, ref);
+  const cluster = await eks.describeCluster(clusterName);
+  const association = await lookupAssociation(eks, clusterName, ref, cluster);
   if (!association) throw noAssociation(ref, clusterName);
-  return { association, clusterArn: (await eks.describeCluster(clusterName)).arn };
+  return { association, clusterArn: cluster.arn };
 }

@@ -77,6 +77,15 @@ async function writeMinted(opts: ProxyEnvOptions, deps: ProxyEnvDeps, token: str
   return opts.tokenOut;
 }
 
+/**
+ * The --source the "start the proxy first" hint needs: the source these variables are for (a
+ * minted token means sts on AWS) whenever the proxy would default to another (eks-auth on AWS).
+ */
+function proxySourceFlag(opts: Pick<ProxyEnvOptions, 'source' | 'tokenFile'>, backend: 'local' | 'aws'): { proxySource?: SourceName } {
+  const source = opts.source ?? defaultSource(backend, !opts.tokenFile);
+  return source !== defaultSource(backend, false) ? { proxySource: source } : {};
+}
+
 export async function proxyEnv(opts: ProxyEnvOptions, deps: ProxyEnvDeps): Promise<ProxyEnvResult> {
   const cluster = requireCluster(deps);
   if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535) throw new UsageError(`option '--port' must be the proxy's port 1-65535, got '${opts.port}'`);
@@ -100,6 +109,6 @@ export async function proxyEnv(opts: ProxyEnvOptions, deps: ProxyEnvDeps): Promi
     unset: [...COMPETING_VARS],
     ...(container ? { mount: { source: tokenFile, target: CONTAINER_TOKEN_PATH } } : {}),
     ...(deps.store ? { statePath: deps.store.path } : {}),
-    ...(opts.source && opts.source !== defaultSource(deps.backend, false) ? { proxySource: opts.source } : {}),
+    ...proxySourceFlag(opts, deps.backend),
   };
 }

@@ -2,12 +2,14 @@ import { UsageError, UserError } from '../core/errors.js';
 import { createProxyCore, type ProxyCore } from '../core/proxy/create.js';
 import { isLoopbackHost, type HostMode } from '../core/proxy/host.js';
 import { formatRequestLog, type RequestEvent } from '../core/proxy/log.js';
+import type { CredentialSource } from '../core/proxy/types.js';
 import { CREDENTIALS_PATH } from '../core/proxy/wire.js';
 import type { HttpServerOptions, RunningHttpServer } from '../adapters/http/server.js';
 import type { ProbeServerOptions } from '../adapters/http/probe.js';
 import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
 import { defaultSource, makeSource, type SourceName } from '../services/credential-sources.js';
+import { withBindingCheck } from './token-binding.js';
 
 // `podid proxy`: the Pod Identity Agent's /v1/credentials on loopback, until the signal aborts.
 
@@ -45,11 +47,14 @@ export interface ProxyRuntime {
   onRequest?: (event: RequestEvent) => void;
 }
 
-export type ProxyDeps = Pick<Deps, 'eks' | 'sts' | 'eksAuth' | 'reporter' | 'now' | 'clusterName' | 'backend'> & ProxyRuntime;
+/** kube and store feed the local source's token.binding check (skipped without them). */
+export type ProxyDeps = Pick<Deps, 'eks' | 'sts' | 'eksAuth' | 'reporter' | 'now' | 'clusterName' | 'backend'> & Partial<Pick<Deps, 'kube' | 'store'>> & ProxyRuntime;
 
 export interface RunningProxy {
   started: ProxyStarted;
   core: ProxyCore;
+  /** What a cache miss calls (exec tries its token once with it). */
+  source: CredentialSource;
   close(): Promise<void>;
 }
 
@@ -74,22 +79,45 @@ export function listenError(error: unknown, flag: '--port' | '--probe-port', hos
   return error;
 }
 
+/**
+ * The backend flags for the `podid proxy env …` hint: --state (without it the command would use
+ * AWS), and the source this proxy serves whenever it differs from what `proxy env` defaults to.
+ * `proxy env` mints a token, so its default is the minted one (sts on AWS), not the proxy's own
+ * (eks-auth).
+ */
+export function proxyEnvHintFlags(backend: 'local' | 'aws', statePath: string | undefined, source: SourceName | undefined): { statePath?: string; source?: SourceName } {
+  const serving = source ?? defaultSource(backend, false);
+  return { statePath, source: serving !== defaultSource(backend, true) ? serving : undefined };
+}
+
 /** Starts the listener(s) and returns at once; `exec` uses this, `proxy` waits on it. */
 export async function startProxy(opts: ProxyOptions, deps: ProxyDeps, extra: { minted?: boolean } = {}): Promise<RunningProxy> {
   validateProxyOptions(opts);
   const cluster = requireCluster(deps);
   const sourceName = opts.source ?? defaultSource(deps.backend, Boolean(extra.minted));
-  const source = makeSource(sourceName, { ...deps, uuid: deps.uuid }, cluster);
+  const upstream = makeSource(sourceName, { ...deps, uuid: deps.uuid }, cluster);
+  // The local source is simulate's exchange: token.binding included (the state's EKS Auth reads no pods).
+  const source = sourceName === 'local' ? withBindingCheck(upstream, deps, cluster) : upstream;
   const hostCheck: HostMode = opts.strictHost ? 'strict' : 'loopback';
   const core = createProxyCore({ source, clock: () => deps.now().getTime(), hostMode: hostCheck, rateLimit: opts.rateLimit });
   const onRequest = deps.onRequest ?? ((event: RequestEvent) => deps.reporter.info(formatRequestLog(event, deps.now())));
-  const server = await deps.startHttpServer({ host: opts.host, port: opts.port, handle: core.handle, onRequest, janitor: { intervalMs: 60_000, run: core.renewDue } }).catch((error: unknown) => {
+  // The probe server's GET / to the proxy listener carries this key: no log line, no live-view row.
+  const probeKey = opts.probePort !== undefined && deps.startProbeServer ? deps.uuid() : undefined;
+  const server = await deps.startHttpServer({ host: opts.host, port: opts.port, handle: core.handle, onRequest, probeKey, janitor: { intervalMs: 60_000, run: core.renewDue } }).catch((error: unknown) => {
     throw listenError(error, '--port', opts.host, opts.port);
   });
   let probe: RunningHttpServer | undefined;
   if (opts.probePort !== undefined && deps.startProbeServer) {
     try {
-      probe = await deps.startProbeServer({ host: opts.host, port: opts.probePort, targets: [{ host: opts.host, port: server.port }], metrics: () => core.metrics.render() });
+      probe = await deps.startProbeServer({
+        host: opts.host,
+        port: opts.probePort,
+        targets: [{ host: opts.host, port: server.port }],
+        metrics: () => core.metrics.render(),
+        probeKey,
+        // Probe hits are not credential requests: a line under --debug only.
+        onRequest: (event) => deps.reporter.debug(`probe: ${formatRequestLog(event, deps.now())}`),
+      });
     } catch (error) {
       await server.close(0);
       throw listenError(error, '--probe-port', opts.host, opts.probePort);
@@ -105,7 +133,7 @@ export async function startProxy(opts: ProxyOptions, deps: ProxyDeps, extra: { m
     hostCheck,
     ...(probe ? { probeUrl: `${base}:${probe.port}` } : {}),
   };
-  return { started, core, close: async () => void (await Promise.all([server.close(), probe?.close()])) };
+  return { started, core, source, close: async () => void (await Promise.all([server.close(), probe?.close()])) };
 }
 
 /** Runs until `signal` aborts (SIGINT/SIGTERM in the CLI), then shuts down gracefully. */

@@ -3,10 +3,11 @@ import { checkPod, evaluateAction, exchange, REDACTED, sessionTagContextKeys, ty
 import type { ExchangeFacts, ExchangeResult, ExchangeStep, TokenCheck } from '../core/exchange/types.js';
 import type { Cluster, Pod } from '../core/model.js';
 import type { PodIdentityCredentialsResponse } from '../core/ports.js';
-import { checkToken, claimsFromPod, decodeJwt, parseSubject, readClaims, type BoundObjects, type TokenCheckResult } from '../core/token/index.js';
+import { checkToken, claimsFromPod, parseSubject, type TokenCheckResult } from '../core/token/index.js';
 import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
 import { findPod, fingerprint, gatherExchangeFacts, newSessionId, tokenSignature } from '../services/exchange.js';
+import { boundObjects } from './token-binding.js';
 
 // `podid simulate`: what AssumeRoleForPodIdentity would return for a token (or a pod), why, and
 // what the resulting session may do. With --pod, the pod itself is checked first (injected, not
@@ -141,7 +142,7 @@ function explain(result: ExchangeResult, pod: PodVerdict | undefined, name: stri
   const none = `Pod ${name} gets no credentials: ${pod.problems.map((p) => p.message).join('; ')}.`;
   if (!result.outcome.ok) return `${none} The exchange would fail too: ${result.explanation}`;
   const has = (code: PodProblem['code']) => pod.problems.some((p) => p.code === code);
-  const without = [has('StaticKeysInEnv') ? 'static AWS keys' : '', has('IrsaEnvWins') ? 'IRSA env' : ''].filter(Boolean).join(' or ');
+  const without = [has('StaticKeysInEnv') ? 'static AWS keys' : '', has('PartialKeysInEnv') ? 'a lone AWS_ACCESS_KEY_ID' : '', has('IrsaEnvWins') ? 'IRSA env' : ''].filter(Boolean).join(' or ');
   const fresh = `a ${has('PodNotInjected') ? 'restarted ' : ''}pod${has('HostNetworkPod') ? ' off hostNetwork' : ''}${without ? ` without ${without}` : ''}`;
   return `${none} The exchange itself would succeed for ${fresh}: ${result.explanation}`;
 }
@@ -159,23 +160,8 @@ async function readInput(opts: SimulateOptions, deps: SimulateDeps, cluster: Clu
     deps.reporter,
   );
   const objects = await boundObjects(deps, token);
-  const checked = checkToken(token, { now, cluster, signature, objects });
+  const checked = checkToken(token, { now, cluster, signature, objects, atGiven: opts.at !== undefined });
   return { checked, input: { kind: 'token', token: await fingerprint(token), subject: checked.claims.sub } };
-}
-
-/** The token's service account and its namespace's pods, as the backend knows them (for check token.binding). */
-async function boundObjects(deps: SimulateDeps, token: string): Promise<BoundObjects | undefined> {
-  const decoded = decodeJwt(token);
-  const subject = decoded.ok ? parseSubject(readClaims(decoded.jwt.payload).sub) : undefined;
-  if (!subject) return undefined;
-  const source = deps.backend === 'local' ? 'the state' : 'the cluster';
-  try {
-    const [sa, pods] = await Promise.all([deps.kube.getServiceAccount(subject.namespace, subject.serviceAccount), deps.kube.listPods(subject.namespace)]);
-    return { source, serviceAccount: sa ? { uid: sa.uid } : null, pods: pods.map((p) => ({ name: p.name, uid: p.uid, serviceAccountName: p.serviceAccountName })) };
-  } catch (error) {
-    deps.reporter.debug(`cannot read service account ${subject.namespace}/${subject.serviceAccount} and its pods: ${(error as Error).message}`);
-    return { source, unavailable: `could not read Kubernetes (${(error as Error).message})` };
-  }
 }
 
 function evaluateActions(result: ExchangeResult, opts: SimulateOptions, deps: SimulateDeps): ActionVerdict[] {

@@ -25,6 +25,9 @@ export interface TokenMintResult {
 
 type MintDeps = Pick<Deps, 'store' | 'now' | 'clusterName' | 'reporter'>;
 
+/** Kubernetes rejects a token bound to objects that do not exist, and so do simulate and the local proxy (check token.binding). */
+const REFUSED = 'so simulate and the local proxy refuse it (token.binding)';
+
 export async function tokenMint(opts: TokenMintOptions, deps: MintDeps): Promise<TokenMintResult> {
   const ttlProblem = tokenTtlProblem(opts.ttlSeconds);
   if (ttlProblem) throw new UsageError(`the token lifetime ${ttlProblem}`);
@@ -38,7 +41,7 @@ export async function tokenMint(opts: TokenMintOptions, deps: MintDeps): Promise
   const { randomUUID } = await import('node:crypto');
 
   const sa = state.serviceAccounts.find((s) => s.namespace === opts.namespace && s.name === opts.serviceAccount);
-  if (!sa) deps.reporter.warn(`service account ${opts.namespace}/${opts.serviceAccount} is not in the state; the token carries a made-up uid`);
+  if (!sa) deps.reporter.warn(`service account ${opts.namespace}/${opts.serviceAccount} is not in the state; the token carries a made-up uid, ${REFUSED}`);
   const pod = pickPod(state.pods, opts, deps);
   const nodeName = pod.found?.nodeName;
   const payload = projectedTokenPayload({
@@ -68,7 +71,7 @@ function pickPod(pods: Pod[], opts: TokenMintOptions, deps: MintDeps): { name: s
     if (found && found.serviceAccountName !== opts.serviceAccount) {
       throw new UserError(`pod ${opts.namespace}/${opts.pod} runs as service account ${found.serviceAccountName}, not ${opts.serviceAccount}`, { hint: `Use -s ${found.serviceAccountName}, or another --pod.` });
     }
-    if (!found) deps.reporter.warn(`pod ${opts.namespace}/${opts.pod} is not in the state; the token carries a made-up pod uid`);
+    if (!found) deps.reporter.warn(`pod ${opts.namespace}/${opts.pod} is not in the state; the token carries a made-up pod uid, ${REFUSED}`);
     return { name: opts.pod, found };
   }
   const found = pods.find((p) => p.namespace === opts.namespace && p.serviceAccountName === opts.serviceAccount);
@@ -77,6 +80,6 @@ function pickPod(pods: Pod[], opts: TokenMintOptions, deps: MintDeps): { name: s
     return { name: found.name, found };
   }
   const name = `${opts.serviceAccount}-podid`.slice(0, 63);
-  deps.reporter.warn(`no pod of ${opts.namespace}/${opts.serviceAccount} in the state; the token is bound to a made-up pod ${name} (choose one with --pod)`);
+  deps.reporter.warn(`no pod of ${opts.namespace}/${opts.serviceAccount} in the state; the token is bound to a made-up pod ${name} (choose one with --pod), ${REFUSED}`);
   return { name };
 }

@@ -156,6 +156,8 @@ export interface KubePort {
   annotateServiceAccount(namespace: string, name: string, annotations: Record<string, string | null>): Promise<ServiceAccount>;
   /** `kubectl rollout restart` for a Deployment, StatefulSet or DaemonSet. */
   restartWorkload(kind: string, namespace: string, name: string): Promise<void>;
+  /** Namespaces declared as objects; only the manifests backend offers it (`kind: Namespace`). */
+  listNamespaces?(): Promise<string[]>;
 }
 
 /** The bundle a command works with. Each port is built lazily by src/deps.ts for the chosen backend. */

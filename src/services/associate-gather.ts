@@ -29,6 +29,20 @@ export interface ClusterContext {
   serviceAccounts?: ServiceAccount[];
   pods?: Pod[];
   workloads?: Workload[];
+  /** Namespaces declared as objects (`kind: Namespace` in --manifests); undefined = not read. */
+  namespaces?: string[];
+}
+
+/** The `kind: Namespace` objects of the manifests backend (KubePort.listNamespaces); undefined when the port cannot tell. */
+export async function manifestNamespaces(kube: KubePort): Promise<string[] | undefined> {
+  const list = kube.listNamespaces;
+  if (typeof list !== 'function') return undefined;
+  try {
+    return await list.call(kube);
+  } catch (error) {
+    if (error instanceof TypeError) return undefined; // a port without the method behind a lazy proxy
+    throw error;
+  }
 }
 
 /** DescribeCluster, with a clear error for an unknown cluster. */

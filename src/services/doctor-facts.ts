@@ -1,7 +1,9 @@
 import pLimit from 'p-limit';
 import { AGENT_NAME, AGENT_NAMESPACE, isAgentPod, type DoctorFacts, type DoctorScope } from '../core/doctor/index.js';
 import { isRemoteError, UserError } from '../core/errors.js';
-import type { Addon, Association, Cluster, Pod, Role } from '../core/model.js';
+import { parseRoleArn } from '../core/arn.js';
+import { IRSA_ROLE_ANNOTATION, saKey, type Addon, type Association, type Cluster, type Pod, type Role } from '../core/model.js';
+import { IRSA_ENV } from '../core/webhook.js';
 import type { EksPort, IamPort, KubePort } from '../core/ports.js';
 import type { Reporter } from '../core/reporter.js';
 import { readRoles } from './associations.js';
@@ -103,6 +105,41 @@ function checkScope(scope: DoctorScope, kube: KubeFacts, associations: Associati
   return associations;
 }
 
+const isRoleArn = (text: string | undefined): text is string => {
+  if (!text) return false;
+  try {
+    parseRoleArn(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The IRSA roles of associated service accounts (their annotation) and of their pods (AWS_ROLE_ARN):
+ * a pod admitted with IRSA before its association keeps using that role, and pod.injection checks
+ * that the role's OIDC trust still admits it. Only associated service accounts: a plain IRSA one
+ * is a migration candidate, whose role doctor does not evaluate (no GetRole per IRSA role).
+ */
+export function irsaRoleArns(kube: Pick<KubeFacts, 'serviceAccounts' | 'pods'>, associations: Association[], scope: DoctorScope = {}): string[] {
+  const associated = new Set(associations.map((a) => saKey(a.namespace, a.serviceAccount)));
+  if (!associated.size) return [];
+  const arns = new Set<string>();
+  for (const sa of kube.serviceAccounts ?? []) {
+    const arn = sa.annotations[IRSA_ROLE_ANNOTATION];
+    if (associated.has(saKey(sa.namespace, sa.name)) && isRoleArn(arn)) arns.add(arn);
+  }
+  const only = scope.pod;
+  for (const pod of kube.pods ?? []) {
+    if (!associated.has(saKey(pod.namespace, pod.serviceAccountName)) || (only && (pod.namespace !== only.namespace || pod.name !== only.name))) continue;
+    for (const c of [...pod.initContainers, ...pod.containers]) {
+      const arn = c.env.find((e) => e.name === IRSA_ENV.roleArn)?.value;
+      if (isRoleArn(arn)) arns.add(arn);
+    }
+  }
+  return [...arns];
+}
+
 export async function gatherDoctorFacts(deps: DoctorFactsDeps, clusterName: string, scope: DoctorScope = {}): Promise<DoctorFacts> {
   const task = deps.reporter.task(`Reading cluster ${clusterName}`);
   try {
@@ -115,7 +152,7 @@ export async function gatherDoctorFacts(deps: DoctorFactsDeps, clusterName: stri
       readNodeRoleArns(deps, cluster.name),
     ]);
     const associations = checkScope(scope, kube, listed, cluster.name);
-    const arns = [...associations.flatMap((a) => [a.roleArn, a.targetRoleArn]), ...(nodeRoleArns ?? [])].filter((r): r is string => Boolean(r));
+    const arns = [...associations.flatMap((a) => [a.roleArn, a.targetRoleArn]), ...(nodeRoleArns ?? []), ...irsaRoleArns(kube, associations, scope)].filter((r): r is string => Boolean(r));
     const roles: Map<string, Role | null> = await readRoles(deps, arns);
     task.succeed(`Read cluster ${cluster.name}: ${associations.length} association(s), ${kube.pods?.length ?? '?'} pod(s), ${roles.size} role(s)`);
     return { cluster, scope, agentAddon, ...kube, associations, roles, nodeRoleArns, now: deps.now() };

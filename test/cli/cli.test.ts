@@ -69,6 +69,13 @@ describe('podid CLI skeleton', () => {
     expect(json.stderr).toContain("argument 'json' is invalid for 'podid completion'");
   });
 
+  it("words after -- are another program's: its --output json does not make podid's error JSON", async () => {
+    const { code, stdout, stderr } = await runCli(['exec', '-n', 'payments', '-s', 'payments-api', '--state', 'no-such-state.json', '--', 'aws', 's3', 'ls', '--output', 'json']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('no-such-state.json');
+  });
+
   it('under -o yaml an error is one YAML document on stdout too', async () => {
     const { code, stdout } = await runCli(['associations', 'list', '--state', 'no-such-state.json', '-o', 'yaml']);
     expect(code).toBe(1);

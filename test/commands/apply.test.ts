@@ -121,6 +121,43 @@ describe('podid apply', () => {
   });
 });
 
+describe('podid apply: an updated association', () => {
+  it('carries the note that running pods keep the old credentials (as associate does), in the plan, after --approve and in -o json', async () => {
+    const state = demoCopy();
+    const path = join(dirname(state), 'podid.yaml');
+    writeFileSync(path, 'apiVersion: podid/v1\nkind: Associations\ncluster: demo\nassociations:\n  - {namespace: orders, serviceAccount: order-notifier, roleArn: "arn:aws:iam::111122223333:role/orders-worker", fixTrust: true}\n');
+    const note = 'running pods keep the old credentials until they are restarted';
+    const plan = await runCli(['apply', '-f', path, '--state', state]);
+    expect(plan.stdout).toContain(`note: ${note}`);
+    expect(plan.stdout).toContain('kubectl -n orders rollout restart deployment/order-notifier');
+    const associateNotes = JSON.parse((await runCli(['associate', '-n', 'orders', '-s', 'order-notifier', '--role-arn', 'arn:aws:iam::111122223333:role/orders-worker', '--fix-trust', '--state', state, '-o', 'json'])).stdout).notes;
+    const json = JSON.parse((await runCli(['apply', '-f', path, '--state', state, '-o', 'json'])).stdout);
+    expect(json.entries[0].notes).toEqual(associateNotes);
+    expect(json.entries[0].notes.join()).toContain(note);
+    const done = await runCli(['apply', '-f', path, '--state', state, '--approve', '-o', 'json']);
+    expect(JSON.parse(done.stdout).entries[0]).toMatchObject({ status: 'applied', notes: associateNotes });
+  });
+});
+
+describe('podid apply: policies IAM would reject', () => {
+  const head = 'apiVersion: podid/v1\nkind: Associations\ncluster: demo\nassociations:\n';
+  it.each([
+    ['role.inlinePolicy without Resource, bad action', '  - {namespace: orders, serviceAccount: fulfilment, role: {inlinePolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: s3GetObject}]}}}\n', /'role\.inlinePolicy': IAM would reject this policy:[\s\S]*PODID-V004[\s\S]*PODID-V005/],
+    ['role.inlinePolicy with a Principal', '  - {namespace: orders, serviceAccount: fulfilment, role: {inlinePolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: pods.eks.amazonaws.com}, Action: "sts:AssumeRole", Resource: "*"}]}}}\n', /Statement\[0\]\.Principal: permissions statement has Principal/],
+    ['sessionPolicy with a bad action', '  - {namespace: web, serviceAccount: frontend, roleArn: "arn:aws:iam::111122223333:role/web-frontend", sessionTags: false, fixTrust: true, sessionPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "s3:Get Object", Resource: "*"}]}}\n', /'sessionPolicy': IAM would reject this policy: Statement\[0\]\.Action/],
+  ])('%s: exit 1 naming the entry and the finding, before any write', async (_name, entry, message) => {
+    const state = demoCopy();
+    const path = join(dirname(state), 'podid.yaml');
+    writeFileSync(path, head + entry);
+    const before = readFileSync(state, 'utf8');
+    const r = await runCli(['apply', '-f', path, '--state', state, '--approve']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`${path}: associations.0`);
+    expect(r.stderr).toMatch(message);
+    expect(readFileSync(state, 'utf8')).toBe(before);
+  });
+});
+
 describe('podid apply: podid-managed role settings', () => {
   it('a changed boundary, max session duration or tags in the file are steps; --check exits 3; --approve converges; a re-run is up to date', async () => {
     const state = demoCopy();

@@ -82,6 +82,24 @@ describe('podid associate on the demo state', () => {
     expect(pods.every((p) => p.containers.every((c) => c.env.some((e) => e.name === 'AWS_CONTAINER_CREDENTIALS_FULL_URI')))).toBe(true);
   });
 
+  it('an update of an existing association: without --restart the rollouts are printed with the note; --restart --approve restarts them', async () => {
+    const state = demoCopy();
+    const args = ['associate', '--state', state, '-n', 'payments', '-s', 'payments-api', '--role-arn', 'arn:aws:iam::111122223333:role/orders-worker', '--fix-trust'];
+    const plan = await runCli(args);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain("Note: running pods keep the old credentials");
+    expect(plan.stdout).toContain("keep the old association's credentials until they are recreated");
+    expect(plan.stdout).toContain('kubectl -n payments rollout restart deployment/payments-api');
+    const before = (await LocalStore.open(state)).doc.clusters[0].pods.filter((p) => p.serviceAccountName === 'payments-api').map((p) => p.uid);
+    const done = await runCli([...args, '--restart', '--approve', '-o', 'json']);
+    expect(done.code, done.stderr).toBe(0);
+    const json = JSON.parse(done.stdout);
+    expect(json.applied.map((o: { kind: string; status: string }) => `${o.kind}:${o.status}`)).toEqual(['update-trust:done', 'update-association:done', 'restart-workload:done']);
+    const after = (await LocalStore.open(state)).doc.clusters[0].pods.filter((p) => p.serviceAccountName === 'payments-api').map((p) => p.uid);
+    expect(after).toHaveLength(before.length);
+    expect(after.some((uid) => before.includes(uid))).toBe(false);
+  });
+
   it.each([
     [['-n', 'Bad_NS', '-s', 'x', '--role-arn', 'arn:aws:iam::111122223333:role/x'], 2, /not a valid Kubernetes namespace/],
     [['-n', 'apps', '-s', 'x', '--role-arn', 'not-an-arn'], 2, /--role-arn/],
@@ -128,6 +146,31 @@ describe('podid associate on the demo state', () => {
     }
     expect((await runCli([...create, '--policy-file', join(dir, 'missing.json')])).code).toBe(1);
     expect((await runCli([...session, '--session-policy', join(dir, 'missing.json')])).code).toBe(1);
+  });
+
+  it('policies IAM would reject (bad action, no Resource, a Principal) exit 1 naming the file and the finding, and nothing is created', async () => {
+    const state = demoCopy();
+    const dir = dirname(state);
+    writeFileSync(join(dir, 'action.json'), '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3GetObject"}]}');
+    writeFileSync(join(dir, 'trust.json'), '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"],"Resource":"*"}]}');
+    writeFileSync(join(dir, 'good.json'), '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}');
+    const before = readFileSync(state, 'utf8');
+    const create = ['associate', '--state', state, '-n', 'orders', '-s', 'fulfilment', '--create-role', '--approve'];
+    const action = await runCli([...create, '--policy-file', join(dir, 'action.json')]);
+    expect(action.code, action.stderr).toBe(1);
+    expect(action.stderr).toContain(`option '--policy-file': ${join(dir, 'action.json')}: IAM would reject this policy`);
+    expect(action.stderr).toContain('PODID-V005');
+    expect(action.stderr).toContain('Statement[0]: permissions statement has no Resource or NotResource');
+    const trust = await runCli([...create, '--policy-file', join(dir, 'trust.json')]);
+    expect(trust.code, trust.stderr).toBe(1);
+    expect(trust.stderr).toContain('Statement[0].Principal: permissions statement has Principal');
+    const session = ['associate', '--state', state, '-n', 'web', '-s', 'frontend', '--role-arn', 'arn:aws:iam::111122223333:role/web-frontend', '--disable-session-tags', '--fix-trust', '--approve'];
+    const sessionPolicy = await runCli([...session, '--session-policy', join(dir, 'action.json')]);
+    expect(sessionPolicy.code, sessionPolicy.stderr).toBe(1);
+    expect(sessionPolicy.stderr).toContain(`option '--session-policy': ${join(dir, 'action.json')}: IAM would reject this policy`);
+    expect(readFileSync(state, 'utf8')).toBe(before);
+    const good = await runCli([...create, '--policy-file', join(dir, 'good.json')]);
+    expect(good.code, good.stderr).toBe(0);
   });
 
   it('--scope: passes through to the generated trust; without --create-role/--fix-trust or with an unknown scope it is a usage error', async () => {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { associate } from '../../src/commands/associate.js';
@@ -92,6 +92,16 @@ describe('associate: namespace', () => {
     const r = await runCli(['associate', '--state', state, '-n', 'ghost', '-s', 'foo', '--create-role', '--manifests', manifests]);
     expect(r.stdout).toMatch(/skip\s+namespace\.exists\s+not checked: the manifests hold no object of namespace ghost/);
   });
+
+  it('with --manifests a `kind: Namespace` object alone shows the namespace exists', async () => {
+    const state = demoCopy();
+    const manifests = join(dirname(state), 'ns.yaml');
+    writeFileSync(manifests, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: empty}\n');
+    const r = await runCli(['associate', '--state', state, '-n', 'empty', '-s', 'api', '--create-role', '--manifests', manifests]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ok\s+namespace\.exists\s+namespace empty exists/);
+    expect(r.stdout).not.toContain('no object of namespace empty');
+  });
 });
 
 describe('associate: input', () => {
@@ -99,6 +109,38 @@ describe('associate: input', () => {
     const r = await runCli(['associate', '--state', demoCopy(), '-n', 'orders', '-s', 'fulfilment', '--create-role', '--tags', 'podid:managed-by=other', '--approve']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("keys starting with 'podid:' are reserved");
+  });
+
+  it('with --state, the podid commands of fix hints carry --state FILE (they work offline) and run', async () => {
+    const state = demoCopy();
+    const trust = await runCli(['associate', '--state', state, '-n', 'web', '-s', 'frontend', '--role-arn', 'arn:aws:iam::111122223333:role/web-frontend']);
+    expect(trust.stdout).toContain(`or generate it with: podid policy trust -w demo:web:frontend --state ${state}`);
+    const target = await runCli(['associate', '--state', state, '-n', 'web', '-s', 'default', '--role-arn', 'arn:aws:iam::222233334444:role/search-indexer']);
+    expect(target.stdout).toContain(`podid policy target-trust --source-role-arn <new role> --target-role-arn arn:aws:iam::222233334444:role/search-indexer -w demo:web:default --state ${state}`);
+    // the hinted command runs offline
+    const hinted = (/generate it with: podid (policy trust .*)$/m.exec(trust.stdout)?.[1] ?? '').split(' ');
+    const ran = await runCli(hinted);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('PodIdentityDemoWebFrontend');
+  });
+
+  it("an apply entry's permissions hint shows role.inlinePolicy as the policy object the schema wants, not a FILE", async () => {
+    const state = demoCopy();
+    const file = join(dirname(state), 'podid.yaml');
+    writeFileSync(file, 'apiVersion: podid/v1\nkind: Associations\ncluster: demo\nassociations:\n  - {namespace: orders, serviceAccount: fulfilment, role: {}}\n');
+    const r = await runCli(['apply', '-f', file, '--state', state]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('fix: Add permissions with role.policyArns: [ARN], role.inlinePolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: …, Resource: …}]} or role.abacTemplates: [TEMPLATE]');
+    expect(r.stdout).not.toContain('role.inlinePolicy FILE');
+  });
+
+  it("--tags '<<==' (characters AWS rejects) is a usage error, exit 2, nothing created", async () => {
+    const state = demoCopy();
+    const before = readFileSync(state, 'utf8');
+    const r = await runCli(['associate', '--state', state, '-n', 'orders', '-s', 'fulfilment', '--create-role', '--tags', '<<==', '--approve']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("option '--tags': the tag key '<<' has characters AWS does not accept");
+    expect(readFileSync(state, 'utf8')).toBe(before);
   });
 
   it('--create-role without permissions warns; with --policy-arn, --abac-template or a target role it does not', async () => {

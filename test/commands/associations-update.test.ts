@@ -105,9 +105,25 @@ describe('podid associations update', () => {
     expect(other.stderr).toContain('is in cluster prod');
   });
 
+  it.each([
+    ['region', 'arn:aws:eks:us-east-1:111122223333:podidentityassociation/demo/a-demo0000000000011', 'is in region us-east-1, but the cluster in use, demo (arn:aws:eks:us-west-2:111122223333:cluster/demo), is in region us-west-2'],
+    ['account', 'arn:aws:eks:us-west-2:999988887777:podidentityassociation/demo/a-demo0000000000011', 'is in account 999988887777'],
+    ['partition', 'arn:aws-us-gov:eks:us-west-2:111122223333:podidentityassociation/demo/a-demo0000000000011', 'is in partition aws-us-gov'],
+  ])('an association ARN of another %s than the cluster in use is a usage error (exit 2) for delete, update and describe; nothing changes', async (_what, arn, message) => {
+    const state = demoCopy();
+    const before = readFileSync(state, 'utf8');
+    for (const args of [['delete', arn, '--approve'], ['update', arn, '--disable-session-tags', '--approve'], ['describe', arn]]) {
+      const r = await runCli(['associations', ...args, '--state', state]);
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toContain('nothing to delete');
+    }
+    expect(readFileSync(state, 'utf8')).toBe(before);
+  });
+
   it('not found: one clear line, exit 1 (no raw EKS error)', async () => {
     const state = demoCopy();
-    for (const ref of ['a-nothere000', 'nope/nope', 'arn:aws:eks:us-east-1:111122223333:podidentityassociation/demo/a-demo0000000000001']) {
+    for (const ref of ['a-nothere000', 'nope/nope', 'arn:aws:eks:us-west-2:111122223333:podidentityassociation/demo/a-nothere000']) {
       const describe = await runCli(['associations', 'describe', ref, '--state', state]);
       expect(describe.code).toBe(1);
       expect(describe.stderr).toMatch(/^podid: no association (for )?\S+ in cluster demo\n/);
@@ -129,13 +145,22 @@ describe('podid associations update', () => {
     }
   });
 
-  it('an existing association changing role: injected pods keep working, so no restart is listed', async () => {
+  it('an existing association changing role: running pods keep the old credentials, so the rollouts are listed with the note', async () => {
     const result = await associationsUpdate({ ref: 'payments/payments-api', roleArn: `${A}orders-worker`, fixTrust: true }, demoDeps());
     expect(result.status).toBe('planned');
-    expect(result.restart.pods).toEqual([]);
+    expect(result.restart.pods).toHaveLength(3);
     const text = renderAssociate(result);
     expect(text).not.toContain('get no credentials');
-    expect(text).not.toContain('need a restart');
+    expect(text).toContain("keep the old association's credentials until they are recreated");
+    expect(text).toContain('kubectl -n payments rollout restart deployment/payments-api');
     expect(text).toContain("agent's cache expires");
+  });
+
+  it('--restart restarts the workloads of the service account with the update', async () => {
+    const state = demoCopy();
+    const r = await runCli(['associations', 'update', 'payments/payments-api', '--state', state, '--role-arn', `${A}orders-worker`, '--fix-trust', '--restart', '--approve', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.steps.map((s: { kind: string }) => s.kind)).toContain('restart-workload');
   });
 });

@@ -45,6 +45,8 @@ describe('podid audit on the demo state', () => {
       .map((clause) => clause.match(/\bpodid (.*)$/)?.[1]?.split(/ > | \| /)[0])
       .filter((c): c is string => Boolean(c));
     expect(commands).toContain(`policy trust -w demo:analytics:model-trainer --state '${state}'`);
+    // (f): deleting the association is a podid command, so it runs on the state file too (aws eks cannot).
+    expect(commands).toContain(`associations delete data-pipeline/spark-driver -c demo --approve --state '${state}'`);
     for (const command of commands) {
       expect(command.endsWith(` --state '${state}'`), command).toBe(true);
       const argv = command.slice(0, -` --state '${state}'`.length).split(' ');

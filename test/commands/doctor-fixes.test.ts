@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalStore, localPorts } from '../../src/adapters/local/index.js';
+import { admitPod } from '../../src/core/webhook.js';
 import { DEMO_STATE, runCli } from '../helpers/run-cli.js';
 import { FIXED_NOW } from '../helpers/fake-deps.js';
 
@@ -14,7 +15,9 @@ import { FIXED_NOW } from '../helpers/fake-deps.js';
 //   says to apply the trust with that account's credentials), so the test applies the trust that
 //   the printed `podid policy target-trust` command prints, through the IAM port;
 // - kubectl commands go through the Kubernetes port: rollout restart, create serviceaccount,
-//   annotate serviceaccount, and `delete job J` "to retry now" as the re-run of J's pod;
+//   annotate serviceaccount, and `create job --from=cronjob/C J` as a new Job J of C whose pod the
+//   webhook admits now (the running Job is never deleted: the test lets it finish);
+// - a fix that offers alternatives ("… — or …") is applied with its first one;
 // - pod-spec edits without a command (hostNetwork, env keys) are made in the state file, as
 //   `kubectl edit` of the workload and its rollout would.
 // A second round is needed for one pod: the CronJob's Job that was running when migrate-irsa
@@ -83,12 +86,35 @@ async function runKubectl(state: string, argv: string[]): Promise<void> {
     await kube.createServiceAccount(namespace, rest[1]);
   } else if (verb === 'annotate' && rest[0] === 'serviceaccount' && rest[2].endsWith('-')) {
     await kube.annotateServiceAccount(namespace, rest[1], { [rest[2].slice(0, -1)]: null });
-  } else if (verb === 'delete' && rest[0] === 'job') {
-    // "to retry now": the CronJob runs the Job again; its new pod is admitted by the webhook now.
-    await kube.restartWorkload('Job', namespace, rest[1]);
+  } else if (verb === 'create' && rest[0] === 'job' && rest[1].startsWith('--from=cronjob/')) {
+    await createJobFromCronJob(state, namespace, rest[1].slice('--from=cronjob/'.length), rest[2]);
   } else {
     throw new Error(`unexpected kubectl command in a fix: kubectl ${argv.join(' ')}`);
   }
+}
+
+/**
+ * `kubectl create job --from=cronjob/C J`: a Job J owned by C, whose pod (a copy of a pod of C) the
+ * webhook admits now. The running Job is left alone, and the test then lets it finish (Succeeded),
+ * as the fix says it will.
+ */
+async function createJobFromCronJob(state: string, namespace: string, cronJob: string, job: string): Promise<void> {
+  expect(job).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  expect(job.length).toBeLessThanOrEqual(63);
+  const store = await LocalStore.open(state, () => FIXED_NOW);
+  await store.update((doc) => {
+    const cluster = doc.clusters[0];
+    const jobs = new Set(cluster.workloads.filter((w) => w.kind === 'Job' && w.namespace === namespace && w.ownerReferences.some((o) => o.kind === 'CronJob' && o.name === cronJob)).map((w) => w.name));
+    const running = cluster.pods.filter((p) => p.namespace === namespace && p.phase === 'Running' && p.ownerReferences.some((o) => o.kind === 'Job' && jobs.has(o.name)));
+    expect(running.length).toBeGreaterThan(0);
+    cluster.workloads.push({ kind: 'Job', namespace, name: job, uid: `uid-${job}`, ownerReferences: [{ kind: 'CronJob', name: cronJob, controller: true }] } as never);
+    const template = running[0];
+    const sa = cluster.serviceAccounts.find((s) => s.namespace === namespace && s.name === template.serviceAccountName);
+    const podIdentity = cluster.associations.some((a) => a.namespace === namespace && a.serviceAccount === template.serviceAccountName);
+    const pod = admitPod({ ...template, name: `${job}-zzzzz`, uid: `uid-${job}-pod`, creationTimestamp: FIXED_NOW.toISOString(), ownerReferences: [{ kind: 'Job', name: job, controller: true }] } as never, { podIdentity, irsaRoleArn: sa?.annotations['eks.amazonaws.com/role-arn'] });
+    cluster.pods.push(pod as never);
+    for (const p of running) p.phase = 'Succeeded';
+  });
 }
 
 /** The fixes that are a pod-spec edit with no command: what `kubectl edit` and the rollout would leave. */
@@ -108,8 +134,9 @@ async function editPodSpecs(state: string, findings: Finding[]): Promise<void> {
 /** Runs the podid and kubectl commands of the fixes, each once, in the order doctor printed them. */
 async function runFixCommands(state: string, findings: Finding[], ran: string[] = []): Promise<string[]> {
   for (const f of findings) {
+    const first = (f.fix ?? '').split(' — or ')[0];
     for (const tool of ['podid', 'kubectl'] as const) {
-      for (const argv of commandsIn(f.fix ?? '', tool)) {
+      for (const argv of commandsIn(first, tool)) {
         const key = `${tool} ${argv.join(' ')}`;
         if (ran.includes(key)) continue;
         ran.push(key);
@@ -137,6 +164,8 @@ describe('doctor → the fixes it prints → doctor (demo state copy)', () => {
 
     const ran = await runFixCommands(state, todo);
     await editPodSpecs(state, todo);
+    // (f): the first alternative (create the service account) ran; the podid delete is offered too, with --state.
+    expect(todo.find((c) => c.id === 'association.service-account')?.fix).toMatch(/ — or delete the association: podid associations delete data-pipeline\/spark-driver -c demo --approve --state \S+$/);
     // (b): the target trust first (associate's preflight checks it), then the chained role.
     const b = ran.filter((r) => r.startsWith('podid') && r.includes('search-indexer'));
     expect(b.map((r) => r.split(' ').slice(1, 3).join(' '))).toEqual(['policy target-trust', 'associate -c', 'simulate --pod']);
@@ -154,6 +183,9 @@ describe('doctor → the fixes it prints → doctor (demo state copy)', () => {
     const job = second.doc.checks.filter((c) => c.status === 'warn' && c.subject.startsWith('pod payments/payments-reconciler-'));
     expect(job.map((c) => c.id)).toEqual(['pod.injection']);
     expect(job[0].fix).not.toMatch(/annotate/);
+    // The running Job works (IRSA) and a CronJob does not re-create a deleted Job: never delete it.
+    expect(job[0].fix).not.toMatch(/delete/);
+    expect(job[0].fix).toMatch(/its next scheduled run gets Pod Identity; to start one now: kubectl -n payments create job --from=cronjob\/payments-reconciler payments-reconciler-podid-\d{10}$/);
     await runFixCommands(state, job);
 
     const after = await doctorJson(state);
@@ -195,8 +227,53 @@ describe('doctor → the fixes it prints → doctor (demo state copy)', () => {
     const warn = checks.find((c) => c.status === 'warn') as Finding & { detail: string };
     expect(warn.detail).toMatch(/still runs with IRSA .*It finishes with IRSA; its next run gets Pod Identity/);
     expect(warn.detail).not.toMatch(/node role/);
-    expect(warn.fix).not.toMatch(/annotate/);
+    expect(warn.fix).not.toMatch(/annotate|delete/);
     // migrate-irsa agrees: nothing is left to do for payments while that pod runs.
     expect((await runCli(['migrate-irsa', '-c', 'demo', '-n', 'payments', '--check', '--state', state], { cwd: dirname(state) })).code).toBe(0);
+  });
+});
+
+describe('doctor after changes it did not make (demo state copy)', () => {
+  const copy = (prefix: string) => {
+    const state = join(mkdtempSync(join(tmpdir(), prefix)), 'state.json');
+    copyFileSync(DEMO_STATE, state);
+    return state;
+  };
+  const checksOf = async (state: string, args: string[]) => {
+    const r = await runCli(['doctor', '--state', state, ...args, '-o', 'json'], { cwd: dirname(state) });
+    return { code: r.code, checks: (JSON.parse(r.stdout) as { checks: (Finding & { detail: string })[] }).checks };
+  };
+
+  it('an association deleted under running pods: they still carry its env, so doctor fails (the agent answers 404), and its fix works', async () => {
+    const state = copy('podid-doctor-stale-');
+    expect((await runCli(['associations', 'delete', 'payments/payments-api', '-c', 'demo', '--approve', '--state', state])).code).toBe(0);
+    const pod = (await (await ports(state)).kube.listPods('payments')).find((p) => p.serviceAccountName === 'payments-api')!;
+    const simulate = await runCli(['simulate', '--pod', `payments/${pod.name}`, '--state', state]);
+    expect(simulate.code).not.toBe(0);
+
+    const before = await checksOf(state, ['-n', 'payments']);
+    expect(before.code).toBe(1);
+    const stale = before.checks.filter((c) => c.status === 'fail');
+    expect(stale.map((c) => `${c.id} ${c.subject}`)).toEqual(['pod.stale-injection pods of payments/payments-api (3)']);
+    expect(stale[0].detail).toMatch(/404 \(EKS Auth ResourceNotFoundException\)/);
+    // Their node needs the agent: agent.daemonset counts them.
+    expect(before.checks.find((c) => c.id === 'agent.daemonset')?.detail).toMatch(/an agent runs on all \d node\(s\) with pods that use Pod Identity/);
+    expect(stale[0].fix).toMatch(/^Restart so the webhook admits the pods without the Pod Identity env: kubectl -n payments rollout restart deployment\/payments-api; or recreate the association: podid associate -c demo -n payments -s payments-api --create-role --approve --state /);
+
+    await runFixCommands(state, stale);
+    const after = await checksOf(state, ['-n', 'payments']);
+    expect(after.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    expect(after.code).toBe(0);
+  });
+
+  it("a pod on IRSA whose association now uses another role: doctor reads the pod's IRSA role and checks its OIDC trust", async () => {
+    const state = copy('podid-doctor-irsa-role-');
+    expect((await runCli(['migrate-irsa', '--state', state, '-n', 'web', '--approve'], { cwd: dirname(state) })).code).toBe(0);
+    const update = ['associations', 'update', 'web/frontend', '-c', 'demo', '--role-arn', 'arn:aws:iam::111122223333:role/orders-worker', '--fix-trust', '--approve', '--state', state];
+    expect((await runCli(update, { cwd: dirname(state) })).code).toBe(0);
+    const { checks } = await checksOf(state, ['-n', 'web']);
+    const injection = checks.find((c) => c.id === 'pod.injection' && c.status === 'warn');
+    expect(injection?.detail).toMatch(/still runs with IRSA \(arn:aws:iam::111122223333:role\/web-frontend\); its role's OIDC trust still admits it/);
+    expect(injection?.detail).not.toMatch(/could not check/);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeExecFiles, writeTokenFile, writeTokenFileInTempDir, type ChildRun } from '../../src/adapters/http/exec-support.js';
 import { exec, mintPodToken } from '../../src/commands/exec.js';
+import { signToken } from '../../src/adapters/local/token.js';
 import { proxyEnv } from '../../src/commands/proxy-env.js';
 import { renderProxyEnv } from '../../src/ui/render/proxy-env.js';
 import { DEMO_STATE, runCli } from '../helpers/run-cli.js';
@@ -101,17 +102,38 @@ describe('podid exec (command)', () => {
 
   it('--state: warns when the offline exchange would refuse the service account (no association), and not otherwise', async () => {
     const refused = execDeps(recordingChild(0).runChild);
-    const result = await exec({ ...opts, serviceAccount: 'api' }, refused);
+    const result = await exec({ ...opts, serviceAccount: 'payments-reconciler' }, refused);
     expect(result.exitCode).toBe(0);
     expect(refused.reporter.lines.filter((l) => l.startsWith('warn:'))).toEqual([
-      'warn: payments/api: No Pod Identity association found for service account payments/api in cluster demo. (ResourceNotFoundException) The command will get no credentials.',
+      'warn: payments/payments-reconciler: No Pod Identity association found for service account payments/payments-reconciler in cluster demo. (ResourceNotFoundException) The command will get no credentials.',
     ]);
+    const missing = execDeps(recordingChild(0).runChild);
+    await exec({ ...opts, serviceAccount: 'api' }, missing);
+    expect(missing.reporter.lines.filter((l) => l.startsWith('warn:'))).toEqual([expect.stringMatching(/^warn: payments\/api: service account payments\/api is not in the state: .* \(InvalidTokenException\) The command will get no credentials\.$/)]);
     const denied = execDeps(recordingChild(0).runChild);
     await exec({ ...opts, namespace: 'inventory', serviceAccount: 'inventory-sync' }, denied);
     expect(denied.reporter.lines.find((l) => l.startsWith('warn:'))).toMatch(/^warn: inventory\/inventory-sync: .+ \(AccessDeniedException\) The command will get no credentials\.$/);
     const fine = execDeps(recordingChild(0).runChild);
     await exec(opts, fine);
     expect(fine.reporter.lines.filter((l) => l.startsWith('warn:'))).toEqual([]);
+  });
+
+  it('--token-file: a token bound to a recreated service account is refused as simulate refuses it (token.binding), with a warning', async () => {
+    const deps = execDeps(recordingChild(0).runChild);
+    const minted = await mintPodToken(deps, 'demo', 'payments', 'payments-api');
+    const payload = JSON.parse(Buffer.from(minted.split('.')[1], 'base64url').toString('utf8')) as Record<string, Record<string, Record<string, string>>>;
+    payload['kubernetes.io'].serviceaccount.uid = '00000000-0000-4000-8000-000000000999';
+    const path = join(mkdtempSync(join(tmpdir(), 'podid-tok-')), 'token');
+    await writeTokenFile(path, await signToken(payload, deps.store.doc.signingKey!));
+    let status = 0;
+    const child = recordingChild(0, async (env) => {
+      status = (await fetch(env.AWS_CONTAINER_CREDENTIALS_FULL_URI!, { headers: { authorization: readFileSync(path, 'utf8') } })).status;
+    });
+    await exec({ ...opts, namespace: undefined, serviceAccount: undefined, tokenFile: path }, { ...deps, runChild: child.runChild });
+    expect(status).toBe(400);
+    expect(deps.reporter.lines.filter((l) => l.startsWith('warn:'))).toEqual([
+      expect.stringMatching(/^warn: payments\/payments-api: kubernetes\.io\.serviceaccount\.uid 00000000-0000-4000-8000-000000000999 is not the uid of service account payments\/payments-api in the state .* \(InvalidTokenException\) The command will get no credentials\.$/),
+    ]);
   });
 
   it("exits with the command's exit code and forwards SIGINT/SIGTERM", async () => {
@@ -236,6 +258,16 @@ export AWS_DEFAULT_REGION='us-west-2'
     expect(local.stdout).toContain(`--state ${DEMO_STATE}\n`); // local is the default with --state: not repeated
     const spaced = renderProxyEnv({ ...(await proxyEnv({ ...base, format: 'export', tokenOut: tokenOut() }, envDeps())), statePath: "/tmp/my state's.json" });
     expect(spaced).toContain(`--state '/tmp/my state'\\''s.json'\n`);
+  });
+
+  it('without --state the hint names the source the minted token needs (sts), not the proxy default (eks-auth)', async () => {
+    const aws = () => ({ ...envDeps(), backend: 'aws' as const, store: undefined });
+    expect((await proxyEnv({ ...base, format: 'export', tokenOut: tokenOut() }, aws())).proxySource).toBe('sts');
+    expect((await proxyEnv({ ...base, format: 'export', tokenOut: tokenOut(), source: 'sts' }, aws())).proxySource).toBe('sts');
+    const given = tokenOut();
+    await writeTokenFile(given, 'a.b.c');
+    expect((await proxyEnv({ ...base, format: 'export', tokenFile: given }, aws())).proxySource).toBeUndefined();
+    expect((await proxyEnv({ ...base, format: 'export', tokenOut: tokenOut() }, envDeps())).proxySource).toBeUndefined();
   });
 
   it("export keeps the shell's region; env-file and compose always carry one", async () => {

@@ -36,17 +36,40 @@ describe('journals are never shared or overwritten', () => {
     expect(filterOf(two.apply!.journal!)).toEqual({ namespaces: ['data'] });
   });
 
-  it('an existing --journal file is refused (exit 1, hint), and nothing changes', async () => {
+  it('an existing --journal file that is not a journal is refused (exit 1) without suggesting --resume, and nothing changes', async () => {
     const file = stateFile();
-    const journal = join(tmp(), 'mine.json');
-    writeFileSync(journal, '{"precious":true}');
     const before = readFileSync(file, 'utf8');
-    const out = await runCli(['migrate-irsa', '--state', file, '--approve', '--journal', journal]);
-    expect(out.code).toBe(1);
-    expect(out.stderr).toContain(`podid: journal ${journal} already exists; a journal is the only record of its run, so podid does not overwrite it`);
-    expect(out.stderr).toContain(`podid migrate-irsa --resume ${journal}`);
-    expect(readFileSync(journal, 'utf8')).toBe('{"precious":true}');
+    for (const text of ['{"precious":true}', '{}', 'not json', '']) {
+      const journal = join(tmp(), 'mine.json');
+      writeFileSync(journal, text);
+      const out = await runCli(['migrate-irsa', '--state', file, '--approve', '--journal', journal]);
+      expect(out.code, text).toBe(1);
+      expect(out.stderr).toContain(`podid: ${journal} already exists and is not a podid migration journal (`);
+      expect(out.stderr).toContain('Choose another path: pass another --journal (or none: a new file under .podid/).');
+      expect(out.stderr).not.toContain('--resume');
+      expect(readFileSync(journal, 'utf8')).toBe(text);
+    }
     expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('an existing journal is refused (exit 1); --resume is suggested only when that run can be resumed', async () => {
+    const file = stateFile();
+    const journal = join(tmp(), 'j.json');
+    const deps = fakeDeps(world());
+    const run = await migrateIrsa({ filter: { namespaces: ['data'] }, options: DEFAULT_OPTIONS, mode: 'apply', cwd: tmp(), journal }, deps);
+    expect(run.apply!.journal).toBe(journal);
+    const doc = JSON.parse(readFileSync(journal, 'utf8'));
+    const hintFor = async (status: string) => {
+      writeFileSync(journal, JSON.stringify({ ...doc, status }));
+      const out = await runCli(['migrate-irsa', '--state', file, '--approve', '--journal', journal]);
+      expect(out.code).toBe(1);
+      expect(out.stderr).toContain(`podid: journal ${journal} already exists; a journal is the only record of its run, so podid does not overwrite it`);
+      return out.stderr;
+    };
+    expect(await hintFor('failed')).toContain(`Continue that run with: podid migrate-irsa --resume ${journal}`);
+    expect(await hintFor('running')).toContain(`podid migrate-irsa --resume ${journal}`);
+    expect(await hintFor('done')).not.toContain('--resume');
+    expect(await hintFor('rolled-back')).toMatch(/rolled back and cannot be resumed: pass another --journal/);
   });
 
   it('--resume continues its own journal in place', async () => {

@@ -77,6 +77,12 @@ describe('review state (pure)', () => {
     expect(review(ENTRIES, frozen, action, 3)).toEqual(expected);
   });
 
+  it('a pending entry whose only work left is a waiting removal cannot be chosen (nothing to apply now)', () => {
+    const waiting = { ...entry('e/six', 'pending'), steps: [], waiting: { removals: ['annotation removal'], reason: 'r', fix: 'f' } } as PlanEntry;
+    expect(initialReview([...ENTRIES, waiting]).selected).toEqual(['a/one', 'b/three', 'd/five']);
+    expect(review([waiting], { cursor: 0, selected: [] }, 'toggle')).toEqual({ cursor: 0, selected: [] });
+  });
+
   it('an empty list stays put', () => {
     expect(review([], { cursor: 0, selected: [] }, 'down')).toEqual({ cursor: 0, selected: [] });
     expect(review([], { cursor: 0, selected: [] }, 'toggle')).toEqual({ cursor: 0, selected: [] });

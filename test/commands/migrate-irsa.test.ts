@@ -73,7 +73,7 @@ describe('migrate-irsa: plan → check → approve → re-plan → rollback', ()
 
   it('without --restart, restarts are advice: the applied plan converges (check exit 0, no journal on re-runs)', async () => {
     const deps = fakeDeps(world());
-    const noRestart = { ...ALL, restart: false };
+    const noRestart = DEFAULT_OPTIONS;
     const planned = await migrateIrsa(options({ options: noRestart }), deps);
     expect(planned.plan.steps.some((s) => s.kind === 'restart')).toBe(false);
     expect(planned.plan.summary).toMatchObject({ restarts: 0, restartAdvice: 2 });
@@ -94,6 +94,33 @@ describe('migrate-irsa: plan → check → approve → re-plan → rollback', ()
     // With --restart the advice becomes steps again.
     const withRestart = await migrateIrsa(options({ mode: 'check', options: { ...noRestart, restart: true } }), deps);
     expect(withRestart.plan.steps.filter((s) => s.kind === 'restart').map((s) => s.id)).toEqual(['restart:Deployment/kube-system/ebs-csi-controller', 'restart:Deployment/apps/web']);
+  });
+
+  it('removals asked for but waiting for a restart keep the entry pending: --check exits 3 and says why', async () => {
+    const file = join(tmp(), 'state.json');
+    writeFileSync(file, JSON.stringify(world()));
+    const flags = ['--remove-annotations', '--remove-oidc-trust'];
+    const approve = await runCli(['migrate-irsa', '--state', file, '--approve', ...flags], { cwd: tmp() });
+    expect(approve.code, approve.stderr).toBe(0);
+    expect(approve.stdout).toContain('Some steps wait (deferred, manual or blocked): run again after they are resolved.');
+    const check = await runCli(['migrate-irsa', '--state', file, '--check', ...flags]);
+    expect(check.code, check.stdout).toBe(3);
+    expect(check.stdout).toMatch(/^apps\/web +pending /m);
+    expect(check.stdout).toContain('still wait for the removal you asked for (--remove-annotations, --remove-oidc-trust)');
+    expect(check.stdout).toContain('  apps/web: annotation removal and OIDC-trust removal — Restart deployment/web (or pass --restart); then run again.');
+    const json = JSON.parse((await runCli(['migrate-irsa', '--state', file, '--check', ...flags, '-o', 'json'])).stdout);
+    expect(json.plan.steps).toEqual([]);
+    expect(json.plan.entries.find((e: { id: string }) => e.id === 'apps/web').waiting).toEqual({ removals: ['annotation removal', 'OIDC-trust removal'], reason: expect.any(String), fix: 'Restart deployment/web (or pass --restart); then run again.' });
+    // A re-run cannot finish them either: incomplete, and still no journal.
+    const cwd = tmp();
+    const again = await runCli(['migrate-irsa', '--state', file, '--approve', ...flags, '-o', 'json'], { cwd });
+    expect(JSON.parse(again.stdout).apply).toEqual({ status: 'incomplete', steps: [] });
+    expect(existsSync(join(cwd, '.podid'))).toBe(false);
+    // Without the removal flags nothing waits: the gate passes.
+    expect((await runCli(['migrate-irsa', '--state', file, '--check'])).code).toBe(0);
+    // Once restarted, the removals are planned and applied; then the gate passes with the flags too.
+    expect((await runCli(['migrate-irsa', '--state', file, '--approve', '--restart', ...flags], { cwd })).code).toBe(0);
+    expect((await runCli(['migrate-irsa', '--state', file, '--check', ...flags])).code).toBe(0);
   });
 });
 
@@ -303,14 +330,18 @@ describe('migrate-irsa CLI (--state, in-process)', () => {
 });
 
 describe('migrate-irsa: Job and CronJob pods (plan == apply)', () => {
-  it('after --approve with every flag, a re-plan with the same flags is empty while the Job pod still runs', async () => {
+  it('after --approve with every flag, a re-plan with the same flags has no step, but the entry stays pending while the Job pod still runs', async () => {
     const deps = fakeDeps(withJob());
     const applied = await migrateIrsa(options({ mode: 'apply', journal: join(tmp(), 'j.json') }), deps);
     expect(applied.apply!.steps.filter((s) => s.entry === 'batch/reports').map((s) => s.kind)).toEqual(['add-trust', 'create-association']);
+    expect(applied.apply!.status).toBe('incomplete');
     const again = await migrateIrsa(options({ mode: 'check' }), deps);
     expect(again.plan.steps).toEqual([]);
-    expect(again.pending).toBe(false);
-    expect(again.plan.entries.find((e) => e.id === 'batch/reports')!.risks.map((r) => r.id)).toContain('oidc-deferred');
+    expect(again.pending).toBe(true);
+    const reports = again.plan.entries.find((e) => e.id === 'batch/reports')!;
+    expect(reports.risks.map((r) => r.id)).toContain('oidc-deferred');
+    expect(reports).toMatchObject({ status: 'pending', waiting: { removals: ['annotation removal', 'OIDC-trust removal'] } });
+    expect(again.plan.entries.filter((e) => e.status === 'pending').map((e) => e.id)).toEqual(['batch/reports']);
   });
 });
 

@@ -9,6 +9,7 @@ import { migrateRollback } from '../../src/commands/migrate-rollback.js';
 import { trustAcceptsPodIdentity, trustsOidcSubject } from '../../src/core/migrate/trust.js';
 import { DEFAULT_OPTIONS, type MigrationOptions } from '../../src/core/migrate/types.js';
 import { trustStatementFor } from '../../src/core/policy/trust.js';
+import { hasIrsaInjection, hasPodIdentityInjection } from '../../src/core/webhook.js';
 import { fakeDeps } from '../helpers/fake-deps.js';
 import { DEMO_STATE, runCli } from '../helpers/run-cli.js';
 import { CLUSTER_ARN, PROVIDER, SHARED_ROLE, WEB_ROLE, world } from '../core/migrate/world.js';
@@ -93,7 +94,7 @@ describe('migrate-irsa rollback keeps changes made after the run', () => {
     const before = JSON.stringify(trustOf(deps.store.doc, WEB_ROLE));
 
     const preview = await runCli(['migrate-irsa', 'rollback', journal, '--state', deps.store.path, '--dry-run']);
-    expect(preview.code).toBe(0);
+    expect(preview.code).toBe(1);
     expect(preview.stdout).toMatch(/restore-trust +arn:aws:iam::111122223333:role\/web-role +refused +the trust changed after the run, and the journal does not show what step oidc:apps\/web removed/);
     expect(preview.stdout).toContain('1 action would be refused (the rollback would end with exit 1)');
 
@@ -101,5 +102,106 @@ describe('migrate-irsa rollback keeps changes made after the run', () => {
     expect(JSON.stringify(trustOf(deps.store.doc, WEB_ROLE))).toBe(before);
     expect(deps.store.doc.clusters[0].associations).toEqual([]); // the other actions ran
     expect(JSON.parse(readFileSync(journal, 'utf8')).status).toBe('failed');
+  });
+});
+
+describe('migrate-irsa rollback: pods admitted with Pod Identity when their association goes', () => {
+  const injected = (state: StateDocument, namespace: string, sa: string) =>
+    state.clusters[0].pods.filter((p) => p.namespace === namespace && p.serviceAccountName === sa && ['Running', 'Pending', 'Unknown'].includes(p.phase) && hasPodIdentityInjection(p)).map((p) => p.name);
+  const stranded = ['web/frontend', 'observability/grafana', 'kube-system/ebs-csi-controller-sa'];
+
+  /** The reported case: run 1 without --restart, run 2 restarts, then the rollbacks in reverse order. */
+  async function reverseOrder() {
+    const dir = tmp();
+    const state = join(dir, 's.json');
+    writeFileSync(state, readFileSync(DEMO_STATE, 'utf8'));
+    const [j1, j2] = [join(dir, 'j1.json'), join(dir, 'j2.json')];
+    expect((await runCli(['migrate-irsa', '--state', state, '--approve', '--journal', j1])).code).toBe(0);
+    expect((await runCli(['migrate-irsa', '--state', state, '--approve', '--restart', '--journal', j2])).code).toBe(0);
+    const second = await runCli(['migrate-irsa', 'rollback', j2, '--state', state]);
+    expect(second.code, second.stderr).toBe(0);
+    const doc = () => JSON.parse(readFileSync(state, 'utf8')) as StateDocument;
+    for (const id of stranded) expect(injected(doc(), ...(id.split('/') as [string, string])), id).not.toEqual([]);
+    return { state, j1, doc };
+  }
+
+  it('without --restart: the workloads are advice with the kubectl commands (table and -o json), exit 0', async () => {
+    const { state, j1, doc } = await reverseOrder();
+    const preview = await runCli(['migrate-irsa', 'rollback', j1, '--state', state, '--dry-run', '-o', 'json']);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect((JSON.parse(preview.stdout).restartAdvice as { serviceAccount: string }[]).map((a) => a.serviceAccount).sort()).toEqual([...stranded].sort());
+
+    const out = await runCli(['migrate-irsa', 'rollback', j1, '--state', state]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain('Pods admitted with Pod Identity for a service account whose association the rollback deleted get no AWS credentials until recreated (run the rollback with --restart to restart them):');
+    expect(out.stdout).toContain('web/frontend: kubectl rollout restart -n web deployment/frontend');
+    expect(out.stdout).toContain('observability/grafana: kubectl rollout restart -n observability deployment/grafana');
+    expect(out.stdout).toContain('kube-system/ebs-csi-controller-sa: kubectl rollout restart -n kube-system deployment/ebs-csi-controller');
+    expect(out.stderr).toMatch(/warning: 3 service accounts lost their association but have pods still admitted with Pod Identity/);
+    expect(out.stdout).not.toMatch(/^restart /m);
+    expect(doc().clusters[0].associations.filter((a) => stranded.includes(`${a.namespace}/${a.serviceAccount}`))).toEqual([]);
+  });
+
+  it('with --restart: those workloads restart after the deletes, and their pods come back with IRSA', async () => {
+    const { state, j1, doc } = await reverseOrder();
+    const preview = await runCli(['migrate-irsa', 'rollback', j1, '--state', state, '--dry-run', '--restart', '-o', 'json']);
+    const planned = JSON.parse(preview.stdout) as { actions: { action: string; target: string; status: string }[]; restartAdvice: unknown[] };
+    expect(planned.restartAdvice).toEqual([]);
+    expect(planned.actions.filter((a) => a.action === 'restart').map((a) => [a.target, a.status])).toEqual(expect.arrayContaining([['Deployment/web/frontend', 'planned']]));
+
+    const out = await runCli(['migrate-irsa', 'rollback', j1, '--state', state, '--restart', '-o', 'json']);
+    expect(out.code, out.stderr).toBe(0);
+    const result = JSON.parse(out.stdout) as { actions: { action: string; target: string; status: string; note?: string }[]; restartAdvice: unknown[] };
+    const kinds = result.actions.map((a) => a.action);
+    expect(kinds.lastIndexOf('delete-association')).toBeLessThan(kinds.indexOf('restart'));
+    expect(kinds.lastIndexOf('clear-addon')).toBeLessThan(kinds.indexOf('restart'));
+    expect(result.actions.filter((a) => a.action === 'restart').map((a) => a.target).sort()).toEqual(['Deployment/kube-system/ebs-csi-controller', 'Deployment/observability/grafana', 'Deployment/web/frontend']);
+    expect(result.actions.find((a) => a.target === 'Deployment/web/frontend')).toMatchObject({ status: 'done', note: 'its pods were admitted with Pod Identity for web/frontend, whose association this rollback removed' });
+    expect(result.restartAdvice).toEqual([]);
+    for (const id of stranded) {
+      const [ns, sa] = id.split('/') as [string, string];
+      expect(injected(doc(), ns, sa), id).toEqual([]);
+      expect(doc().clusters[0].pods.filter((p) => p.namespace === ns && p.serviceAccountName === sa && p.phase === 'Running').every(hasIrsaInjection), id).toBe(true);
+    }
+  });
+
+  it('a run that restarted its own workloads: the rollback restarts each once, no advice', async () => {
+    const deps = fakeDeps(world());
+    const journal = join(tmp(), 'j.json');
+    await migrateIrsa(options({ journal, options: { ...DEFAULT_OPTIONS, restart: true } }), deps);
+    const rolled = await migrateRollback({ journal, dryRun: false }, deps);
+    expect(rolled.restartAdvice).toEqual([]);
+    expect(rolled.actions.filter((a) => a.action === 'restart').map((a) => a.target).sort()).toEqual(['Deployment/apps/web', 'Deployment/kube-system/ebs-csi-controller']);
+  });
+});
+
+describe('migrate-irsa rollback --dry-run decides as the rollback does', () => {
+  it('an association changed since the run (another role): the preview and the rollback both keep it, with the reason', async () => {
+    const deps = fakeDeps(world());
+    const journal = join(tmp(), 'j.json');
+    await migrateIrsa(options({ journal, options: DEFAULT_OPTIONS, filter: { namespaces: ['apps'], exclude: ['apps/a', 'apps/b'] } }), deps);
+    const [web] = deps.store.doc.clusters[0].associations.filter((a) => a.serviceAccount === 'web');
+    await deps.eks.updateAssociation('demo', web.associationId, { roleArn: SHARED_ROLE });
+    const note = `the association now uses role ${SHARED_ROLE}, not the run's ${WEB_ROLE}; kept`;
+    const preview = await migrateRollback({ journal, dryRun: true }, deps);
+    expect(preview.actions.find((a) => a.action === 'delete-association')).toEqual({ action: 'delete-association', target: 'apps/web', status: 'unchanged', note });
+    const rolled = await migrateRollback({ journal, dryRun: false }, deps);
+    expect(rolled.actions.find((a) => a.action === 'delete-association')).toEqual({ action: 'delete-association', target: 'apps/web', status: 'unchanged', note });
+    expect(deps.store.doc.clusters[0].associations.map((a) => [a.serviceAccount, a.roleArn])).toEqual([['web', SHARED_ROLE]]);
+  });
+
+  it('exits 1 when an action would be refused (as the rollback would), 0 otherwise', async () => {
+    const deps = fakeDeps(world());
+    const journal = join(tmp(), 'j.json');
+    await migrateIrsa(options({ journal }), deps);
+    const clean = await runCli(['migrate-irsa', 'rollback', journal, '--state', deps.store.path, '--dry-run']);
+    expect(clean.code, clean.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(journal, 'utf8'));
+    doc.records.find((r: { step: { id: string } }) => r.step.id === 'oidc:apps/web').prior.trustPolicyJson = JSON.stringify({ Version: '2012-10-17', Statement: [] });
+    writeFileSync(journal, JSON.stringify(doc));
+    await deps.iam.updateTrustPolicy(WEB_ROLE, { ...trustOf(deps.store.doc, WEB_ROLE), Statement: [...statementsOf(deps.store.doc, WEB_ROLE), trustStatementFor({ clusterArn: CLUSTER_ARN, namespace: 'apps', serviceAccount: 'later' })] });
+    const refused = await runCli(['migrate-irsa', 'rollback', journal, '--state', deps.store.path, '--dry-run', '-o', 'json']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout).actions.some((a: { status: string }) => a.status === 'refused')).toBe(true);
   });
 });

@@ -85,6 +85,19 @@ describe('podid policy trust', () => {
     expect(stderr).not.toMatch(/internal error|This is a bug/);
   });
 
+  it('--merge-into a bucket policy: each problem once, naming the statements (index and Sid)', async () => {
+    const dir = tmp();
+    const bucket = { Version: '2012-10-17', Statement: [
+      { Sid: 'Read', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b' },
+    ] };
+    writeFileSync(join(dir, 'bucket.json'), JSON.stringify(bucket));
+    const { code, stderr } = await runCli(['policy', 'trust', '-w', `${DEMO}:payments:api`, '--merge-into', 'bucket.json'], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stderr).toContain('podid: bucket.json is not a valid policy: statement #0 (Sid "Read"), statement #1: trust statement has Resource');
+    expect(stderr.split('trust statement has Resource').length - 1).toBe(1);
+  });
+
   it('--merge-into a role with a malformed trust: exit 1, the role named', async () => {
     const dir = tmp();
     const state = JSON.parse(readFileSync(DEMO_STATE, 'utf8'));
@@ -432,6 +445,20 @@ describe('help', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Examples:');
     expect(stdout).toContain(`$ podid policy ${name}`);
+  });
+
+  it('policy explain --help: every example runs as shown (in order, `> file` included) and is ALLOWED', async () => {
+    const { stdout } = await runCli(['policy', 'explain', '--help']);
+    const lines = stdout.slice(stdout.indexOf('Examples:')).replace(/\\\n\s*/g, ' ').split('\n').filter((l) => l.trim().startsWith('$ podid'));
+    expect(lines.filter((l) => l.includes('policy explain'))).toHaveLength(3);
+    const dir = tmp();
+    for (const line of lines) {
+      const [command, out] = line.trim().replace(/^\$ podid\s+/, '').split(/\s*>\s*/);
+      const result = await runCli(command.split(/\s+/), { cwd: dir });
+      expect(result.code, `${line}\n${result.stdout}${result.stderr}`).toBe(0);
+      if (out) writeFileSync(join(dir, out), result.stdout);
+      if (command.startsWith('policy explain')) expect(result.stdout, line).toMatch(/^ALLOWED: /);
+    }
   });
 
   it('every --help example that uses --state fixtures/demo/state.json runs against the demo state', async () => {

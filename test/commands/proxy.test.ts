@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mintPodToken } from '../../src/commands/exec.js';
 import { listenError, proxy, startProxy, type RunningProxy } from '../../src/commands/proxy.js';
 import { RemoteError } from '../../src/core/errors.js';
+import { signToken } from '../../src/adapters/local/token.js';
 import { createElement } from 'react';
 import { render as renderInk } from 'ink-testing-library';
 import { PassThrough } from 'node:stream';
@@ -15,6 +16,17 @@ import { demoDeps } from '../core/proxy/demo-deps.js';
 
 // `podid proxy` over the demo state: the local source (podid's offline exchange) on a real socket,
 // start-up and shutdown, safety flags. Real SDK clients are in test/e2e/proxy-clients.test.ts.
+
+/** A demo token for payments/payments-api re-signed (with the state key, or an ephemeral one without a store) after changing its kubernetes.io claims. */
+async function resigned(deps: Parameters<typeof mintPodToken>[0], k8s: Record<string, unknown>): Promise<string> {
+  const token = await mintPodToken(deps, 'demo', 'payments', 'payments-api');
+  const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, Record<string, unknown>>;
+  payload['kubernetes.io'] = { ...payload['kubernetes.io'], ...k8s };
+  const key = deps.store?.doc.signingKey;
+  if (key) return signToken(payload, key);
+  const { SignJWT, generateKeyPair } = await import('jose');
+  return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: 'other' }).sign((await generateKeyPair('RS256')).privateKey);
+}
 
 const running: RunningProxy[] = [];
 afterEach(async () => void (await Promise.all(running.splice(0).map((r) => r.close()))));
@@ -74,15 +86,37 @@ describe('podid proxy (command)', () => {
     const deps = demoDeps();
     const px = await startProxy(base, deps);
     running.push(px);
-    const token = await mintPodToken(deps, 'demo', 'payments', 'api');
+    const token = await mintPodToken(deps, 'demo', 'payments', 'payments-reconciler');
     const bodies = [];
     for (let i = 0; i < 2; i++) {
       const res = await fetch(px.started.url, { headers: { authorization: token } });
       expect(res.status).toBe(404);
       bodies.push(await res.text());
     }
-    for (const body of bodies) expect(body).toMatch(new RegExp(`^\\[${UUID}\\]: \\(ResourceNotFoundException\\): No Pod Identity association found for service account payments/api in cluster demo\\., fault: client\\n$`));
+    for (const body of bodies) expect(body).toMatch(new RegExp(`^\\[${UUID}\\]: \\(ResourceNotFoundException\\): No Pod Identity association found for service account payments/payments-reconciler in cluster demo\\., fault: client\\n$`));
     expect(bodies[0]).not.toBe(bodies[1]);
+  });
+
+  it('the local source checks token.binding as simulate does: a recreated service account or pod is InvalidTokenException', async () => {
+    const deps = demoDeps();
+    const px = await startProxy(base, deps);
+    running.push(px);
+    const get = async (token: string) => {
+      const res = await fetch(px.started.url, { headers: { authorization: token } });
+      return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+    };
+    const saUid = await resigned(deps, { serviceaccount: { name: 'payments-api', uid: '00000000-0000-4000-8000-000000000999' } });
+    expect(await get(saUid)).toEqual({
+      status: 400,
+      type: 'text/plain; charset=utf-8',
+      body: expect.stringMatching(new RegExp(`^\\[${UUID}\\]: \\(InvalidTokenException\\): kubernetes\\.io\\.serviceaccount\\.uid 00000000-0000-4000-8000-000000000999 is not the uid of service account payments/payments-api in the state .*, fault: client\\n$`)),
+    });
+    const podUid = await resigned(deps, { pod: { name: 'payments-api-pswcvz7lms-npftc', uid: '00000000-0000-4000-8000-000000000998' } });
+    expect((await get(podUid)).body).toMatch(/\(InvalidTokenException\): pod payments\/payments-api-pswcvz7lms-npftc in the state has uid .*, not the token's 00000000-0000-4000-8000-000000000998/);
+    // An earlier failing check keeps its own answer: a foreign signature is reported, not the binding.
+    const foreign = await resigned({ ...deps, backend: 'aws', store: undefined }, { pod: { name: 'gone', uid: 'x' } });
+    expect((await get(foreign)).body).toMatch(/\(InvalidTokenException\): signature does not verify/);
+    expect((await get(await mintPodToken(deps, 'demo', 'payments', 'payments-api'))).status).toBe(200);
   });
 
   it("the real EKS Auth's request id is kept", async () => {
@@ -168,6 +202,44 @@ describe('podid proxy (command)', () => {
     expect((await fetch(`${px.started.probeUrl}/readyz`)).status).toBe(200);
     expect(await (await fetch(`${px.started.probeUrl}/metrics`)).text()).toContain('# TYPE pod_identity_http_response counter');
   });
+
+  it('probe hits are no credential requests: no request line, not in the counts (a debug line at most)', async () => {
+    const events: string[] = [];
+    const debug: string[] = [];
+    const deps = demoDeps();
+    const px = await startProxy({ ...base, probePort: 0 }, { ...deps, onRequest: (e) => events.push(`${e.method} ${e.path} ${e.status}`), reporter: { ...deps.reporter, debug: (m) => debug.push(m) } });
+    running.push(px);
+    for (const path of ['/healthz', '/readyz']) expect((await fetch(`${px.started.probeUrl}${path}`)).status).toBe(200);
+    expect(events).toEqual([]);
+    expect(px.core.metrics.responseCounts()).toEqual({});
+    expect(debug).toEqual([expect.stringMatching(/^probe: \S+ GET \/healthz 200 /), expect.stringMatching(/^probe: \S+ GET \/readyz 200 /)]);
+    await (await fetch(`http://127.0.0.1:${px.started.port}/`)).text();
+    expect(events).toEqual(['GET / 404']);
+  });
+
+  it('podid proxy --probe-port: /readyz and /healthz add no stderr line; the summary stays "(no requests)"', async () => {
+    const controller = new AbortController();
+    let stdout = '';
+    let stderr = '';
+    const stdin = new PassThrough();
+    stdin.end();
+    const io = {
+      stdout: { isTTY: false, write: (c: string) => ((stdout += c), true) },
+      stderr: { isTTY: false, write: (c: string) => ((stderr += c), true) },
+      stdin,
+      env: { NO_COLOR: '1', CI: 'true' },
+      cwd: process.cwd(),
+      signal: controller.signal,
+    };
+    const done = run(['proxy', '--state', DEMO_STATE, '--port', '0', '--probe-port', '0', '-o', 'json'], io);
+    while (!stdout.includes('\n')) await new Promise((r) => setTimeout(r, 10));
+    const { probeUrl } = JSON.parse(stdout) as { probeUrl: string };
+    for (const path of ['/healthz', '/readyz', '/readyz']) expect((await fetch(`${probeUrl}${path}`)).status).toBe(200);
+    controller.abort();
+    expect(await done).toBe(0);
+    expect(stderr).not.toMatch(/GET \/ 404|404 page not found|GET \/(healthz|readyz)/);
+    expect(stderr).toContain('podid proxy: stopped (no requests)');
+  });
 });
 
 describe('podid proxy: a port that cannot be bound', () => {
@@ -238,18 +310,23 @@ describe('podid proxy (CLI safety)', () => {
   });
 
   it('the banner\'s `podid proxy env` hint carries --state (and a non-default --source)', async () => {
-    const banner = async (extra: string[]) => {
+    const banner = async (extra: string[], state: string[] = ['--state', DEMO_STATE]) => {
       const controller = new AbortController();
       let stderr = '';
       const stdout = { isTTY: false, write: (chunk: string) => (chunk.includes('/v1/credentials') && controller.abort(), true) };
       const stdin = new PassThrough();
       stdin.end();
-      const code = await run(['proxy', '--state', DEMO_STATE, '--port', '0', ...extra], { stdout, stderr: { isTTY: false, write: (c: string) => ((stderr += c), true) }, stdin, env: { NO_COLOR: '1', CI: 'true' }, cwd: process.cwd(), signal: controller.signal });
+      const env = { NO_COLOR: '1', CI: 'true', AWS_REGION: 'us-west-2', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' };
+      const code = await run(['proxy', ...state, '--port', '0', ...extra], { stdout, stderr: { isTTY: false, write: (c: string) => ((stderr += c), true) }, stdin, env, cwd: process.cwd(), signal: controller.signal });
       expect(code).toBe(0);
       return stderr;
     };
     expect(await banner([])).toMatch(new RegExp(`\\(or: podid proxy env -n NS -s SA --port \\d+ -c demo --state ${DEMO_STATE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)\n`));
     expect(await banner(['--source', 'sts'])).toMatch(/--state \S+ --source sts\)\n/);
+    // Without --state, `proxy env` mints a token and defaults to sts: eks-auth must be carried, sts need not.
+    expect(await banner(['--source', 'eks-auth'], ['-c', 'demo'])).toMatch(/\(or: podid proxy env -n NS -s SA --port \d+ -c demo --source eks-auth\)\n/);
+    expect(await banner(['--source', 'sts'], ['-c', 'demo'])).toMatch(/\(or: podid proxy env -n NS -s SA --port \d+ -c demo\)\n/);
+    expect(await banner([], ['-c', 'demo'])).toMatch(/\(or: podid proxy env -n NS -s SA --port \d+ -c demo --source eks-auth\)\n/);
   });
 
   it('the live view\'s footer shows the hint it is given (with --state)', () => {

@@ -48,6 +48,13 @@ async function crafted(over: Record<string, unknown> = {}, binding: { saUid?: st
   return signToken({ ...payload, ...over }, DEMO.signingKey!);
 }
 
+/** The demo state with pod POD's uid replaced. */
+function withPodUid(uid: string): StateDocument {
+  const doc = demo();
+  doc.clusters[0].pods = doc.clusters[0].pods.map((p) => (p.name === POD.name ? { ...p, uid } : p));
+  return doc;
+}
+
 describe('simulate on the demo state (seeded problems)', () => {
   it('payments/payments-api (role with a path) succeeds with the exact response shape', async () => {
     const r = await simToken('payments', 'payments-api');
@@ -71,8 +78,15 @@ describe('simulate on the demo state (seeded problems)', () => {
   });
 
   it('a service account without an association: ResourceNotFoundException', async () => {
-    const r = await simToken('payments', 'default');
+    const r = await simToken('payments', 'payments-reconciler');
     expect(r.error).toMatchObject({ code: 'ResourceNotFoundException', httpStatus: 404 });
+  });
+
+  it('a token for a service account the state does not have (deleted): InvalidTokenException before the association lookup', async () => {
+    // data-pipeline/spark-driver has an association but no service account in the demo.
+    const r = await simToken('data-pipeline', 'spark-driver');
+    expect(r.error).toMatchObject({ code: 'InvalidTokenException', message: expect.stringMatching(/^service account data-pipeline\/spark-driver is not in the state: it was deleted since the token was issued .*TokenReview rejects it; InvalidTokenException \(podid's reading/) });
+    expect(r.tokenChecks.find((c) => c.id === 'token.binding')?.status).toBe('fail');
   });
 
   it('(g) analytics/model-trainer: trust scoped to another namespace, AccessDenied with the failing condition', async () => {
@@ -224,6 +238,25 @@ describe('simulate: token verdicts (precise, never a crash)', () => {
     expect(result.error).toMatchObject({ code: 'InvalidTokenException', message: expect.stringMatching(/"none"/) });
   });
 
+  it('alg "NONE" is quoted as given', async () => {
+    const [, p] = (await crafted()).split('.');
+    const { result } = await sim({ token: `${base64UrlEncode('{"alg":"NONE"}')}.${p}.` });
+    expect(firstFail(result)).toMatchObject({ id: 'token.algorithm', detail: 'header "alg" is "NONE": an unsigned token is never valid' });
+  });
+
+  it('a malformed kubernetes.io claim is named as such (token.subject), and token.binding does not blame the state', async () => {
+    const notObject = (await sim({ token: await crafted({ 'kubernetes.io': 'x' }) })).result;
+    expect(firstFail(notObject)).toMatchObject({ id: 'token.subject', detail: 'the "kubernetes.io" claim is malformed: "x" is not a JSON object' });
+    expect(notObject.tokenChecks.find((c) => c.id === 'token.binding')).toMatchObject({ status: 'skip', detail: 'not compared: the token\'s "kubernetes.io" claim is malformed (not a JSON object)' });
+    const numericUid = (await sim({ token: await crafted({ 'kubernetes.io': { namespace: 'payments', serviceaccount: { name: 'payments-api', uid: 117 }, pod: { name: POD.name, uid: POD.uid } } }) })).result;
+    expect(firstFail(numericUid)).toMatchObject({ id: 'token.subject', detail: 'kubernetes.io.serviceaccount.uid is not a string: 117' });
+    expect(numericUid.tokenChecks.find((c) => c.id === 'token.binding')).toMatchObject({ status: 'ok', detail: `pod ${POD.name} and its uid match the state; not compared: kubernetes.io.serviceaccount.uid is not a string` });
+    const noSa = (await sim({ token: await crafted({ 'kubernetes.io': { namespace: 'payments', serviceaccount: 'payments-api' } }) })).result;
+    expect(firstFail(noSa)).toMatchObject({ id: 'token.subject', detail: 'kubernetes.io.serviceaccount is malformed: "payments-api" is not a JSON object' });
+    const numericNs = (await sim({ token: await crafted({ 'kubernetes.io': { namespace: 5 } }) })).result;
+    expect(firstFail(numericNs)).toMatchObject({ id: 'token.subject', detail: 'kubernetes.io.namespace is not a string: 5' });
+  });
+
   it('alg none with an EMPTY signature: the alg-none verdict, the header decoded (token.algorithm not skipped)', async () => {
     const [, p] = (await crafted()).split('.');
     const { result } = await sim({ token: `${base64UrlEncode('{"alg":"none"}')}.${p}.` });
@@ -232,16 +265,25 @@ describe('simulate: token verdicts (precise, never a crash)', () => {
     expect(result.tokenChecks.find((c) => c.id === 'token.format')?.status).toBe('ok');
   });
 
-  it('kubernetes.io claims against the state: SA uid mismatch fails; a missing or recreated pod warns', async () => {
+  it('kubernetes.io claims against the state: SA uid mismatch, a missing or recreated pod fail (TokenReview rejects them)', async () => {
     const recreatedSa = (await sim({ token: await crafted({}, { saUid: '00000000-0000-4000-8000-000000000000' }) })).result;
     expect(recreatedSa.ok).toBe(false);
     expect(recreatedSa.error).toMatchObject({ code: 'InvalidTokenException', message: expect.stringMatching(/kubernetes\.io\.serviceaccount\.uid 00000000-0000-4000-8000-000000000000 is not the uid of service account payments\/payments-api in the state/) });
     expect(firstFail(recreatedSa)?.id).toBe('token.binding');
     const gonePod = (await sim({ token: await crafted({}, { pod: { name: 'payments-api-gone', uid: '11111111-1111-4111-8111-111111111111' } }) })).result;
-    expect(gonePod.ok).toBe(true);
-    expect(gonePod.tokenChecks.find((c) => c.id === 'token.binding')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/pod payments\/payments-api-gone .* is not in the state/) });
+    expect(gonePod.ok).toBe(false);
+    expect(gonePod.error).toMatchObject({ code: 'InvalidTokenException', message: expect.stringMatching(/^pod payments\/payments-api-gone .* is not in the state: .*InvalidTokenException \(podid's reading/) });
+    expect(firstFail(gonePod)?.id).toBe('token.binding');
     const otherUid = (await sim({ token: await crafted({}, { pod: { name: POD.name, uid: '22222222-2222-4222-8222-222222222222' } }) })).result;
-    expect(otherUid.tokenChecks.find((c) => c.id === 'token.binding')).toMatchObject({ status: 'warn', detail: expect.stringContaining(`has uid ${POD.uid}`) });
+    expect(otherUid.ok).toBe(false);
+    expect(otherUid.error).toMatchObject({ code: 'InvalidTokenException', message: expect.stringContaining(`has uid ${POD.uid}, not the token's 22222222-2222-4222-8222-222222222222`) });
+    // uids are compared exactly, as Kubernetes does: another case is another uid.
+    const cased = (await sim({ token: await crafted({}, { pod: { name: POD.name, uid: POD.uid.replace(/^0/, 'A') } }) }, withPodUid(POD.uid.replace(/^0/, 'a')))).result;
+    expect(cased.error).toMatchObject({ code: 'InvalidTokenException', message: expect.stringContaining(`has uid ${POD.uid.replace(/^0/, 'a')}, not the token's ${POD.uid.replace(/^0/, 'A')}`) });
+    // Kubernetes could not be read: skipped, the exchange goes on.
+    const unread = (await sim({ token: await crafted({}, { pod: { name: 'payments-api-gone', uid: '1' } }) }, DEMO, { kube: { ...fakeDeps(DEMO).kube, listPods: async () => Promise.reject(new Error('forbidden')) } })).result;
+    expect(unread.tokenChecks.find((c) => c.id === 'token.binding')).toMatchObject({ status: 'skip', detail: 'not checked: could not read Kubernetes (forbidden)' });
+    expect(unread.ok).toBe(true);
     const good = (await sim({ token: await crafted() })).result;
     expect(good.tokenChecks.find((c) => c.id === 'token.binding')).toMatchObject({ status: 'ok' });
   });
@@ -375,6 +417,21 @@ describe('podid simulate (CLI)', () => {
     expect(ms.code).toBe(2);
     expect(ms.stderr).toMatch(/option '--at' expects .*'1795713416000' has more digits than unix seconds/);
     expect((await runCli(['simulate', '--pod', 'payments/payments-api-pswcvz7lms-npftc', '--at', '-5', '--state', DEMO_STATE])).code).toBe(2);
+  });
+
+  it('--at: the 1970 limit applies to the instant, after the offset', () => {
+    expect(parseTime('1969-12-31T23:00:00-02:00')?.toISOString()).toBe('1970-01-01T01:00:00.000Z');
+    expect(parseTime('1970-01-01T00:00:00Z')?.toISOString()).toBe('1970-01-01T00:00:00.000Z');
+    expect(() => parseTime('1970-01-01T00:30:00+01:00')).toThrow(/'1970-01-01T00:30:00\+01:00' is before 1970-01-01T00:00:00Z/);
+    expect(() => parseTime('1969-12-31')).toThrow(UsageError);
+  });
+
+  it('with --at, time details say "at …", not "now is …"', async () => {
+    const token = await crafted();
+    const late = (await sim({ token, at: new Date(FIXED_NOW.getTime() + 2 * 3600e3) })).result;
+    expect(late.error?.message).toMatch(/^the token expired at .* \(at 2026-.*Z, leeway 60 s\)$/);
+    const now = (await sim({ token }, DEMO, { now: () => new Date(FIXED_NOW.getTime() + 2 * 3600e3) })).result;
+    expect(now.error?.message).toMatch(/\(now is 2026-.*Z, leeway 60 s\)$/);
   });
 
   it('--at before the pod or association existed: a warning', async () => {

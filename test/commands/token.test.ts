@@ -40,7 +40,7 @@ describe('tokenMint', () => {
     expect((await tokenMint({ namespace: 'orders', serviceAccount: 'orders-worker', ttlSeconds: 600 }, deps)).claims.pod).toMatch(/^orders-worker-/);
     const r = await tokenMint({ namespace: 'apps', serviceAccount: 'ghost', ttlSeconds: 600 }, deps);
     expect(r.claims.pod).toBe('ghost-podid');
-    expect(deps.reporter.lines.join('\n')).toMatch(/not in the state; the token carries a made-up uid[\s\S]*made-up pod ghost-podid/);
+    expect(deps.reporter.lines.join('\n')).toMatch(/not in the state; the token carries a made-up uid, so simulate and the local proxy refuse it \(token.binding\)[\s\S]*made-up pod ghost-podid \(choose one with --pod\), so simulate/);
   });
 
   it('refuses a pod of another service account, a missing state, a state without a key or an issuer', async () => {
@@ -86,6 +86,14 @@ describe('podid token mint (CLI)', () => {
     }
     for (const ttl of ['10m', '600', '48h', '4294967296']) expect((await runCli(['token', 'mint', '-n', 'payments', '-s', 'payments-api', '--ttl', ttl, '--state', DEMO_STATE])).code, ttl).toBe(0);
     await expect(tokenMint({ namespace: 'payments', serviceAccount: 'payments-api', ttlSeconds: 60 }, fakeDeps(DEMO))).rejects.toMatchObject({ name: 'UsageError', exitCode: 2 });
+  });
+
+  it('--ttl too large to be an exact number of seconds gets the 2^32 s message, not the 10m one', async () => {
+    for (const ttl of ['99999999999999999999', '99999999999999999999h']) {
+      const r = await runCli(['token', 'mint', '-n', 'payments', '-s', 'payments-api', '--ttl', ttl, '--state', DEMO_STATE]);
+      expect(r.code, ttl).toBe(2);
+      expect(r.stderr).toContain(`option '--ttl ${ttl}' is more than 2^32 s; Kubernetes issues tokens for at most 2^32 s (4294967296 s)`);
+    }
   });
 
   it('errors: no --state (exit 1, hint), bad --ttl and missing -n (exit 2)', async () => {

@@ -31,6 +31,9 @@ async function answer(args: string[], reply: string, cols = 160): Promise<{ code
   return { code, out };
 }
 
+// eslint-disable-next-line no-control-regex -- terminal escape sequences in the pty output
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\r/g;
+const count = (text: string, part: string) => text.split(part).length - 1;
 const associations = (state: string) => (JSON.parse(readFileSync(state, 'utf8')) as { clusters: { associations: { namespace: string; serviceAccount: string }[] }[] }).clusters[0].associations;
 const has = (state: string, ns: string, sa: string) => associations(state).some((a) => a.namespace === ns && a.serviceAccount === sa);
 
@@ -41,6 +44,12 @@ describe('confirmation at a terminal', () => {
     expect(out).toContain('Apply these changes? [y/N]');
     expect(code).toBe(0);
     expect(has(state, 'web', 'default')).toBe(true);
+    // The preflight and the plan once, before the question; after it only what was done.
+    expect(out).not.toContain('Run again with --approve');
+    expect(count(out, 'Plan (2 changes)')).toBe(1);
+    const after = out.slice(out.indexOf('[y/N]'));
+    expect(after).not.toContain('Preflight');
+    expect(after).toMatch(/Applied\r?\n {2}done/);
   });
 
   it('associate asks, and anything but yes changes nothing (exit 0)', async () => {
@@ -50,6 +59,9 @@ describe('confirmation at a terminal', () => {
     expect(out).toContain('Apply these changes? [y/N]');
     expect(code).toBe(0);
     expect(readFileSync(state, 'utf8')).toBe(before);
+    expect(out).not.toContain('Run again with --approve');
+    expect(count(out, 'Plan (2 changes)')).toBe(1);
+    expect(out.slice(out.indexOf('[y/N]')).replace(ANSI, '').trim()).toBe('[y/N] n\nNothing was changed.');
   });
 
   it('a terminal that reports 0 columns is still asked', async () => {
@@ -58,5 +70,7 @@ describe('confirmation at a terminal', () => {
     expect(out).toContain('Delete? [y/N]');
     expect(code).toBe(0);
     expect(has(state, 'orders', 'order-notifier')).toBe(false);
+    expect(out).not.toContain('Run again with --approve');
+    expect(count(out, 'Plan (1 change)')).toBe(1);
   });
 });

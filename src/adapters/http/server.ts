@@ -9,6 +9,9 @@ import type { ProxyOutcome, ProxyRequest } from '../../core/proxy/types.js';
 // by Node's own limits (headersTimeout, requestTimeout, maxHeaderSize) and never reach the handler.
 // maxHeaderSize is Go's (http.DefaultMaxHeaderBytes, 1 MiB, plus the 4 KiB slack net/http reads),
 // so a large but well-formed request gets the agent's answer, not Node's 431.
+// Go's own refusals before any handler (net/http server.go readRequest) are mirrored byte for byte:
+// an HTTP/1.1 request without Host, or with two Host lines, gets `400 Bad Request: <reason>`
+// (Node's own missing-Host 400 is turned off for that; to a HEAD request Node sends no body there).
 // Known departure: Node's parser (llhttp) accepts only the HTTP methods it knows; an unknown one
 // (`FOO /v1/credentials`) gets a bare 400 and a closed connection, where the agent would serve it.
 
@@ -18,6 +21,12 @@ export interface HttpServerOptions {
   handle: (request: ProxyRequest) => ProxyOutcome | Promise<ProxyOutcome>;
   /** Called after each response with the log fields (the token only as a short sha256). */
   onRequest?: (event: RequestEvent) => void;
+  /**
+   * The probe server's own `GET /` carries PROBE_HEADER with this value: it is answered like any
+   * request but is no credential request, so it never reaches onRequest (the agent's probes run on
+   * their own listener). A secret per run, so a client cannot hide its requests from the log.
+   */
+  probeKey?: string;
   /** A janitor run every minute (the cache's renewals). */
   janitor?: { intervalMs: number; run: () => Promise<unknown> };
   headersTimeoutMs?: number;
@@ -33,6 +42,9 @@ export interface RunningHttpServer {
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes every socket. */
   close(graceMs?: number): Promise<void>;
 }
+
+/** The header that marks the probe server's requests to the proxy listener (see probeKey). */
+export const PROBE_HEADER = 'x-podid-probe';
 
 /** Go's net/http header limit: DefaultMaxHeaderBytes (1 << 20) plus the 4096 bytes of slack it reads. */
 export const GO_MAX_HEADER_BYTES = (1 << 20) + 4096;
@@ -80,6 +92,32 @@ export function toProxyRequest(req: IncomingMessage): ProxyRequest {
   };
 }
 
+/**
+ * What Go's net/http refuses before the handler runs (server.go readRequest): an HTTP/1.1 request
+ * (other than CONNECT) without a Host header, or any request with more than one. Undefined otherwise.
+ */
+export function goRequestError(req: Pick<IncomingMessage, 'rawHeaders' | 'httpVersionMajor' | 'httpVersionMinor' | 'method'>): string | undefined {
+  const raw = req.rawHeaders;
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') hosts++;
+  if (hosts === 1) return undefined;
+  if (hosts > 1) return 'too many Host headers';
+  const http11 = req.httpVersionMajor > 1 || (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1);
+  return http11 && req.method !== 'CONNECT' ? 'missing required Host header' : undefined;
+}
+
+/**
+ * Go writes these itself: `HTTP/1.1 400 Bad Request: <reason>`, text/plain, `Connection: close`,
+ * no Date and no Content-Length (the body ends with the connection), body `400 Bad Request: <reason>`.
+ */
+export function writeGoBadRequest(res: ServerResponse, reason: string): void {
+  const status = `Bad Request: ${reason}`;
+  res.sendDate = false;
+  res.useChunkedEncodingByDefault = false;
+  res.writeHead(400, status, ['Content-Type', 'text/plain; charset=utf-8', 'Connection', 'close']);
+  res.end(`400 ${status}`);
+}
+
 // Header objects of cached responses are reused for every hit: flatten each once (writeHead's
 // array form skips per-request object walking).
 const flatHeaders = new WeakMap<object, string[]>();
@@ -102,13 +140,25 @@ const INTERNAL_ERROR: ProxyOutcome = { status: 500, headers: { 'Content-Type': '
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const limits = { ...DEFAULT_LIMITS, ...definedOnly(options) };
   const hash = tokenHasher();
-  const log = options.onRequest;
-  const respond = (res: ServerResponse, request: ProxyRequest, outcome: ProxyOutcome, started: number) => {
+  const onRequest = options.onRequest;
+  const probeKey = options.probeKey;
+  const respond = (res: ServerResponse, request: ProxyRequest, outcome: ProxyOutcome, started: number, log: typeof onRequest) => {
     writeOutcome(res, outcome);
     if (log) log(eventFor(request, outcome, performance.now() - started, hash));
   };
-  const server = createServer({ maxHeaderSize: limits.maxHeaderSize, requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 1000 }, (req, res) => {
+  const serverOptions = {
+    maxHeaderSize: limits.maxHeaderSize,
+    requestTimeout: limits.requestTimeoutMs,
+    headersTimeout: limits.headersTimeoutMs,
+    connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 1000,
+    // Go's answer instead (goRequestError).
+    requireHostHeader: false,
+  };
+  const server = createServer(serverOptions, (req, res) => {
     // Bodies are ignored, as the agent does; Node drains an unread body once the response ends.
+    const refused = goRequestError(req);
+    if (refused) return writeGoBadRequest(res, refused);
+    const log = probeKey !== undefined && req.headers[PROBE_HEADER] === probeKey ? undefined : onRequest;
     const started = log ? performance.now() : 0;
     const request = toProxyRequest(req);
     let result: ProxyOutcome | Promise<ProxyOutcome>;
@@ -120,10 +170,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // The handler maps every expected failure; anything else is a bug, answered like Go's panic recovery.
     if (result instanceof Promise) {
       result.then(
-        (outcome) => respond(res, request, outcome, started),
-        () => respond(res, request, INTERNAL_ERROR, started),
+        (outcome) => respond(res, request, outcome, started, log),
+        () => respond(res, request, INTERNAL_ERROR, started, log),
       );
-    } else respond(res, request, result, started);
+    } else respond(res, request, result, started, log);
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') return void socket.destroy();

@@ -14,10 +14,12 @@ import { isWorkloadKind, toDaemonSet, toNode, toPod, toServiceAccount, toWorkloa
 export const STDIN = '-';
 const STDIN_NAME = '<stdin>';
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
-const KINDS = new Set(['ServiceAccount', 'Pod', 'Node', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+const KINDS = new Set(['Namespace', 'ServiceAccount', 'Pod', 'Node', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
 /** The objects podid uses, converted; everything else in the input is ignored. */
 export interface ManifestObjects {
+  /** Names of the `kind: Namespace` objects. */
+  namespaces: string[];
   serviceAccounts: ServiceAccount[];
   pods: Pod[];
   nodes: Node[];
@@ -25,18 +27,27 @@ export interface ManifestObjects {
   workloads: Workload[];
 }
 
+/**
+ * Beyond KubePort: the namespaces the manifests declare (`kind: Namespace`), so that a namespace
+ * with no other object still counts as existing. Only this backend offers it (callers know they
+ * read manifests: associate's partialKube).
+ */
+export interface NamespaceLister {
+  listNamespaces(): Promise<string[]>;
+}
+
 type Json = Record<string, unknown>;
 const isMapping = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const typeName = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value);
 
-export async function manifestKube(paths: string[], stdin: NodeJS.ReadableStream): Promise<KubePort> {
+export async function manifestKube(paths: string[], stdin: NodeJS.ReadableStream): Promise<KubePort & NamespaceLister> {
   const objects = emptyObjects();
   for (const source of await readSources(paths, stdin)) addObjects(objects, parseManifests(source.text, source.name));
   return manifestPort(objects);
 }
 
 export function emptyObjects(): ManifestObjects {
-  return { serviceAccounts: [], pods: [], nodes: [], daemonSets: [], workloads: [] };
+  return { namespaces: [], serviceAccounts: [], pods: [], nodes: [], daemonSets: [], workloads: [] };
 }
 
 function addObjects(into: ManifestObjects, from: ManifestObjects) {
@@ -81,6 +92,9 @@ function addObject(objects: ManifestObjects, value: Json, where: string) {
   if (!KINDS.has(kind)) return;
   const object = validate(value, kind, where);
   switch (kind) {
+    case 'Namespace':
+      objects.namespaces.push(String(object.metadata?.name));
+      break;
     case 'ServiceAccount':
       objects.serviceAccounts.push(toServiceAccount(object));
       break;
@@ -203,8 +217,11 @@ const readOnly = (operation: string) =>
 
 const inNamespace = (namespace?: string) => (o: { namespace: string }) => !namespace || o.namespace === namespace;
 
-export function manifestPort(objects: ManifestObjects): KubePort {
+export function manifestPort(objects: ManifestObjects): KubePort & NamespaceLister {
   return {
+    async listNamespaces() {
+      return [...new Set(objects.namespaces)];
+    },
     async listServiceAccounts(namespace) {
       return structuredClone(objects.serviceAccounts.filter(inNamespace(namespace)));
     },

@@ -191,7 +191,7 @@ export function planAssociate(facts: AssociateFacts, spec: AssociationSpec, opts
     const drift = Object.entries(spec.tags).filter(([k, v]) => k !== MANAGED_BY_TAG && existing.tags[k] !== v).map(([k]) => k);
     if (drift.length) tagDrift = drift;
   }
-  const restart = restartInfo(facts, spec, { createdAt: existing?.createdAt, now: opts.now });
+  const restart = restartInfo(facts, spec, { createdAt: existing?.createdAt, now: opts.now, update: changes.length > 0 });
   if (opts.restart) {
     for (const workload of restart.workloads) {
       steps.push({ kind: 'restart-workload', target: `${workload.kind.toLowerCase()}/${workload.name}`, reason: 'its pods started without Pod Identity credentials', workload });

@@ -28,8 +28,27 @@ const KEYS: Record<keyof typeof FLAGS, string> = {
   createServiceAccount: 'createServiceAccount: true', disableSessionTags: 'sessionTags: false', policyArns: 'role.policyArns', policyFile: 'role.inlinePolicy', abacTemplates: 'role.abacTemplates',
 };
 
-type Name = ((input: keyof typeof FLAGS, value?: string) => string) & { style: InputStyle };
-const namer = (style: InputStyle): Name => Object.assign((input: keyof typeof FLAGS, value?: string) => `${(style === 'file' ? KEYS : FLAGS)[input]}${value ? ` ${value}` : ''}`, { style });
+/** In a podid.yaml entry a placeholder takes the form the schema wants: lists for ARNs and templates, the policy document itself (not a file) for the inline policy. */
+const FILE_FORMS: Partial<Record<keyof typeof FLAGS, (value: string) => string>> = {
+  policyArns: (v) => `role.policyArns: [${v}]`,
+  policyFile: () => 'role.inlinePolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: …, Resource: …}]}',
+  abacTemplates: (v) => `role.abacTemplates: [${v}]`,
+};
+
+/** Names an input (flag or file key) in hints; `podid` writes a podid command that acts on the same backend (--state FILE when the run used one). */
+type Name = ((input: keyof typeof FLAGS, value?: string) => string) & { style: InputStyle; podid: (args: string) => string };
+const namer = (style: InputStyle, statePath?: string): Name =>
+  Object.assign(
+    (input: keyof typeof FLAGS, value?: string) => {
+      const form = FILE_FORMS[input];
+      if (style === 'file' && value && form) return form(value);
+      return `${(style === 'file' ? KEYS : FLAGS)[input]}${value ? ` ${value}` : ''}`;
+    },
+    { style, podid: (args: string) => `podid ${args}${statePath ? ` --state ${shellWord(statePath)}` : ''}` },
+  );
+
+/** A shell word: as is when safe, single-quoted otherwise. */
+const shellWord = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
 
 export const addonOf = (ownerArn: string): string => addonNameOf(ownerArn) ?? ownerArn;
 
@@ -39,13 +58,13 @@ function clusterCheck(f: AssociateFacts): PreflightCheck {
   return check('cluster.active', 'cluster status', 'fail', `cluster ${c.name} is ${c.status}`, 'Wait until the cluster is ACTIVE, then run again.');
 }
 
-function agentCheck(f: AssociateFacts): PreflightCheck {
+function agentCheck(f: AssociateFacts, n: Name): PreflightCheck {
   const title = 'Pod Identity Agent';
   const install = `aws eks create-addon --cluster-name ${f.cluster.name} --addon-name ${POD_IDENTITY_ADDON}`;
   if (f.cluster.autoMode) return check('agent.installed', title, 'ok', 'EKS Auto Mode runs the Pod Identity Agent (no add-on needed)');
-  if (f.agentAddon === undefined) return check('agent.installed', title, 'warn', `could not read the ${POD_IDENTITY_ADDON} add-on`, 'Check eks:DescribeAddon permission, or verify with: podid doctor');
+  if (f.agentAddon === undefined) return check('agent.installed', title, 'warn', `could not read the ${POD_IDENTITY_ADDON} add-on`, `Check eks:DescribeAddon permission, or verify with: ${n.podid('doctor')}`);
   if (f.agentAddon === null) return check('agent.installed', title, 'fail', `the ${POD_IDENTITY_ADDON} add-on is not installed; pods would get no credentials`, `Install it: ${install}`);
-  if (f.agentAddon.status !== 'ACTIVE') return check('agent.installed', title, 'warn', `${POD_IDENTITY_ADDON} ${f.agentAddon.version} is ${f.agentAddon.status}`, 'Check the add-on: aws eks describe-addon; podid doctor');
+  if (f.agentAddon.status !== 'ACTIVE') return check('agent.installed', title, 'warn', `${POD_IDENTITY_ADDON} ${f.agentAddon.version} is ${f.agentAddon.status}`, `Check the add-on: aws eks describe-addon; ${n.podid('doctor')}`);
   return check('agent.installed', title, 'ok', `${POD_IDENTITY_ADDON} ${f.agentAddon.version} is ACTIVE`);
 }
 
@@ -82,7 +101,7 @@ function accountCheck(f: AssociateFacts, spec: AssociationSpec, n: Name): Prefli
     title,
     'fail',
     `role ${spec.roleArn} is in account ${role.accountId}, but cluster ${f.cluster.name} is in ${f.cluster.accountId}; EKS can only pass a role of the cluster's account`,
-    `Use a role in ${f.cluster.accountId} (${n('createRole')}) and pass this one as ${n('targetRoleArn', spec.roleArn)}; give it the trust from: podid policy target-trust --source-role-arn <new role> --target-role-arn ${spec.roleArn} -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`,
+    `Use a role in ${f.cluster.accountId} (${n('createRole')}) and pass this one as ${n('targetRoleArn', spec.roleArn)}; give it the trust from: ${n.podid(`policy target-trust --source-role-arn <new role> --target-role-arn ${spec.roleArn} -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`)}`,
   );
 }
 
@@ -98,17 +117,17 @@ function trustChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePl
   if (!verdict.allowed) {
     const sids = generated.statements.map((s) => s.Sid).join(', ');
     const flags = `${spec.trustScope !== 'workload' ? ` --scope ${spec.trustScope}` : ''}${spec.disableSessionTags ? ' --session-tags off' : ''}`;
-    out.push(check('role.trust', title, 'fail', `${verdict.explanation}`, `${n.style === 'file' ? `Set ${n('fixTrust')} on the entry` : `Run again with ${n('fixTrust')}`} to merge the scoped statement ${sids}, or generate it with: podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}${flags}`));
+    out.push(check('role.trust', title, 'fail', `${verdict.explanation}`, `${n.style === 'file' ? `Set ${n('fixTrust')} on the entry` : `Run again with ${n('fixTrust')}`} to merge the scoped statement ${sids}, or generate it with: ${n.podid(`policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}${flags}`)}`));
   } else {
     const how = fix?.kind === 'update-trust' ? ` after the planned trust update (adds ${fix.added.join(', ')})` : fix?.kind === 'create-role' ? ' (generated trust of the new role)' : '';
     const sent = spec.disableSessionTags ? 'without session tags' : 'with the session tags EKS sends';
     out.push(check('role.trust', title, 'ok', `${verdict.decidedBy ?? 'the trust policy'} allows ${actions} ${sent}${how}`));
-    const weaker = trustScopeWarning(f, spec, generated.warnings);
+    const weaker = trustScopeWarning(f, spec, generated.warnings, n);
     if (weaker) out.push(weaker);
     else if (!spec.disableSessionTags) {
       const neighbour = evaluateFirstHop(role, f.cluster, eksSessionTags(f.cluster, spec.namespace, `${spec.serviceAccount}-x-podid-probe`));
       if (neighbour.allowed) {
-        out.push(check('role.trust-scope', 'trust scope', 'warn', `the trust also admits other service accounts (${neighbour.decidedBy ?? 'a statement'} matches any SA in ${spec.namespace} or wider)`, `Narrow it to one statement per (cluster, namespace, SA): podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`));
+        out.push(check('role.trust-scope', 'trust scope', 'warn', `the trust also admits other service accounts (${neighbour.decidedBy ?? 'a statement'} matches any SA in ${spec.namespace} or wider)`, `Narrow it to one statement per (cluster, namespace, SA): ${n.podid(`policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`)}`));
       }
     }
   }
@@ -124,10 +143,10 @@ function trustChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePl
  * Session tags off or --scope org: the trust cannot tell service accounts apart (the generator's
  * warning, as `podid policy trust` prints it); org also rests on an assumption podid cannot check.
  */
-function trustScopeWarning(f: AssociateFacts, spec: AssociationSpec, warnings: string[]): PreflightCheck | undefined {
+function trustScopeWarning(f: AssociateFacts, spec: AssociationSpec, warnings: string[], n: Name): PreflightCheck | undefined {
   const title = 'trust scope';
   if (spec.trustScope === 'org') {
-    return check('role.trust-scope', title, 'warn', `${warnings.join(' ')} podid assumes account ${f.cluster.accountId} belongs to an AWS Organization (it cannot read Organizations); without one, aws:SourceOrgId is absent and the trust admits nothing.`, `For a trust scoped to this service account: --scope workload (podid policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount})`);
+    return check('role.trust-scope', title, 'warn', `${warnings.join(' ')} podid assumes account ${f.cluster.accountId} belongs to an AWS Organization (it cannot read Organizations); without one, aws:SourceOrgId is absent and the trust admits nothing.`, `For a trust scoped to this service account: --scope workload (${n.podid(`policy trust -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`)})`);
   }
   if (!spec.disableSessionTags) return undefined;
   const detail = warnings.find((w) => w.startsWith('session tags are off')) ?? `session tags are off: any association in account ${f.cluster.accountId} that names this role can assume it`;
@@ -146,7 +165,7 @@ function passRoleCheck(f: AssociateFacts, spec: AssociationSpec, plan: Associate
   return check('role.passrole', title, 'warn', `could not determine whether ${who} may iam:PassRole ${spec.roleArn}${f.passRole.detail ? ` (${f.passRole.detail})` : ''}`, `If the create fails with AccessDenied: ${hint}`);
 }
 
-function targetChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan): PreflightCheck[] {
+function targetChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan, n: Name): PreflightCheck[] {
   if (!spec.targetRoleArn) return [];
   const targetArn = spec.targetRoleArn;
   const source = plan.effectiveRole;
@@ -161,10 +180,10 @@ function targetChecks(f: AssociateFacts, spec: AssociationSpec, plan: AssociateP
   const tags = tagsFor(f.cluster, spec);
   const chain = evaluateChain({ source, sourceSessionArn: assumedRoleArn(parseRoleArn(source.arn), 'eks-podid-preflight'), target: f.targetRole ?? undefined, targetArn, association, tags });
   const out: PreflightCheck[] = [];
-  const generate = `podid policy target-trust --source-role-arn ${source.arn} --target-role-arn ${targetArn} -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`;
+  const generate = n.podid(`policy target-trust --source-role-arn ${source.arn} --target-role-arn ${targetArn} -w ${f.cluster.name}:${spec.namespace}:${spec.serviceAccount}`);
   if (f.targetRole === null) out.push(check('target.trust', trustTitle, 'fail', `target role ${targetArn} does not exist`, 'Check the ARN or create the role in its account.'));
   else if (f.targetRole === undefined) out.push(check('target.trust', trustTitle, 'warn', `could not read target role ${targetArn} (another account?); its trust was not evaluated`, `Make sure its trust matches: ${generate}`));
-  else if (spec.disableSessionTags && !externalId) out.push(check('target.trust', trustTitle, 'warn', 'with session tags off the target trust should require the association\'s externalId, which EKS assigns when the association is created', `After creating: podid policy target-trust --association ${spec.namespace}/${spec.serviceAccount}`));
+  else if (spec.disableSessionTags && !externalId) out.push(check('target.trust', trustTitle, 'warn', 'with session tags off the target trust should require the association\'s externalId, which EKS assigns when the association is created', `After creating: ${n.podid(`policy target-trust --association ${spec.namespace}/${spec.serviceAccount}`)}`));
   else if (chain.trustAllowed) out.push(check('target.trust', trustTitle, 'ok', `trust policy of ${targetArn} admits ${source.arn}${spec.disableSessionTags ? ' with the externalId' : ' with the session tags'}`));
   else out.push(check('target.trust', trustTitle, 'fail', chain.explanation, `Generate the target trust with: ${generate}`));
   if (chain.identityAllowed) out.push(check('target.permission', permTitle, 'ok', `${source.name} may ${spec.disableSessionTags ? 'sts:AssumeRole' : 'sts:AssumeRole and sts:TagSession'} on ${targetArn}`));
@@ -202,7 +221,9 @@ function sessionCheck(f: AssociateFacts, spec: AssociationSpec, n: Name): Prefli
 }
 
 /** Kubernetes creates the `default` service account in every namespace, so a namespace with no object at all does not exist — unless the objects are a partial view (manifests). */
-export function namespaceExists(objects: { serviceAccounts?: readonly { namespace: string }[]; pods?: readonly { namespace: string }[]; workloads?: readonly { namespace: string }[] }, namespace: string, partial: boolean): boolean | undefined {
+export function namespaceExists(objects: { serviceAccounts?: readonly { namespace: string }[]; pods?: readonly { namespace: string }[]; workloads?: readonly { namespace: string }[]; namespaces?: readonly string[] }, namespace: string, partial: boolean): boolean | undefined {
+  // A Namespace object (manifests) is the namespace itself.
+  if (objects.namespaces?.includes(namespace)) return true;
   if (objects.serviceAccounts === undefined) return undefined;
   const found = [objects.serviceAccounts, objects.pods ?? [], objects.workloads ?? []].some((list) => list.some((o) => o.namespace === namespace));
   return found ? true : partial ? undefined : false;
@@ -239,19 +260,19 @@ function permissionsCheck(spec: AssociationSpec, plan: AssociatePlan, n: Name): 
 }
 
 /** Every preflight check, in a stable order. */
-export function preflight(facts: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan, style: InputStyle = 'flags'): PreflightCheck[] {
-  const n = namer(style);
+export function preflight(facts: AssociateFacts, spec: AssociationSpec, plan: AssociatePlan, style: InputStyle = 'flags', statePath?: string): PreflightCheck[] {
+  const n = namer(style, statePath);
   const roleKnown = facts.role !== undefined || spec.createRole;
   return [
     clusterCheck(facts),
-    agentCheck(facts),
+    agentCheck(facts, n),
     ...ownerCheck(facts.existing),
     roleExistsCheck(facts, spec, n),
     accountCheck(facts, spec, n),
     ...(roleKnown && facts.role !== null || plan.effectiveRole ? trustChecks(facts, spec, plan, n) : [check('role.trust', 'role trust', 'skip', 'the role does not exist')]),
     ...permissionsCheck(spec, plan, n),
     passRoleCheck(facts, spec, plan),
-    ...targetChecks(facts, spec, plan),
+    ...targetChecks(facts, spec, plan, n),
     namespaceCheck(facts, spec),
     ...serviceAccountChecks(facts, spec, n),
     ...computeCheck(facts, spec),

@@ -32,16 +32,18 @@ export function unsupportedPods(facts: Pick<AssociateFacts, 'pods' | 'nodes'>, s
 
 /**
  * Pods that need a restart: with no association yet (`createdAt` undefined) every live pod of the
- * SA; with one, pods created before its createdAt or without the injection.
+ * SA; with one, pods created before its createdAt or without the injection. With `update` (the
+ * existing association changes) every live pod: running pods keep the old role's credentials
+ * until the agent's cache expires, while a new pod gets a new token and so the new role at once.
  */
 export function restartInfo(
   facts: Pick<AssociateFacts, 'pods' | 'workloads' | 'nodes'>,
   spec: Pick<AssociationSpec, 'namespace' | 'serviceAccount'>,
-  opts: { createdAt?: string; now: string },
+  opts: { createdAt?: string; now: string; update?: boolean },
 ): RestartInfo {
   const since = Date.parse(opts.createdAt ?? opts.now);
   const unsupported = new Set(unsupportedPods(facts, spec).map((u) => u.pod));
-  const stale = livePodsOf(facts, spec).filter((p) => !unsupported.has(p.name) && (Date.parse(p.creationTimestamp) < since || !hasPodIdentityInjection(p)));
+  const stale = livePodsOf(facts, spec).filter((p) => !unsupported.has(p.name) && (opts.update || Date.parse(p.creationTimestamp) < since || !hasPodIdentityInjection(p)));
   const index = indexPods(stale, facts.workloads ?? [], []);
   const workloads = new Map<string, WorkloadRef>();
   const manual: string[] = [];
@@ -54,5 +56,5 @@ export function restartInfo(
   }
   const refs = [...workloads.values()];
   const commands = [...refs.map(restartCommand), ...manual.map((name) => `kubectl -n ${spec.namespace} delete pod ${name}`)];
-  return { pods: stale.map((p) => p.name), workloads: refs, commands, manual, jobs };
+  return { pods: stale.map((p) => p.name), workloads: refs, commands, manual, jobs, ...(opts.update ? { update: true } : {}) };
 }

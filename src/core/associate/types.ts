@@ -125,6 +125,8 @@ export interface RestartInfo {
   manual: string[];
   /** Pods of Jobs and CronJobs: the next run gets credentials; no command restarts them. */
   jobs: string[];
+  /** The existing association changes: every live pod is listed, as it keeps the old credentials until recreated. */
+  update?: boolean;
 }
 
 /** A live pod of the service account on compute where Pod Identity does not work (no agent). */

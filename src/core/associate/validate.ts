@@ -2,7 +2,7 @@ import { normalizePath, parseArn, parseRoleArn, roleArn } from '../arn.js';
 import { UsageError, UserError } from '../errors.js';
 import type { PolicyDocument } from '../iam/types.js';
 import { isDnsLabel, isDnsSubdomain, type Cluster } from '../model.js';
-import { abacPolicy, TRUST_SCOPES, type AbacParams, type TrustScope } from '../policy/index.js';
+import { abacPolicy, findingLines, identityPolicyErrors, TRUST_SCOPES, type AbacParams, type TrustScope } from '../policy/index.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type AssociationSpec, type RoleSpec } from './types.js';
 import { shortHash } from '../hash.js';
 
@@ -82,6 +82,7 @@ export function checkAssociateInput(input: AssociateInput): void {
     }
     parseSessionPolicyText(input.sessionPolicy);
   }
+  if (input.createRole && input.policyDocument !== undefined) assertIdentityPolicy(input.policyDocument, "option '--policy-file'");
   if (input.trustScope !== undefined) {
     if (!TRUST_SCOPES.includes(input.trustScope)) throw new UsageError(`option '--scope' expects one of ${TRUST_SCOPES.join(', ')}, got '${input.trustScope}'`);
     if (!input.createRole && !input.fixTrust) throw new UsageError("option '--scope' only works with --create-role or --fix-trust (it scopes the trust statement podid writes)");
@@ -106,14 +107,37 @@ export function parseSessionPolicyText(text: string): string {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || (doc as PolicyDocument).Statement === undefined) {
     throw new UserError("option '--session-policy': the file is not an IAM policy document (no Statement)");
   }
+  assertIdentityPolicy(doc, "option '--session-policy'");
   return JSON.stringify(doc);
 }
+
+/**
+ * UserError (exit 1) when IAM would reject `document` as an inline or session policy (podid's lint
+ * validity rules, PODID-V001–V005, plus no Principal): checked before anything is applied, so a
+ * bad policy cannot fail half-way (role created, PutRolePolicy rejected).
+ */
+export function assertIdentityPolicy(document: unknown, what: string): void {
+  const errors = identityPolicyErrors(document);
+  if (!errors.length) return;
+  const lines = findingLines(errors);
+  throw new UserError(`${what}: IAM would reject this policy:${lines.length === 1 ? ` ${lines[0]}` : `\n  ${lines.join('\n  ')}`}`, {
+    hint: 'Fix it and check it with: podid policy lint --kind permissions FILE',
+  });
+}
+
+/** AWS tag keys and values: letters, digits, spaces (Unicode) and _ . : / = + - @ (EKS and IAM TagResource). */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 export function checkTags(tags: Record<string, string>): void {
   const entries = Object.entries(tags);
   if (entries.length > 49) throw new UsageError(`option '--tags': at most 49 tags (podid adds ${MANAGED_BY_TAG}), got ${entries.length}`);
   for (const [k, v] of entries) {
     if (k.length < 1 || k.length > 128 || v.length > 256) throw new UsageError(`option '--tags': '${k}' — keys are 1–128 and values at most 256 characters`);
+    for (const [what, text] of [['key', k], ['value', v]] as const) {
+      if (!TAG_TEXT.test(text)) {
+        throw new UsageError(`option '--tags': the tag ${what} '${text}' has characters AWS does not accept in tags; use letters, digits, spaces and _ . : / = + - @`);
+      }
+    }
     if (/^aws:/i.test(k)) throw new UsageError(`option '--tags': keys may not start with 'aws:' ('${k}')`);
     if (/^podid:/i.test(k)) throw new UsageError(`option '--tags': keys starting with 'podid:' are reserved for podid ('${k}'); podid sets ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} itself`);
   }

@@ -1,5 +1,5 @@
 import { crossAccountFix } from '../doctor/associations.js';
-import { podid } from '../doctor/fixes.js';
+import { deleteAssociationFix, podid } from '../doctor/fixes.js';
 import { diagnoseTrust } from '../doctor/trust.js';
 import { evaluateFirstHop, sessionTags } from '../exchange/index.js';
 import type { Association, Cluster } from '../model.js';
@@ -47,7 +47,7 @@ function associationFindings(facts: AuditFacts, rows: AssociationRow[], roles: M
     const subject = `association ${row.cluster}:${row.namespace}/${row.serviceAccount}`;
     const add = (rule: { id: string; name: string }, severity: AuditSeverity, message: string, fix?: string) => out.push({ ruleId: rule.id, rule: rule.name, severity, subject, message, ...(fix ? { fix } : {}), ...where });
     if (row.serviceAccountExists === false) {
-      add(AUDIT_RULES.missingServiceAccount, 'fail', `service account not found: ${row.namespace}/${row.serviceAccount} does not exist in cluster ${row.cluster}`, `Create the service account, or delete the association: aws eks delete-pod-identity-association --cluster-name ${row.cluster} --association-id ${row.associationId}`);
+      add(AUDIT_RULES.missingServiceAccount, 'fail', `service account not found: ${row.namespace}/${row.serviceAccount} does not exist in cluster ${row.cluster}`, `Create the service account (kubectl -n ${row.namespace} create serviceaccount ${row.serviceAccount}), or delete the association: ${deleteAssociationFix(facts, row.cluster, row, row.region)}`);
     }
     const joined = byId.get(`${row.cluster}/${row.associationId}`);
     if (!joined) continue;

@@ -1,8 +1,9 @@
 import { identityPolicies } from '../exchange/index.js';
 import { authorize } from '../iam/index.js';
-import type { Node, Role } from '../model.js';
+import type { Node, Pod, Role } from '../model.js';
 import { nameList } from './fixes.js';
 import { AGENT_NAME, AGENT_NAMESPACE, podsInScope } from './index-facts.js';
+import { staleInjectionPods } from './stale-injection.js';
 import type { CheckDefinition, CheckResult, IndexedFacts } from './types.js';
 
 // The Pod Identity Agent: add-on (or Auto Mode), its DaemonSet on every node that needs it, and
@@ -30,19 +31,22 @@ function addon(facts: IndexedFacts): CheckResult[] {
   return [{ ...base, status: bad ? 'fail' : 'warn', detail: `${a.version}, status ${a.status}`, fix: `${describe} --query addon.health` }];
 }
 
-/** Linux EC2 or hybrid nodes that run pods (in scope) whose service account has an association. */
+/**
+ * Linux EC2 or hybrid nodes that run pods (in scope) that call the agent: pods whose service account
+ * has an association, and pods that still carry the Pod Identity env of one that is gone.
+ */
 function nodesNeedingAgent(facts: IndexedFacts): Map<string, { node?: Node; pods: string[] }> {
   const needed = new Map<string, { node?: Node; pods: string[] }>();
-  for (const a of facts.associations) {
-    for (const pod of podsInScope(facts, a.namespace, a.serviceAccount)) {
-      if (!pod.nodeName) continue;
-      const node = facts.index.nodesByName.get(pod.nodeName);
-      if (node && (node.os !== 'linux' || (node.computeType !== 'ec2' && node.computeType !== 'hybrid'))) continue;
-      const entry = needed.get(pod.nodeName) ?? { node, pods: [] };
-      entry.pods.push(`${pod.namespace}/${pod.name}`);
-      needed.set(pod.nodeName, entry);
-    }
-  }
+  const add = (pod: Pod) => {
+    if (!pod.nodeName) return;
+    const node = facts.index.nodesByName.get(pod.nodeName);
+    if (node && (node.os !== 'linux' || (node.computeType !== 'ec2' && node.computeType !== 'hybrid'))) return;
+    const entry = needed.get(pod.nodeName) ?? { node, pods: [] };
+    entry.pods.push(`${pod.namespace}/${pod.name}`);
+    needed.set(pod.nodeName, entry);
+  };
+  for (const a of facts.associations) podsInScope(facts, a.namespace, a.serviceAccount).forEach(add);
+  staleInjectionPods(facts).forEach(add);
   return needed;
 }
 
@@ -55,7 +59,7 @@ function daemonSet(facts: IndexedFacts): CheckResult[] {
   const missing = [...needed].filter(([name]) => !facts.index.agentPodsByNode.get(name)?.length);
   const inspect = `kubectl -n ${AGENT_NAMESPACE} get pods -l app.kubernetes.io/name=${AGENT_NAME} -o wide; kubectl -n ${AGENT_NAMESPACE} describe daemonset ${AGENT_NAME}`;
   if (!ds && needed.size) {
-    return [{ ...base, status: 'fail', detail: `the DaemonSet does not exist; ${needed.size} node(s) run pods that use associations`, fix: `aws eks create-addon --cluster-name ${facts.cluster.name} --addon-name ${AGENT_NAME}` }];
+    return [{ ...base, status: 'fail', detail: `the DaemonSet does not exist; ${needed.size} node(s) run pods that use Pod Identity`, fix: `aws eks create-addon --cluster-name ${facts.cluster.name} --addon-name ${AGENT_NAME}` }];
   }
   if (missing.length) {
     const pods = missing.flatMap(([, e]) => e.pods);
@@ -63,16 +67,16 @@ function daemonSet(facts: IndexedFacts): CheckResult[] {
       ...base,
       status: 'fail',
       subject: `node${missing.length > 1 ? 's' : ''} ${nameList(missing.map(([n]) => n), 3)}`,
-      detail: `no running agent pod on ${missing.length} node(s) that run pods with associations (${nameList(pods, 3)}); their credential requests to 169.254.170.23 fail`,
+      detail: `no running agent pod on ${missing.length} node(s) that run pods that use Pod Identity (${nameList(pods, 3)}); their credential requests to 169.254.170.23 fail`,
       fix: `Check taints, nodeSelector and the agent pod's events: ${inspect}`,
       refs: { node: missing[0][0], pods },
     }];
   }
   const counts = ds ? `DaemonSet ${ds.ready}/${ds.desired} ready` : 'no DaemonSet';
   if (ds && ds.ready < ds.desired) {
-    return [{ ...base, status: 'warn', detail: `${counts}; every node that runs pods with associations has an agent, but some agent pods are not ready`, fix: inspect }];
+    return [{ ...base, status: 'warn', detail: `${counts}; every node that runs pods that use Pod Identity has an agent, but some agent pods are not ready`, fix: inspect }];
   }
-  return [{ ...base, status: 'ok', detail: needed.size ? `${counts}; an agent runs on all ${needed.size} node(s) with pods that use associations` : `${counts}; no pod in scope needs the agent` }];
+  return [{ ...base, status: 'ok', detail: needed.size ? `${counts}; an agent runs on all ${needed.size} node(s) with pods that use Pod Identity` : `${counts}; no pod in scope needs the agent` }];
 }
 
 function nodeRole(facts: IndexedFacts): CheckResult[] {
@@ -118,6 +122,6 @@ function nodeRoleVerdict(facts: IndexedFacts, role: Role, base: { id: string; ti
 
 export const AGENT_CHECKS: readonly CheckDefinition[] = [
   { id: 'agent.addon', group: 'agent', title: 'Pod Identity Agent add-on', summary: 'the eks-pod-identity-agent add-on is installed and ACTIVE (or the cluster runs Auto Mode)', run: addon },
-  { id: 'agent.daemonset', group: 'agent', title: 'Agent on every node that needs it', summary: 'an agent pod runs on every Linux EC2/hybrid node with pods that use associations', run: daemonSet },
+  { id: 'agent.daemonset', group: 'agent', title: 'Agent on every node that needs it', summary: 'an agent pod runs on every Linux EC2/hybrid node with pods that use Pod Identity (an association, or its env)', run: daemonSet },
   { id: 'agent.node-role', group: 'agent', title: 'Node role may call EKS Auth', summary: 'the role of every managed node group allows eks-auth:AssumeRoleForPodIdentity', run: nodeRole },
 ];

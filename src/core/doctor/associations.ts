@@ -23,7 +23,7 @@ function serviceAccount(facts: IndexedFacts, a: Association): CheckResult {
     ...base,
     status: 'fail',
     detail: `service account ${a.namespace}/${a.serviceAccount} not found: the association (${a.associationId}) serves no pod`,
-    fix: `Create the service account: kubectl -n ${a.namespace} create serviceaccount ${a.serviceAccount} — or delete the association: ${deleteAssociationFix(facts.cluster, a)}`,
+    fix: `Create the service account: kubectl -n ${a.namespace} create serviceaccount ${a.serviceAccount} — or delete the association: ${deleteAssociationFix(facts, facts.cluster.name, a)}`,
   };
 }
 
@@ -125,7 +125,7 @@ function unused(facts: IndexedFacts, a: Association): CheckResult | undefined {
     ...base,
     status: 'warn',
     detail: `no running pod uses service account ${a.namespace}/${a.serviceAccount}`,
-    fix: `If the workload is gone, delete the association: ${deleteAssociationFix(facts.cluster, a)}`,
+    fix: `If the workload is gone, delete the association: ${deleteAssociationFix(facts, facts.cluster.name, a)}`,
   };
 }
 

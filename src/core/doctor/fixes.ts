@@ -91,8 +91,14 @@ export function ownRoleFix(facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, a:
   return `${command}; then copy the inline policies of ${sharedName} (${inline.join(', ')}) to ${newRole} by hand, as associate takes only one --policy-file: ${copy.join('; ')}`;
 }
 
-export function deleteAssociationFix(cluster: Cluster, a: Association): string {
-  return `aws eks delete-pod-identity-association --cluster-name ${cluster.name} --association-id ${a.associationId}`;
+/**
+ * Deletes an association with podid: the same command works live and with --state (aws eks
+ * delete-pod-identity-association cannot act on a state file). EKS allows one association per
+ * (namespace, service account), so NS/SA names it.
+ */
+export function deleteAssociationFix(facts: Pick<DoctorFacts, 'statePath'>, cluster: string, a: Pick<Association, 'namespace' | 'serviceAccount'>, region?: string): string {
+  const where = region && !facts.statePath ? ` --region ${region}` : '';
+  return podid(facts, `associations delete ${a.namespace}/${a.serviceAccount} -c ${cluster}${where} --approve`);
 }
 
 /** Pod → its top controller (ReplicaSet → Deployment, Job → CronJob), using the workloads when known. */
@@ -110,8 +116,32 @@ export function controllerOf(facts: IndexedFacts, pod: Pod): { kind: string; nam
   return { kind: owner.kind, name: owner.name };
 }
 
-/** How to get a pod re-admitted by the webhook. */
-export function restartFix(facts: IndexedFacts, pods: Pod[]): string {
+/** What a restart is for: the webhook's admission the fix wants, and what a CronJob's next run gets. */
+export interface RestartPurpose {
+  /** After "Restart so ": "the webhook injects the Pod Identity env and token". */
+  why: string;
+  /** After "its next scheduled run ": "gets Pod Identity". */
+  nextRun: string;
+}
+
+export const INJECT_POD_IDENTITY: RestartPurpose = { why: 'the webhook injects the Pod Identity env and token', nextRun: 'gets Pod Identity' };
+
+/** For a service account annotated for IRSA (and no association): the webhook injects the annotation's role. */
+export const injectIrsa = (roleArn: string): RestartPurpose => ({ why: `the webhook injects the IRSA env of the service account's annotation (${roleArn})`, nextRun: 'gets IRSA' });
+
+/** Kubernetes names: at most 63 characters, no trailing dash. */
+const jobNameFor = (cronJob: string, now: Date) => {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(2, 12); // yymmddhhmm
+  return `${cronJob.slice(0, 63 - '-podid-'.length - stamp.length).replace(/-+$/, '')}-podid-${stamp}`;
+};
+
+/**
+ * The commands that get pods re-admitted by the webhook. A pod of a CronJob or Job runs to
+ * completion with what it started with, so a running Job is never deleted: the CronJob's next
+ * scheduled run is admitted anew, and `kubectl create job --from=cronjob/…` starts one now (a
+ * CronJob does not re-create a Job someone deleted; it waits for its next schedule).
+ */
+export function restartCommands(facts: IndexedFacts, pods: Pod[], purpose: RestartPurpose = INJECT_POD_IDENTITY): string[] {
   const commands = new Set<string>();
   for (const pod of pods) {
     const controller = controllerOf(facts, pod);
@@ -119,12 +149,22 @@ export function restartFix(facts: IndexedFacts, pods: Pod[]): string {
     if (controller && (kind === 'deployment' || kind === 'statefulset' || kind === 'daemonset')) {
       commands.add(`kubectl -n ${pod.namespace} rollout restart ${kind}/${controller.name}`);
     } else if (controller && kind === 'cronjob') {
-      commands.add(`the next run of cronjob/${controller.name} is injected; to retry now: kubectl -n ${pod.namespace} delete job ${pod.ownerReferences[0]?.name ?? pod.name}`);
+      commands.add(
+        `a running job of cronjob/${controller.name} finishes as it started, and its next scheduled run ${purpose.nextRun}; ` +
+          `to start one now: kubectl -n ${pod.namespace} create job --from=cronjob/${controller.name} ${jobNameFor(controller.name, facts.now)}`,
+      );
+    } else if (controller && kind === 'job') {
+      commands.add(`job/${controller.name} finishes as it started; once it has finished, run it again from its manifest and that run ${purpose.nextRun}`);
     } else {
       commands.add(`kubectl -n ${pod.namespace} delete pod ${pod.name} (and re-create it; it has no controller that restarts it)`);
     }
   }
-  return `Restart so the webhook injects the Pod Identity env and token: ${[...commands].join('; ')}`;
+  return [...commands];
+}
+
+/** How to get a pod re-admitted by the webhook. */
+export function restartFix(facts: IndexedFacts, pods: Pod[], purpose: RestartPurpose = INJECT_POD_IDENTITY): string {
+  return `Restart so ${purpose.why}: ${restartCommands(facts, pods, purpose).join('; ')}`;
 }
 
 /** Migrate a namespace's IRSA service accounts; --restart re-admits the pods, or they keep the IRSA env. */

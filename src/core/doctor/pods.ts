@@ -1,4 +1,5 @@
 import { oidcProviderArn, trustsOidcSubject } from '../migrate/trust.js';
+import { staticKeysProblems } from '../exchange/pod.js';
 import { saKey, IRSA_ROLE_ANNOTATION, type Association, type Pod } from '../model.js';
 import { hasIrsaInjection, hasPodIdentityInjection, IRSA_ENV, POD_IDENTITY_TOKEN_VOLUME } from '../webhook.js';
 import { POD_IDENTITY_AUDIENCE } from '../token/index.js';
@@ -10,7 +11,6 @@ import type { CheckDefinition, IndexedFacts } from './types.js';
 // Pods of associated service accounts: did the webhook inject them, and does anything in the pod
 // keep the SDK from using the agent (competing credentials, hostNetwork, compute, proxies)?
 
-const STATIC_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
 const PROXY = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy'];
 const NO_PROXY = ['NO_PROXY', 'no_proxy'];
 const at = (iso: string) => iso.replace(/:\d\d(\.\d+)?Z$/, 'Z');
@@ -121,15 +121,21 @@ const irsaEnv: PodJudge = (facts, a, pod) => {
   };
 };
 
+// One reading of static keys for doctor and simulate (src/core/exchange/pod.ts): empty values do
+// not count; both keys win the chain (fail); an access key alone breaks botocore only (warn).
 const staticKeys: PodJudge = (_facts, _a, pod) => {
-  const found = new Set(allContainers(pod).flatMap((c) => c.env.filter((e) => STATIC_KEYS.includes(e.name)).map((e) => e.name)));
-  if (!found.size) return undefined;
-  const names = [...found].sort();
+  const problems = staticKeysProblems(pod);
+  const winning = problems.find((p) => p.code === 'StaticKeysInEnv');
+  const problem = winning ?? problems[0];
+  if (!problem) return undefined;
   return {
-    status: 'fail',
-    reason: names.join(','),
-    detail: () => `competing static credentials in the pod's env: ${names.join(', ')} (values not shown); static keys come first in every SDK's chain, so the association is never used`,
-    fix: () => 'Remove the keys from the pod spec (and deactivate them in IAM: aws iam update-access-key --access-key-id KEY_ID --status Inactive --user-name USER)',
+    status: winning ? 'fail' : 'warn',
+    reason: problem.code,
+    detail: () => (winning ? `competing static credentials in the pod's env: ${problem.message}` : problem.message),
+    fix: () =>
+      winning
+        ? 'Remove the keys from the pod spec (and deactivate them in IAM: aws iam update-access-key --access-key-id KEY_ID --status Inactive --user-name USER)'
+        : 'Remove AWS_ACCESS_KEY_ID from the pod spec',
   };
 };
 

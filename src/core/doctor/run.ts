@@ -6,6 +6,7 @@ import { EXCHANGE_CHECKS } from './exchange-check.js';
 import { indexFacts } from './index-facts.js';
 import { IRSA_CHECKS } from './irsa.js';
 import { POD_CHECKS } from './pods.js';
+import { STALE_INJECTION_CHECKS } from './stale-injection.js';
 import { TRUST_CHECKS } from './trust.js';
 import type { CheckDefinition, CheckResult, CheckStatus, DoctorFacts, IndexedFacts, StatusCounts } from './types.js';
 
@@ -25,7 +26,7 @@ const clusterStatus: CheckDefinition = {
   },
 };
 
-export const CHECKS: readonly CheckDefinition[] = [clusterStatus, ...AGENT_CHECKS, ...COVERAGE_CHECKS, ...ASSOCIATION_CHECKS, ...TRUST_CHECKS, ...POD_CHECKS, ...EXCHANGE_CHECKS, ...IRSA_CHECKS];
+export const CHECKS: readonly CheckDefinition[] = [clusterStatus, ...AGENT_CHECKS, ...COVERAGE_CHECKS, ...ASSOCIATION_CHECKS, ...TRUST_CHECKS, ...POD_CHECKS, ...STALE_INJECTION_CHECKS, ...EXCHANGE_CHECKS, ...IRSA_CHECKS];
 
 export const CHECK_IDS: readonly string[] = CHECKS.map((c) => c.id);
 

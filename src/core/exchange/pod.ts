@@ -9,7 +9,7 @@ import type { ExchangeStep } from './types.js';
 // the container provider (agent-protocol.md §2.3): static keys in the env beat everything, and
 // web-identity (IRSA) variables beat Pod Identity, so such a pod never uses the association. Pure.
 
-export type PodProblemCode = 'PodNotInjected' | 'HostNetworkPod' | 'StaticKeysInEnv' | 'IrsaEnvWins';
+export type PodProblemCode = 'PodNotInjected' | 'HostNetworkPod' | 'StaticKeysInEnv' | 'PartialKeysInEnv' | 'IrsaEnvWins';
 
 export interface PodProblem {
   code: PodProblemCode;
@@ -45,18 +45,45 @@ const HOST_NETWORK: PodProblem = {
 };
 
 /** Static keys the SDKs' environment provider reads (first in every default chain). */
-const STATIC_KEY_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+const ACCESS_KEY = 'AWS_ACCESS_KEY_ID';
+const SECRET_KEY = 'AWS_SECRET_ACCESS_KEY';
 
 const containersOf = (pod: Pod): Container[] => [...pod.initContainers, ...pod.containers];
 
-function staticKeysProblem(pod: Pod): PodProblem | undefined {
-  const holders = containersOf(pod).filter((c) => c.env.some((e) => STATIC_KEY_VARS.includes(e.name)));
-  if (!holders.length) return undefined;
-  const names = [...new Set(holders.flatMap((c) => c.env.filter((e) => STATIC_KEY_VARS.includes(e.name)).map((e) => e.name)))].sort();
-  return {
-    code: 'StaticKeysInEnv',
-    message: `static AWS keys in the env of container ${holders.map((c) => c.name).join(', ')} (${names.join(', ')}; values not shown): the environment provider comes first in every SDK's default chain, so the pod uses those keys and never the association; remove them from the pod spec`,
-  };
+/**
+ * Whether a container's env sets a variable to something: a value from elsewhere (valueFrom) counts,
+ * an empty value does not (the SDKs ignore empty variables). The last entry of a name wins.
+ */
+function setIn(container: Container, name: string): boolean {
+  const entry = container.env.filter((e) => e.name === name).pop();
+  return entry !== undefined && (entry.valueFrom !== undefined || (entry.value ?? '') !== '');
+}
+
+/**
+ * Both keys set: the environment provider comes first in every default chain, so they win. Only
+ * the access key: the JS SDKs skip the incomplete pair and go on, but botocore's environment
+ * provider raises PartialCredentialsError and the chain stops there (boto3, the AWS CLI get no
+ * credentials). Only the secret: every SDK ignores it.
+ */
+export function staticKeysProblems(pod: Pod): PodProblem[] {
+  const containers = containersOf(pod);
+  const both = containers.filter((c) => setIn(c, ACCESS_KEY) && setIn(c, SECRET_KEY));
+  const partial = containers.filter((c) => setIn(c, ACCESS_KEY) && !setIn(c, SECRET_KEY));
+  const names = (cs: Container[]) => cs.map((c) => c.name).join(', ');
+  const problems: PodProblem[] = [];
+  if (both.length) {
+    problems.push({
+      code: 'StaticKeysInEnv',
+      message: `static AWS keys in the env of container ${names(both)} (${ACCESS_KEY}, ${SECRET_KEY}; values not shown): the environment provider comes first in every SDK's default chain, so the pod uses those keys and never the association; remove them from the pod spec`,
+    });
+  }
+  if (partial.length) {
+    problems.push({
+      code: 'PartialKeysInEnv',
+      message: `partial static AWS keys in the env of container ${names(partial)} (${ACCESS_KEY} without ${SECRET_KEY}; values not shown): the JS SDKs skip them and use the association, but botocore (boto3, the AWS CLI) raises PartialCredentialsError and gets no credentials; remove ${ACCESS_KEY} from the pod spec`,
+    });
+  }
+  return problems;
 }
 
 function irsaProblem(pod: Pod): PodProblem | undefined {
@@ -70,7 +97,7 @@ function irsaProblem(pod: Pod): PodProblem | undefined {
 
 /** Checks the pod itself: Pod Identity env + projected token injected, not hostNetwork, and no credentials that win over it. */
 export function checkPod(pod: Pod, associations: Association[]): PodVerdict {
-  const problems = [injectionProblem(pod, associations), pod.hostNetwork ? HOST_NETWORK : undefined, staticKeysProblem(pod), irsaProblem(pod)].filter((p): p is PodProblem => p !== undefined);
+  const problems = [injectionProblem(pod, associations), pod.hostNetwork ? HOST_NETWORK : undefined, ...staticKeysProblems(pod), irsaProblem(pod)].filter((p): p is PodProblem => p !== undefined);
   if (!problems.length) return { step: { id: 'pod', status: 'ok', detail: `pod ${pod.namespace}/${pod.name}: Pod Identity env and token injected` }, problems };
   return { step: { id: 'pod', status: 'fail', detail: problems.map((p) => p.message).join('; ') }, problems };
 }

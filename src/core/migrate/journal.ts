@@ -1,4 +1,5 @@
 import type { TrustRecord } from './revert-trust.js';
+import { ADDON_NAMESPACE } from './scope.js';
 import { JOURNAL_KIND, JOURNAL_VERSION, type Journal, type JournalRecord, type MigrationOptions, type SaFilter, type WorkloadRef } from './types.js';
 
 // The journal of an applied migration: every mutation with the state before it. Validation of a
@@ -64,7 +65,8 @@ export type RollbackAction =
   /** `trustPolicyJson`: the role's trust before the run; `records`: the run's trust changes to it, in order (see revertTrust). */
   | { kind: 'restore-trust'; roleArn: string; trustPolicyJson: string; records: TrustRecord[] }
   | { kind: 'delete-association'; namespace: string; serviceAccount: string; roleArn: string; associationId?: string }
-  | { kind: 'clear-addon'; addon: string }
+  /** `namespace`/`serviceAccount`: the add-on's service account (its association lives in kube-system). */
+  | { kind: 'clear-addon'; addon: string; namespace: string; serviceAccount: string }
   | { kind: 'restart'; workload: WorkloadRef }
   | { kind: 'delete-role'; roleArn: string; roleName: string; policyName: string };
 
@@ -103,7 +105,7 @@ export function planRollback(journal: Journal): RollbackAction[] {
     if (s.kind === 'create-association' && r.prior.existed === false) {
       actions.push({ kind: 'delete-association', namespace: s.namespace, serviceAccount: s.serviceAccount, roleArn: s.roleArn, associationId: r.result?.associationId });
     }
-    if (s.kind === 'update-addon' && (r.prior.addonAssociations ?? []).length === 0) actions.push({ kind: 'clear-addon', addon: s.addon });
+    if (s.kind === 'update-addon' && (r.prior.addonAssociations ?? []).length === 0) actions.push({ kind: 'clear-addon', addon: s.addon, namespace: ADDON_NAMESPACE, serviceAccount: s.serviceAccount });
   }
   const restarts = new Map<string, WorkloadRef>();
   for (const r of records) if (r.step.kind === 'restart' && r.state === 'done') restarts.set(r.step.id, r.step.workload);

@@ -79,20 +79,28 @@ export function addRestarts(ctx: PlanContext, entry: PlanEntry): Step[] {
   }));
 }
 
-/** Annotation and OIDC-trust removal: last, and only when no IRSA pod would be left behind. */
+/**
+ * Annotation and OIDC-trust removal: last, and only when no IRSA pod would be left behind. A removal
+ * the user asked for that must wait keeps the entry pending (`waiting`), so --check does not pass
+ * while the annotations or the OIDC trust are still there.
+ */
 export function addRemovals(ctx: PlanContext, entry: PlanEntry, irsaRoleArn: string, role: Role | undefined, otherAccount: boolean, annotationKeys: string[]): Step[] {
   const { options } = ctx;
   if (!options.removeOidcTrust && !options.removeAnnotations) return [];
   const pods = podsFor(ctx, entry);
   // What apply's last check (services/migrate-verify.ts) would find: live pods still on IRSA that this run does not recreate.
   const waits = [
-    ...(pods.restart.length && !options.restart ? ['restart them (--restart)'] : []),
+    ...(pods.restart.length && !options.restart ? [`restart ${pods.restart.map((w) => `${w.kind.toLowerCase()}/${w.name}`).join(', ')} (or pass --restart)`] : []),
     ...(pods.manual.length ? [`delete and recreate ${pods.manual.join(', ')}`] : []),
     ...(pods.runToCompletion.length ? [`let the running pods of ${pods.runToCompletion.map((w) => `${w.kind.toLowerCase()}/${w.name}`).join(', ')} finish (the next run gets Pod Identity)`] : []),
   ];
   if (waits.length) {
+    const wanted = requestedRemovals(ctx, entry, irsaRoleArn, role, annotationKeys);
+    if (!wanted.length) return [];
     const fix = `${waits.join('; ')}; then run again.`;
-    entry.risks.push({ id: 'oidc-deferred', level: 'warn', message: 'annotation and OIDC-trust removal wait: pods of this service account still run with IRSA credentials', fix: fix[0].toUpperCase() + fix.slice(1) });
+    const message = `${wanted.join(' and ')} ${wanted.length > 1 ? 'wait' : 'waits'}: pods of this service account still run with IRSA credentials`;
+    entry.risks.push({ id: 'oidc-deferred', level: 'warn', message, fix: fix[0].toUpperCase() + fix.slice(1) });
+    entry.waiting = { removals: wanted, reason: message, fix: fix[0].toUpperCase() + fix.slice(1) };
     return [];
   }
   const verifyRoleArn = entry.association?.roleArn ?? irsaRoleArn;
@@ -153,3 +161,14 @@ export const trustQuotaFix = (roleArn: string, quota: number) =>
   `Request a higher "Role trust policy length" quota (Service Quotas code ${TRUST_QUOTA_CODE}, up to ${TRUST_QUOTA_MAX}): ` +
   `aws service-quotas request-service-quota-increase --service-code iam --quota-code ${TRUST_QUOTA_CODE} --desired-value <N>, ` +
   `then run again with --trust-quota <N> (now ${quota}). Or give some of the service accounts that share ${roleArn} a role of their own.`;
+
+/** The removals the flags ask for that would change something: the annotations, this SA's OIDC trust. */
+function requestedRemovals(ctx: PlanContext, entry: PlanEntry, irsaRoleArn: string, role: Role | undefined, annotationKeys: string[]): string[] {
+  const out: string[] = [];
+  if (ctx.options.removeAnnotations && annotationKeys.length) out.push('annotation removal');
+  if (ctx.options.removeOidcTrust && ctx.providerArn) {
+    const current = ctx.ledger.withAdds(irsaRoleArn, role);
+    if (!current || removeOidcSubject(current, ctx.providerArn, entry.namespace, entry.serviceAccount).kind === 'removed') out.push('OIDC-trust removal');
+  }
+  return out;
+}

@@ -195,7 +195,7 @@ function commit(ctx: PlanContext, entry: PlanEntry, steps: Step[]) {
     ctx.steps.push(step);
     entry.steps.push(step.id);
   }
-  entry.status = entry.steps.length ? 'pending' : 'done';
+  entry.status = entry.steps.length || entry.waiting ? 'pending' : 'done';
 }
 
 function planWarnings(facts: MigrationFacts): string[] {
@@ -218,6 +218,7 @@ function summarise(entries: PlanEntry[], steps: Step[], options: MigrationOption
     steps: steps.length,
     restarts: steps.filter((s) => s.kind === 'restart').length,
     restartAdvice: options.restart ? 0 : entries.reduce((n, e) => n + e.restart.length, 0),
+    waiting: entries.filter((e) => e.status === 'pending' && e.waiting).length,
   };
 }
 

@@ -62,10 +62,11 @@ export interface SaPods {
   hostNetwork: string[];
 }
 
-const live = (pod: Pod) => pod.phase === 'Running' || pod.phase === 'Pending' || pod.phase === 'Unknown';
+/** A pod that runs (or may run): Running, Pending or Unknown. */
+export const isLive = (pod: Pod) => pod.phase === 'Running' || pod.phase === 'Pending' || pod.phase === 'Unknown';
 
 export function podsOf(namespace: string, serviceAccount: string, index: PodIndex): SaPods {
-  const pods = (index.bySa.get(saKey(namespace, serviceAccount)) ?? []).filter(live);
+  const pods = (index.bySa.get(saKey(namespace, serviceAccount)) ?? []).filter(isLive);
   const stale = pods.filter((p) => !hasPodIdentityInjection(p));
   const restart = new Map<string, WorkloadRef>();
   const runToCompletion = new Map<string, WorkloadRef>();

@@ -4,8 +4,11 @@ import type { Journal, MigrationPlan, PlanEntry, TrustChange } from './types.js'
 // its key actions, the plan filter that keeps only the chosen entries' steps, and the selection a
 // journal records so `--resume` keeps to it. Pure.
 
-/** Only pending entries can be chosen: blocked, skipped and done ones have nothing to apply. */
-export const isSelectable = (entry: PlanEntry) => entry.status === 'pending';
+/**
+ * Only pending entries with steps can be chosen: blocked, skipped and done ones have nothing to apply,
+ * nor has a pending entry whose only work left is a removal that waits (`PlanEntry.waiting`).
+ */
+export const isSelectable = (entry: PlanEntry) => entry.status === 'pending' && !(entry.waiting && !entry.steps.length);
 
 // ---- review state ---------------------------------------------------------------------------
 

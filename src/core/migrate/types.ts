@@ -140,6 +140,11 @@ export interface PlanEntry {
   /** Why blocked or skipped, with the fix. */
   reason?: string;
   fix?: string;
+  /**
+   * Removals asked for (--remove-annotations, --remove-oidc-trust) that wait until no pod of the SA
+   * runs with IRSA: the entry stays pending (even with no step to apply now) until they are done.
+   */
+  waiting?: { removals: string[]; reason: string; fix: string };
   risks: Risk[];
   irsa: IrsaSettings;
   pods: number;
@@ -176,6 +181,8 @@ export interface MigrationSummary {
   restarts: number;
   /** Without --restart: workloads that keep IRSA credentials until someone restarts them (advice, not steps). */
   restartAdvice?: number;
+  /** Pending entries whose requested removals wait for pods still on IRSA (`PlanEntry.waiting`). */
+  waiting?: number;
 }
 
 export interface MigrationPlan {

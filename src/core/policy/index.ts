@@ -11,4 +11,5 @@ export { parsePrincipal, parseContext, podIdentityContext, principalContext } fr
 export { sidFrom, uniqueSid, pascal } from './sid.js';
 export { clusterArnParts, requireClusterArn, type ClusterArnParts } from './cluster-arn.js';
 export { lintPolicy, lintReport, detectKind, hasErrors, sortFindings, invalidJsonFinding, RULES, RULE_LIST, parsePolicyText, locateStatements, lineColumn } from './lint/index.js';
+export { identityPolicyErrors, findingLines } from './lint/identity.js';
 export type { Finding, LintAssociation, LintOptions, LintKind, PolicyKindOption, RuleMeta } from './lint/index.js';

@@ -38,6 +38,7 @@ const MEMO_LIMIT = 4096;
 
 export function handleRequest(request: ProxyRequest, deps: HandlerDeps): ProxyOutcome | Promise<ProxyOutcome> {
   if (request.path !== CREDENTIALS_PATH) {
+    if (request.path === '*' && request.query === undefined) return asteriskTarget(request.method);
     const cleaned = cleanPath(request.path);
     if (cleaned !== request.path && request.method !== 'CONNECT') return movedPermanently(request.method, request.query ? `${cleaned}?${request.query}` : cleaned);
     if (cleaned !== CREDENTIALS_PATH || request.method === 'CONNECT') return notFound();
@@ -46,6 +47,15 @@ export function handleRequest(request: ProxyRequest, deps: HandlerDeps): ProxyOu
   const outcome = credentialRequest(request, deps);
   if (outcome instanceof Promise) return outcome.then((o) => count(o, deps));
   return count(outcome, deps);
+}
+
+/**
+ * The request target `*`: Go answers `OPTIONS *` itself (globalOptionsHandler: 200, Content-Length
+ * 0), and ServeMux refuses any other method with an empty 400 and `Connection: close`.
+ */
+function asteriskTarget(method: string): ProxyOutcome {
+  if (method === 'OPTIONS') return { status: 200, headers: { 'Content-Length': '0' }, body: '' };
+  return { status: 400, headers: { Connection: 'close', 'Content-Length': '0' }, body: '' };
 }
 
 function count(outcome: ProxyOutcome, deps: HandlerDeps): ProxyOutcome {

@@ -27,6 +27,8 @@ export interface CheckTokenContext {
   leewaySeconds?: number;
   /** The service account and pods the backend knows, to compare the token's kubernetes.io uids with (check token.binding). */
   objects?: BoundObjects;
+  /** `now` is a time the user chose (simulate --at), not the clock: details say "at …", not "now is …". */
+  atGiven?: boolean;
 }
 
 export type TokenErrorCode = 'InvalidTokenException' | 'ExpiredTokenException';
@@ -60,11 +62,11 @@ export function checkToken(raw: string, ctx: CheckTokenContext): TokenCheckResul
     ok('token.format', `three base64url parts; header and payload are JSON objects; ${raw.length} characters`),
     checkAlgorithm(header.alg),
     { id: 'token.signature', ...ctx.signature },
-    ...checkTimes(decoded.jwt.payload, ctx.now, ctx.leewaySeconds ?? CLOCK_LEEWAY_SECONDS),
+    ...checkTimes(decoded.jwt.payload, ctx.now, ctx.leewaySeconds ?? CLOCK_LEEWAY_SECONDS, ctx.atGiven),
     checkIssuer(claims.iss, ctx.cluster),
     checkAudience(claims.aud, decoded.jwt.payload.aud),
     checkSubject(claims, decoded.jwt.payload),
-    checkBinding(claims, parseSubject(claims.sub), ctx.objects),
+    checkBinding(claims, parseSubject(claims.sub), ctx.objects, { kubernetes: decoded.jwt.payload['kubernetes.io'] }),
   ];
   return withError({ claims, checks, header });
 }
@@ -91,16 +93,16 @@ function readHeader(jwt: DecodedJwt): { alg?: string; kid?: string; typ?: string
 function checkAlgorithm(alg: string | undefined): TokenCheck {
   const id = 'token.algorithm';
   if (alg === undefined) return fail(id, 'the header has no "alg"');
-  if (alg.toLowerCase() === 'none') return fail(id, 'header "alg" is "none": an unsigned token is never valid');
+  if (alg.toLowerCase() === 'none') return fail(id, `header "alg" is ${JSON.stringify(alg)}: an unsigned token is never valid`);
   if (/^HS/.test(alg)) return fail(id, `header "alg" is ${alg}, a shared-secret algorithm; service-account issuers sign with a private key (RS256/ES256)`);
   if (!ASYMMETRIC.test(alg)) return fail(id, `header "alg" ${JSON.stringify(alg)} is not a JWS signature algorithm`);
   return ok(id, `alg ${alg}`);
 }
 
-function checkTimes(payload: Record<string, unknown>, now: Date, leeway: number): TokenCheck[] {
+function checkTimes(payload: Record<string, unknown>, now: Date, leeway: number, atGiven = false): TokenCheck[] {
   const t = Math.floor(now.getTime() / 1000);
   const bad = (k: string) => payload[k] !== undefined && (typeof payload[k] !== 'number' || !Number.isFinite(payload[k]));
-  const at = `now is ${iso(t)}, leeway ${leeway} s`;
+  const at = `${atGiven ? 'at' : 'now is'} ${iso(t)}, leeway ${leeway} s`;
   const checks: TokenCheck[] = [];
   const exp = payload.exp as number | undefined;
   if (bad('exp')) checks.push(fail('token.expiry', `claim "exp" is not a number of seconds: ${JSON.stringify(payload.exp)}`));
@@ -144,18 +146,57 @@ function checkSubject(claims: TokenClaims, payload: Record<string, unknown>): To
   if (!subject) return fail(id, `sub ${JSON.stringify(payload.sub)} is not system:serviceaccount:NAMESPACE:NAME`);
   const { namespace, serviceAccount } = subject;
   if (!isDnsLabel(namespace) || !isDnsSubdomain(serviceAccount)) return fail(id, `sub names ${namespace}/${serviceAccount}, which is not a valid Kubernetes namespace/service-account name`);
-  if (payload['kubernetes.io'] === undefined) {
+  const k8s = payload['kubernetes.io'];
+  if (k8s === undefined) {
     const legacy = payload['kubernetes.io/serviceaccount/namespace'] !== undefined;
     return fail(id, legacy ? 'a legacy Secret-based token (no "kubernetes.io" claim); Pod Identity needs a projected token' : 'the token has no "kubernetes.io" claim');
   }
-  if (claims.namespace !== namespace) return fail(id, `kubernetes.io.namespace ${JSON.stringify(claims.namespace)} disagrees with sub namespace ${namespace}`);
-  if (claims.serviceAccount?.name !== serviceAccount) return fail(id, `kubernetes.io.serviceaccount.name ${JSON.stringify(claims.serviceAccount?.name)} disagrees with sub service account ${serviceAccount}`);
-  if (!claims.serviceAccount.uid) return fail(id, 'kubernetes.io.serviceaccount.uid is missing');
-  if (claims.pod && (!claims.pod.name || !claims.pod.uid)) return fail(id, 'kubernetes.io.pod needs both name and uid');
-  if (claims.node && !claims.node.name) return fail(id, 'kubernetes.io.node has no name');
+  if (!isObject(k8s)) return fail(id, `the "kubernetes.io" claim is malformed: ${shown(k8s)} is not a JSON object`);
+  const ns = k8sString(k8s, ['namespace']);
+  if (ns.problem) return fail(id, ns.problem);
+  if (ns.value !== namespace) return fail(id, `kubernetes.io.namespace ${JSON.stringify(ns.value)} disagrees with sub namespace ${namespace}`);
+  const saName = k8sString(k8s, ['serviceaccount', 'name']);
+  if (saName.problem) return fail(id, saName.problem);
+  if (saName.value !== serviceAccount) return fail(id, `kubernetes.io.serviceaccount.name ${JSON.stringify(saName.value)} disagrees with sub service account ${serviceAccount}`);
+  const saUid = k8sString(k8s, ['serviceaccount', 'uid']);
+  if (saUid.problem || !saUid.value) return fail(id, saUid.problem ?? 'kubernetes.io.serviceaccount.uid is empty');
+  if (k8s.pod !== undefined) {
+    if (!isObject(k8s.pod)) return fail(id, `kubernetes.io.pod is malformed: ${shown(k8s.pod)} is not a JSON object`);
+    if (k8s.pod.name === undefined || k8s.pod.uid === undefined) return fail(id, 'kubernetes.io.pod needs both name and uid');
+    const bad = k8sString(k8s, ['pod', 'name']).problem ?? k8sString(k8s, ['pod', 'uid']).problem;
+    if (bad) return fail(id, bad);
+    if (!claims.pod?.name || !claims.pod.uid) return fail(id, 'kubernetes.io.pod needs both name and uid');
+  }
+  if (k8s.node !== undefined) {
+    if (!isObject(k8s.node)) return fail(id, `kubernetes.io.node is malformed: ${shown(k8s.node)} is not a JSON object`);
+    if (k8s.node.name === undefined) return fail(id, 'kubernetes.io.node has no name');
+    const bad = k8sString(k8s, ['node', 'name']).problem;
+    if (bad) return fail(id, bad);
+  }
   const bound = claims.pod ? `bound to pod ${claims.pod.name}${claims.node?.name ? ` on node ${claims.node.name}` : ''}` : '';
   if (!claims.pod) {
     return { id, status: 'warn', detail: `service account ${namespace}/${serviceAccount}, but the token is not bound to a pod (kubectl create token without --bound-object-kind Pod); EKS names the session after the pod, so this is likely rejected (unconfirmed)` };
   }
   return ok(id, `service account ${namespace}/${serviceAccount}, ${bound}`);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A claim value for a message: JSON, cut to 60 characters. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** A string inside the `kubernetes.io` claim, or why it is not one (missing, not a string, a parent not an object). */
+function k8sString(k8s: Record<string, unknown>, path: string[]): { value?: string; problem?: string } {
+  let current: unknown = k8s;
+  for (let i = 0; i < path.length; i++) {
+    const name = `kubernetes.io.${path.slice(0, i + 1).join('.')}`;
+    current = (current as Record<string, unknown>)[path[i]];
+    if (current === undefined) return { problem: `${name} is missing` };
+    if (i < path.length - 1 && !isObject(current)) return { problem: `${name} is malformed: ${shown(current)} is not a JSON object` };
+  }
+  if (typeof current !== 'string') return { problem: `kubernetes.io.${path.join('.')} is not a string: ${shown(current)}` };
+  return { value: current };
 }

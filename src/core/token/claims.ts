@@ -106,7 +106,11 @@ export const MAX_TOKEN_TTL_SECONDS = 2 ** 32;
 
 /** Why a token lifetime is not one Kubernetes would issue; undefined when it is. */
 export function tokenTtlProblem(seconds: number): string | undefined {
+  // Too long first: a huge value (20 digits, Infinity) is not a safe integer, yet it is not too short.
+  if (seconds > MAX_TOKEN_TTL_SECONDS) {
+    const shown = Number.isSafeInteger(seconds) ? `is ${seconds} s` : 'is more than 2^32 s';
+    return `${shown}; Kubernetes issues tokens for at most 2^32 s (${MAX_TOKEN_TTL_SECONDS} s)`;
+  }
   if (!Number.isSafeInteger(seconds) || seconds < MIN_TOKEN_TTL_SECONDS) return `is ${seconds} s; a projected token lives at least 10m (600 s), as Kubernetes requires`;
-  if (seconds > MAX_TOKEN_TTL_SECONDS) return `is ${seconds} s; Kubernetes issues tokens for at most 2^32 s (${MAX_TOKEN_TTL_SECONDS} s)`;
   return undefined;
 }

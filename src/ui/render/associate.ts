@@ -102,7 +102,11 @@ export function renderRestart(restart: RestartInfo, view: RestartView): string {
   // Pods of restarted workloads are recreated with credentials; Job pods are listed on their own.
   const pods = restart.pods.filter((p) => !restart.jobs.includes(p) && (!view.restarted || restart.manual.includes(p)));
   const parts: string[] = [];
-  const when = view.pending ? 'started before the association; they need a restart after it is created to get credentials' : 'started before the association (or without its injection) and get no credentials until they are recreated';
+  const when = restart.update
+    ? "keep the old association's credentials until they are recreated (a new pod gets the new role at once)"
+    : view.pending
+      ? 'started before the association; they need a restart after it is created to get credentials'
+      : 'started before the association (or without its injection) and get no credentials until they are recreated';
   if (pods.length) parts.push(`Pods of the service account that ${when}: ${pods.join(', ')}\n`);
   if (view.planned && !view.restarted && restart.workloads.length) parts.push(`The plan restarts ${restart.workloads.map((w) => `${w.kind.toLowerCase()}/${w.name}`).join(', ')}.\n`);
   const commands = pendingRestartCommands(restart, view);
@@ -129,9 +133,18 @@ function footer(r: AssociateResult): string {
   }
 }
 
-export function renderAssociate(r: AssociateResult, ctx?: RenderContext): string {
-  const parts = [`Association ${r.namespace}/${r.serviceAccount} in cluster ${r.cluster} → ${r.roleArn}${r.targetRoleArn ? ` → ${r.targetRoleArn}` : ''}\n`, '\nPreflight\n', renderChecks(r.checks, ctx)];
+const header = (r: AssociateResult) => `Association ${r.namespace}/${r.serviceAccount} in cluster ${r.cluster} → ${r.roleArn}${r.targetRoleArn ? ` → ${r.targetRoleArn}` : ''}\n`;
+
+/** Before a TTY prompt (on stderr): what would change and the preflight — no "run again" line. */
+export function renderAssociatePreview(r: AssociateResult, ctx?: RenderContext): string {
+  const parts = [header(r), '\nPreflight\n', renderChecks(r.checks, ctx)];
   if (r.steps.length) parts.push(`\nPlan (${r.steps.length} change${r.steps.length === 1 ? '' : 's'})\n`, renderSteps(r.steps, ctx));
+  return parts.join('');
+}
+
+/** What ran, the notes and the restart advice, and the closing line (the plan itself is already on screen). */
+function renderAssociateOutcome(r: AssociateResult): string {
+  const parts: string[] = [];
   if (r.applied) parts.push('\nApplied\n', renderOutcomes(r.applied));
   for (const note of r.notes) parts.push(`\nNote: ${note}\n`);
   if (r.status !== 'blocked') parts.push(renderRestart(r.restart, restartView(r)));
@@ -139,20 +152,42 @@ export function renderAssociate(r: AssociateResult, ctx?: RenderContext): string
   return parts.join('');
 }
 
-export function renderAssociationsDelete(r: AssociationsDeleteResult, ctx?: RenderContext): string {
+export function renderAssociate(r: AssociateResult, ctx?: RenderContext): string {
+  return renderAssociatePreview(r, ctx) + renderAssociateOutcome(r);
+}
+
+/** After a yes at the TTY prompt: only what was done (the preview showed the preflight and the plan). */
+export function renderAssociateDone(r: AssociateResult): string {
+  return renderAssociateOutcome(r).replace(/^\n/, '');
+}
+
+export function renderAssociationsDeletePreview(r: AssociationsDeleteResult, ctx?: RenderContext): string {
   const a = r.association;
   // Absent: the "nothing to delete" line went to stderr; the result has nothing more to say.
   if (!a || r.status === 'absent') return '';
   const parts = [`Delete association ${a.associationId} (${a.namespace}/${a.serviceAccount} → ${a.roleArn}) in cluster ${r.cluster}\n`];
   if (r.checks.length) parts.push('\nPreflight\n', renderChecks(r.checks, ctx));
   parts.push(`\nPlan (${r.steps.length} change${r.steps.length === 1 ? '' : 's'})\n`, renderSteps(r.steps, ctx));
-  if (r.applied) parts.push('\nApplied\n', renderOutcomes(r.applied));
-  const end: Record<Exclude<AssociationsDeleteResult['status'], 'absent'>, string> = {
-    blocked: 'Preflight failed: nothing was deleted.',
-    planned: 'Nothing was changed. Run again with --approve to delete.',
-    applied: 'Deleted. Running pods keep their credentials until they expire or restart.',
-    failed: 'A step failed; the steps before it were applied. Fix the error and run again.',
-  };
-  parts.push(`\n${end[r.status]}\n`);
   return parts.join('');
+}
+
+const DELETE_END: Record<Exclude<AssociationsDeleteResult['status'], 'absent'>, string> = {
+  blocked: 'Preflight failed: nothing was deleted.',
+  planned: 'Nothing was changed. Run again with --approve to delete.',
+  applied: 'Deleted. Running pods keep their credentials until they expire or restart.',
+  failed: 'A step failed; the steps before it were applied. Fix the error and run again.',
+};
+
+function deleteOutcome(r: AssociationsDeleteResult): string {
+  if (!r.association || r.status === 'absent') return '';
+  return `${r.applied ? `\nApplied\n${renderOutcomes(r.applied)}` : ''}\n${DELETE_END[r.status]}\n`;
+}
+
+export function renderAssociationsDelete(r: AssociationsDeleteResult, ctx?: RenderContext): string {
+  return renderAssociationsDeletePreview(r, ctx) + deleteOutcome(r);
+}
+
+/** After a yes at the TTY prompt: only what was done. */
+export function renderAssociationsDeleteDone(r: AssociationsDeleteResult): string {
+  return deleteOutcome(r).replace(/^\n/, '');
 }

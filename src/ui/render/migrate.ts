@@ -62,16 +62,26 @@ export function renderMigrateTable(result: MigrateIrsaResult): string {
     for (const s of result.apply.steps) lines.push(`  ${s.status.padEnd(9)} ${s.description}${s.note ? ` — ${s.note}` : ''}`);
     if (!result.apply.steps.length) lines.push(`  ${[result.apply.note ?? 'nothing to do', restartAdvice(result.plan)].filter(Boolean).join('. ')}`);
     if (result.apply.journal) lines.push('', `Journal: ${result.apply.journal}  (undo: podid migrate-irsa rollback ${result.apply.journal})`);
-    if (result.apply.status === 'incomplete') lines.push('Some steps wait (deferred, manual or blocked): run again after they are resolved.');
+    if (result.apply.status === 'incomplete') lines.push('Some steps wait (deferred, manual or blocked): run again after they are resolved.', ...waitingNote(result.plan));
   } else if (result.mode === 'check') {
     const s = result.plan.summary;
     lines.push('', result.pending ? `Pending: ${plural(s.pending, 'entry', 'entries')} to migrate, ${s.blocked} blocked (exit 3).` : ['Nothing pending.', restartAdvice(result.plan)].filter(Boolean).join(' '));
+    if (result.pending) lines.push(...waitingNote(result.plan));
   } else if (result.plan.steps.length) {
-    lines.push('', `No changes were applied. Run again with --approve to apply${result.plan.summary.restartAdvice ? ' (add --restart to restart the workloads)' : ''}.`);
-  } else if (result.plan.summary.restartAdvice) {
-    lines.push('', `Nothing to apply. ${restartAdvice(result.plan)}`);
+    lines.push('', `No changes were applied. Run again with --approve to apply${result.plan.summary.restartAdvice ? ' (add --restart to restart the workloads)' : ''}.`, ...waitingNote(result.plan));
+  } else if (result.plan.summary.restartAdvice || result.plan.summary.waiting) {
+    lines.push('', ['Nothing to apply now.', restartAdvice(result.plan)].filter(Boolean).join(' '), ...waitingNote(result.plan));
   }
   return lines.join('\n') + '\n';
+}
+
+/** Removals the flags ask for that wait (the entries stay pending, so --check exits 3): which, and what unblocks them. */
+function waitingNote(plan: MigrationPlan): string[] {
+  const waiting = plan.entries.filter((e) => e.status === 'pending' && e.waiting);
+  if (!waiting.length) return [];
+  const lines = [`${plural(waiting.length, 'entry', 'entries')} still ${waiting.length === 1 ? 'waits' : 'wait'} for the removal you asked for (--remove-annotations, --remove-oidc-trust): pods of ${waiting.length === 1 ? 'its service account' : 'their service accounts'} still run with IRSA, so ${waiting.length === 1 ? 'it stays' : 'they stay'} pending (--check exits 3) until then:`];
+  for (const e of waiting) lines.push(`  ${e.id}: ${e.waiting!.removals.join(' and ')} — ${e.waiting!.fix}`);
+  return lines;
 }
 
 /** Restarts without --restart are advice, not pending steps: say so where the verdict is. */
@@ -100,6 +110,11 @@ export function renderMigrateMarkdown(result: MigrateIrsaResult): string {
     lines.push('', '#### Blocked and skipped', '');
     for (const e of stopped) lines.push(`- **\`${md(e.id)}\`** (${e.status}): ${md(e.reason ?? '')}${e.fix ? ` — _fix:_ ${md(e.fix)}` : ''}`);
   }
+  const waiting = plan.entries.filter((e) => e.status === 'pending' && e.waiting);
+  if (waiting.length) {
+    lines.push('', '#### Removals waiting (pending until no pod runs with IRSA)', '');
+    for (const e of waiting) lines.push(`- \`${md(e.id)}\`: ${md(e.waiting!.reason)} — _fix:_ ${md(e.waiting!.fix)}`);
+  }
   if (s.restartAdvice) {
     lines.push('', '#### Restart (advice: not part of the plan without `--restart`)', '');
     for (const e of plan.entries.filter((x) => x.restart.length)) lines.push(`- \`${md(e.id)}\`: \`kubectl rollout restart -n ${e.namespace} ${e.restart.map((w) => `${w.kind.toLowerCase()}/${w.name}`).join(' ')}\``);
@@ -114,13 +129,31 @@ export function renderMigrateMarkdown(result: MigrateIrsaResult): string {
 
 export function renderRollbackTable(result: MigrateRollbackResult): string {
   const head = `${result.dryRun ? 'Would roll back' : 'Rolled back'} ${result.journal} (cluster ${result.cluster}):`;
-  if (!result.actions.length) return `${head} nothing to undo.\n`;
+  const advice = rollbackAdvice(result);
+  if (!result.actions.length) return `${head} nothing to undo.\n${advice}`;
   const refused = result.actions.filter((a) => a.status === 'refused').length;
-  const footer = result.dryRun && refused ? `\n${plural(refused, 'action')} would be refused (the rollback would end with exit 1): the trust changed after the run in a way the journal cannot undo statement by statement.\n` : '';
+  const failed = result.dryRun ? result.actions.filter((a) => a.status === 'failed').length : 0;
+  const footer = [
+    ...(result.dryRun && refused ? [`${plural(refused, 'action')} would be refused (the rollback would end with exit 1): the trust changed after the run in a way the journal cannot undo statement by statement.`] : []),
+    ...(failed ? [`${plural(failed, 'action')} could not be checked (the rollback would likely fail, exit 1).`] : []),
+  ];
   return `${head}\n\n` + renderTable(result.actions, [
     { header: 'action', value: (a) => a.action },
     { header: 'target', value: (a) => a.target },
     { header: 'status', value: (a) => a.status },
     { header: 'note', value: (a) => a.note },
-  ]) + footer;
+  ]) + (footer.length ? `\n${footer.join('\n')}\n` : '') + advice;
+}
+
+/** Pods left with Pod Identity env and no association: what to restart (without --restart) or recreate. */
+function rollbackAdvice(result: MigrateRollbackResult): string {
+  if (!result.restartAdvice?.length) return '';
+  const deleted = result.dryRun ? 'the rollback would delete' : 'the rollback deleted';
+  const lines = ['', `Pods admitted with Pod Identity for a service account whose association ${deleted} get no AWS credentials until recreated${result.restart ? '' : ' (run the rollback with --restart to restart them)'}:`];
+  for (const a of result.restartAdvice) {
+    if (a.command) lines.push(`  ${a.serviceAccount}: ${a.command}`);
+    for (const m of a.manual) lines.push(`  ${a.serviceAccount}: delete and recreate ${m}`);
+    if (a.unchecked) lines.push(`  ${a.serviceAccount}: ${a.unchecked}`);
+  }
+  return lines.join('\n') + '\n';
 }

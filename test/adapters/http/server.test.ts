@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProbeServer } from '../../../src/adapters/http/probe.js';
-import { startHttpServer, type RunningHttpServer } from '../../../src/adapters/http/server.js';
+import { PROBE_HEADER, startHttpServer, type RunningHttpServer } from '../../../src/adapters/http/server.js';
 import { createProxyCore } from '../../../src/core/proxy/create.js';
 import type { RequestEvent } from '../../../src/core/proxy/log.js';
 import { formatRequestLog } from '../../../src/core/proxy/log.js';
@@ -119,6 +119,30 @@ describe('proxy server over a socket', () => {
     expect((await fetch(url, { headers: { authorization: freshToken() } })).status).toBe(200);
   });
 
+  it("Go's own refusals before the handler: no Host on HTTP/1.1, two Host lines (exact bytes, connection closed)", async () => {
+    const { server, events } = await start();
+    const goError = (reason: string) => `HTTP/1.1 400 Bad Request: ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request: ${reason}`;
+    expect(await raw(server.port, 'GET /v1/credentials HTTP/1.1\r\nAuthorization: x\r\n\r\n')).toBe(goError('missing required Host header'));
+    expect(await raw(server.port, 'GET /v1/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nhost: 127.0.0.1\r\n\r\n')).toBe(goError('too many Host headers'));
+    expect(await raw(server.port, 'GET /nope HTTP/1.0\r\nHost: a\r\nHOST: b\r\n\r\n')).toBe(goError('too many Host headers'));
+    // HTTP/1.0 needs no Host: the agent's own checks answer (403: no allowed Host).
+    expect(await raw(server.port, 'GET /v1/credentials HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+    expect(events.map((e) => e.status)).toEqual([403]);
+  });
+
+  it('the request target *: OPTIONS gets 200 with no body (Go answers it itself), other methods an empty 400', async () => {
+    const { server } = await start();
+    const options = await raw(server.port, 'OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    expect(options).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(options.toLowerCase()).toContain('content-length: 0\r\n');
+    expect(options.toLowerCase()).not.toContain('content-type');
+    expect(options.endsWith('\r\n\r\n')).toBe(true);
+    const get = await raw(server.port, 'GET * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    expect(get).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(get.toLowerCase()).toContain('connection: close\r\n');
+    expect(get.endsWith('\r\n\r\n')).toBe(true);
+  });
+
   it('garbage bytes get 400 and a closed connection', async () => {
     const { server } = await start();
     expect(await raw(server.port, 'NOT HTTP AT ALL\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 Bad Request/);
@@ -212,5 +236,21 @@ describe('probe server', () => {
     const text = await res.text();
     expect(text).toContain('# TYPE pod_identity_http_response counter\npod_identity_http_response{code="200"} 1');
     expect(text).toContain('pod_identity_cache_state{state="miss"} 1');
+  });
+
+  it("its GET / carries the proxy's probeKey: answered, but never a request event of the proxy", async () => {
+    const { server, core, events } = await start(undefined, { probeKey: 'k-1' });
+    const seen: RequestEvent[] = [];
+    const probe = await startProbeServer({ host: '127.0.0.1', port: 0, targets: [{ host: '127.0.0.1', port: server.port }], metrics: () => core.metrics.render(), probeKey: 'k-1', onRequest: (e) => seen.push(e) });
+    servers.push(probe);
+    for (const path of ['/healthz', '/readyz', '/readyz']) expect((await fetch(`http://127.0.0.1:${probe.port}${path}`)).status).toBe(200);
+    expect(events).toEqual([]);
+    expect(core.metrics.responseCounts()).toEqual({});
+    // The probe listener's own hits go to its onRequest (podid proxy: --debug lines only).
+    expect(seen.map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual(['GET /healthz 200', 'GET /readyz 200', 'GET /readyz 200']);
+    // A client's own GET / is logged, with a wrong key or none: the key is the run's secret.
+    await (await fetch(`http://127.0.0.1:${server.port}/`)).text();
+    await (await fetch(`http://127.0.0.1:${server.port}/`, { headers: { [PROBE_HEADER]: 'guess' } })).text();
+    expect(events.map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual(['GET / 404', 'GET / 404']);
   });
 });

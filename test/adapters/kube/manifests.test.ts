@@ -161,6 +161,15 @@ describe('manifestKube bad inputs', () => {
     expect(Object.values(objects).flat()).toEqual([]);
   });
 
+  it('keeps the names of Namespace objects (also from a List), once each', async () => {
+    const text = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: empty}\n---\napiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Namespace, metadata: {name: apps}}\n  - {apiVersion: v1, kind: Namespace, metadata: {name: empty}}\n';
+    expect(parseManifests(text, 'x.yaml').namespaces).toEqual(['empty', 'apps', 'empty']);
+    const kube = await manifestKube(['-'], Readable.from([text]));
+    expect(await kube.listNamespaces()).toEqual(['empty', 'apps']);
+    expect(await kube.listServiceAccounts()).toEqual([]);
+    expect((await failure(manifestKube(['-'], Readable.from(['apiVersion: v1\nkind: Namespace\nmetadata: {}\n'])))).message).toBe('<stdin>: document 1: Namespace has no metadata.name');
+  });
+
   it('reports a missing path', async () => {
     expect((await failure(manifestKube([join(FIXTURES, 'nope.yaml')], noStdin()))).message).toBe(`cannot read ${join(FIXTURES, 'nope.yaml')}: no such file or directory`);
   });

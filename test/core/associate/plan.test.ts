@@ -126,13 +126,26 @@ describe('restartInfo', () => {
     expect(info.manual).toEqual(['bare']);
   });
 
-  it('an existing association (also while it changes): injected pods created after it are fine; older or uninjected ones are listed', () => {
+  it('an existing association: injected pods created after it are fine; older or uninjected ones are listed', () => {
+    const pods = [pod('api-7d-old', '2026-11-01T00:00:00Z', { kind: 'ReplicaSet', name: 'api-7d' }, true), pod('api-7d-ok', '2026-11-20T00:00:00Z', { kind: 'ReplicaSet', name: 'api-7d' }, true)];
+    const spec = resolveSpec({ namespace: 'orders', serviceAccount: 'api', roleArn: 'arn:aws:iam::111122223333:role/old' }, cluster);
+    const existing: Association = { associationId: 'a-1', associationArn: 'x', clusterName: 'demo', namespace: 'orders', serviceAccount: 'api', roleArn: 'arn:aws:iam::111122223333:role/old', disableSessionTags: false, tags: spec.tags, createdAt: '2026-11-10T00:00:00Z', modifiedAt: NOW };
+    const plan = planAssociate(facts({ pods, workloads, existing }), spec, { now: NOW });
+    expect(plan.changes).toEqual([]);
+    expect(plan.restart.pods).toEqual(['api-7d-old']);
+    expect(plan.restart.update).toBeUndefined();
+  });
+
+  it('an existing association that changes: every live pod keeps the old credentials, so all are listed; --restart restarts their workloads', () => {
     const pods = [pod('api-7d-old', '2026-11-01T00:00:00Z', { kind: 'ReplicaSet', name: 'api-7d' }, true), pod('api-7d-ok', '2026-11-20T00:00:00Z', { kind: 'ReplicaSet', name: 'api-7d' }, true)];
     const spec = resolveSpec({ namespace: 'orders', serviceAccount: 'api', roleArn: 'arn:aws:iam::111122223333:role/new' }, cluster);
     const existing: Association = { associationId: 'a-1', associationArn: 'x', clusterName: 'demo', namespace: 'orders', serviceAccount: 'api', roleArn: 'arn:aws:iam::111122223333:role/old', disableSessionTags: false, tags: spec.tags, createdAt: '2026-11-10T00:00:00Z', modifiedAt: NOW };
     const plan = planAssociate(facts({ pods, workloads, existing }), spec, { now: NOW });
     expect(plan.changes.map((c) => c.field)).toEqual(['roleArn']);
-    expect(plan.restart.pods).toEqual(['api-7d-old']);
+    expect(plan.restart).toMatchObject({ pods: ['api-7d-old', 'api-7d-ok'], workloads: [{ kind: 'Deployment', namespace: 'orders', name: 'api' }], update: true });
+    expect(renderRestart(plan.restart, { pending: false, planned: false, restarted: false })).toContain("keep the old association's credentials until they are recreated");
+    const restarting = planAssociate(facts({ pods, workloads, existing }), spec, { now: NOW, restart: true });
+    expect(restarting.steps.map((s) => s.kind)).toEqual(['update-association', 'restart-workload']);
   });
 
   it('pods on Fargate or Windows nodes are never listed (a restart cannot help); Job pods have no command', () => {
@@ -188,6 +201,10 @@ describe('preflight titles and input checks', () => {
     expect(namespaceExists(objects, 'ghost', false)).toBe(false);
     expect(namespaceExists(objects, 'ghost', true)).toBeUndefined();
     expect(namespaceExists({}, 'ghost', false)).toBeUndefined();
+    // a Namespace object (manifests) is the namespace itself, with or without other objects
+    expect(namespaceExists({ ...objects, namespaces: ['ghost'] }, 'ghost', true)).toBe(true);
+    expect(namespaceExists({ namespaces: ['ghost'] }, 'ghost', true)).toBe(true);
+    expect(namespaceExists({ ...objects, namespaces: ['other'] }, 'ghost', true)).toBeUndefined();
   });
 
   it('podid: tag keys are reserved; bad session-policy content is exit 1 like an unreadable file', () => {
@@ -195,6 +212,14 @@ describe('preflight titles and input checks', () => {
     expect(() => checkTags({ 'Podid:x': 'y' })).toThrow(/reserved/);
     expect(() => parseSessionPolicyText('{ nope')).toThrow(UserError);
     expect(() => parseSessionPolicyText('{ nope')).not.toThrow(UsageError);
+  });
+
+  it('tags follow the AWS rules: keys 1–128, values 0–256 of letters, digits, spaces and _ . : / = + - @; aws: is reserved', () => {
+    for (const tags of [{ team: 'orders' }, { 'cost-center': '' }, { 'a b_c.d:e/f=g+h-i@j': 'Ä ö 1/2=x+y-z@w:v.u_t' }, { ['k'.repeat(128)]: 'v'.repeat(256) }] as Record<string, string>[]) expect(() => checkTags(tags), JSON.stringify(tags)).not.toThrow();
+    for (const tags of [{ '<<': '=' }, { team: 'a<b' }, { 'a*': 'x' }, { team: 'x,y' }, { 'key!': 'v' }, { team: 'tab\there' }, { '': 'v' }, { ['k'.repeat(129)]: 'v' }, { k: 'v'.repeat(257) }, { 'aws:x': 'y' }, { 'AWS:x': 'y' }] as Record<string, string>[]) {
+      expect(() => checkTags(tags), JSON.stringify(tags)).toThrow(UsageError);
+    }
+    expect(() => checkTags({ '<<': '=' })).toThrow("the tag key '<<' has characters AWS does not accept in tags");
   });
 });
 

@@ -44,6 +44,13 @@ describe('audit rules', () => {
     expect(fixOf()).toBe('podid policy trust -w c1:app:web');
   });
 
+  it('AUD002: the fix deletes the association with podid (works live and offline), --state when offline, --region when live', () => {
+    const input = (statePath?: string) => ({ ...facts([web], [{ cluster: CLUSTER, associations: [association('app', 'ghost', web.arn)], serviceAccounts: [sa('app', 'web')] }]), ...(statePath ? { statePath } : {}) });
+    const fixOf = (statePath?: string) => buildAudit(input(statePath)).findings.find((f) => f.ruleId === 'PODID-AUD002')?.fix;
+    expect(fixOf('my state.json')).toBe("Create the service account (kubectl -n app create serviceaccount ghost), or delete the association: podid associations delete app/ghost -c c1 --approve --state 'my state.json'");
+    expect(fixOf()).toBe('Create the service account (kubectl -n app create serviceaccount ghost), or delete the association: podid associations delete app/ghost -c c1 --region us-west-2 --approve');
+  });
+
   it("rows carry the backend's region, else the cluster's own", () => {
     const one = (region?: string) => buildAudit(facts([web], [{ cluster: { ...CLUSTER, region: 'eu-west-1' }, ...(region ? { region } : {}), associations: [association('app', 'web', web.arn)], serviceAccounts: [sa('app', 'web')] }]));
     expect(one().associations[0].region).toBe('eu-west-1');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../../src/core/doctor/index.js';
-import { association, injectedPod, role, roleArnOf, run, sa, scopedTrust, statuses, world } from './helpers.js';
+import { admitPod } from '../../../src/core/webhook.js';
+import { association, injectedPod, rawPod, role, roleArnOf, run, sa, scopedTrust, statuses, world } from './helpers.js';
 
 const check = (id: string) => CHECKS.find((c) => c.id === id)!;
 const WEB = roleArnOf('web');
@@ -12,7 +13,9 @@ describe('association.service-account', () => {
     const [r] = run(c, world({ serviceAccounts: [] }));
     expect(r.status).toBe('fail');
     expect(r.detail).toMatch(/service account app\/web not found/);
-    expect(r.fix).toMatch(/kubectl -n app create serviceaccount web .*aws eks delete-pod-identity-association --cluster-name c1 --association-id a-app-web/);
+    // The delete is a podid command: it works live and, with --state, on the same state file (aws eks does not).
+    expect(r.fix).toBe('Create the service account: kubectl -n app create serviceaccount web — or delete the association: podid associations delete app/web -c c1 --approve');
+    expect(run(c, world({ serviceAccounts: [], statePath: 'demo.json' }))[0].fix).toMatch(/delete the association: podid associations delete app\/web -c c1 --approve --state demo\.json$/);
   });
   it('skip when Kubernetes could not be read', () => expect(statuses(run(c, world({ serviceAccounts: undefined })))).toEqual(['skip']));
 });
@@ -82,7 +85,7 @@ describe('association.in-use', () => {
   it('warn when no pod does', () => {
     const [r] = run(c, world({ pods: [] }));
     expect(r.status).toBe('warn');
-    expect(r.fix).toMatch(/delete-pod-identity-association/);
+    expect(r.fix).toBe('If the workload is gone, delete the association: podid associations delete app/web -c c1 --approve');
   });
   it('ok when only finished pods (a CronJob between runs) use it', () => {
     expect(run(c, world({ pods: [injectedPod('app', 'web-1', 'web', { phase: 'Succeeded' })] }))[0]).toMatchObject({ status: 'ok', detail: expect.stringMatching(/only finished pods/) });
@@ -155,7 +158,10 @@ describe('association.shared-role', () => {
 describe('association.exists', () => {
   const c = check('association.exists');
   const IRSA = { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/legacy' };
-  const facts = world({ serviceAccounts: [sa('app', 'web'), sa('app', 'worker'), sa('app', 'legacy', IRSA), sa('empty', 'default')], pods: [injectedPod('app', 'web-1', 'web'), injectedPod('app', 'worker-1', 'worker')] });
+  // worker has no association, so the webhook gave worker-1 nothing.
+  const facts = world({ serviceAccounts: [sa('app', 'web'), sa('app', 'worker'), sa('app', 'legacy', IRSA), sa('empty', 'default')], pods: [injectedPod('app', 'web-1', 'web'), rawPod('app', 'worker-1', 'worker')] });
+  const LEGACY = IRSA['eks.amazonaws.com/role-arn'];
+  const irsaPod = (name: string) => admitPod(rawPod('app', name, 'legacy'), { podIdentity: false, irsaRoleArn: LEGACY });
 
   it('only runs for a scope that names something', () => expect(run(c, facts)).toEqual([]));
 
@@ -187,9 +193,41 @@ describe('association.exists', () => {
 
   it('-n: warn when the namespace has nothing in it, skip with a note when it has no association', () => {
     expect(run(c, { ...facts, associations: [], scope: { namespace: 'empty' } })).toEqual([expect.objectContaining({ status: 'warn', subject: 'namespace empty', fix: 'Check the namespace name: kubectl get namespaces' })]);
-    expect(run(c, { ...facts, associations: [], scope: { namespace: 'app' } })).toEqual([
+    const plain = { ...facts, associations: [], pods: [rawPod('app', 'web-1', 'web'), rawPod('app', 'worker-1', 'worker')] };
+    expect(run(c, { ...plain, scope: { namespace: 'app' } })).toEqual([
       expect.objectContaining({ status: 'skip', detail: 'no association in namespace app: its 2 pod(s) and 3 service account(s) use no Pod Identity, so there was nothing to check' }),
     ]);
+    // web-1 was injected for an association that is gone: the namespace does use Pod Identity.
+    expect(run(c, { ...facts, associations: [], scope: { namespace: 'app' } })).toEqual([
+      expect.objectContaining({ status: 'skip', detail: 'no association in namespace app, yet 1 of its 2 pod(s) still carry the Pod Identity env (see pod.stale-injection)' }),
+    ]);
     expect(run(c, { ...facts, scope: { namespace: 'app' } })).toEqual([]);
+  });
+
+  it('--pod: a pod of an IRSA service account with IRSA env is ok (it uses IRSA)', () => {
+    const [r] = run(c, { ...facts, pods: [irsaPod('legacy-1')], scope: { pod: { namespace: 'app', name: 'legacy-1' } } });
+    expect(r).toMatchObject({ status: 'ok', detail: expect.stringMatching(/uses IRSA \(arn:aws:iam::111122223333:role\/legacy\), so its pods get credentials from IRSA/) });
+  });
+
+  it('--pod: an IRSA service account whose pod has no IRSA env, only the Pod Identity env of a deleted association (a rollback): fail, never "uses IRSA"', () => {
+    const pod = injectedPod('app', 'legacy-1', 'legacy');
+    const [r] = run(c, { ...facts, pods: [pod], scope: { pod: { namespace: 'app', name: 'legacy-1' } } });
+    expect(r.status).toBe('fail');
+    expect(r.detail).not.toMatch(/get credentials from IRSA/);
+    expect(r.detail).toMatch(/annotated for IRSA \(arn:aws:iam::111122223333:role\/legacy\), the pod has no IRSA env \(AWS_ROLE_ARN\): it was admitted with the Pod Identity env of an association that is gone, so its credential requests fail/);
+    expect(r.fix).toBe(`Restart so the webhook injects the IRSA env of the service account's annotation (${LEGACY}): kubectl -n app rollout restart deployment/legacy`);
+  });
+
+  it('-s: an IRSA service account with a pod admitted before the annotation: fail, naming the pod', () => {
+    const [r] = run(c, { ...facts, pods: [irsaPod('legacy-1'), rawPod('app', 'legacy-2', 'legacy')], scope: { serviceAccount: { namespace: 'app', name: 'legacy' } } });
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/1 of its 2 running pod\(s\) have no IRSA env \(AWS_ROLE_ARN\) \(app\/legacy-2\): it was admitted before the annotation, so the SDK falls back to the node role/);
+  });
+
+  it('--pod: no association and no IRSA, but the pod carries the Pod Identity env: its requests fail (not a node-role fallback)', () => {
+    const [r] = run(c, { ...facts, associations: [], scope: { pod: { namespace: 'app', name: 'web-1' } } });
+    expect(r.status).toBe('fail');
+    expect(r.detail).toMatch(/the pod still carries the Pod Identity env of an association that is gone, so its credential requests fail \(see pod.stale-injection\)/);
+    expect(r.detail).not.toMatch(/node role/);
   });
 });

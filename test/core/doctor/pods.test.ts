@@ -88,11 +88,27 @@ describe('pod.injection after an IRSA migration', () => {
     expect(r.status).toBe('warn');
     expect(r.detail).toMatch(/created before the association .* still runs with IRSA \(arn:aws:iam::111122223333:role\/web\); its role's OIDC trust still admits it\. It finishes with IRSA; its next run gets Pod Identity/);
     expect(r.detail).not.toMatch(/node role/);
-    expect(r.fix).toMatch(/the next run of cronjob\/web is injected/);
+    // Never delete the running Job (it works, and a CronJob does not re-create a deleted Job): its next
+    // scheduled run gets Pod Identity, and `create job --from=cronjob` starts one now.
+    expect(r.fix).toBe('Restart so the webhook injects the Pod Identity env and token: a running job of cronjob/web finishes as it started, and its next scheduled run gets Pod Identity; to start one now: kubectl -n app create job --from=cronjob/web web-podid-2611261200');
+    expect(r.fix).not.toMatch(/delete/);
     expect(r.fix).not.toMatch(/annotate/);
     // pod.irsa-env does not report the same pod again, and the run passes without --strict.
     expect(run(check('pod.irsa-env'), facts)).toEqual([]);
     expect(runDoctor(facts, selectChecks(['pod'])).summary.fail).toBe(0);
+  });
+  it('a pod of a Job without a CronJob: no delete of the running Job, a re-run once it has finished', () => {
+    const facts = migrated(irsaPod({ creationTimestamp: BEFORE, ownerReferences: [{ kind: 'Job', name: 'backfill', controller: true }] }));
+    const [r] = run(c, { ...facts, workloads: [{ kind: 'Job', namespace: 'app', name: 'backfill', uid: 'u-b', ownerReferences: [] }] });
+    expect(r.fix).toBe('Restart so the webhook injects the Pod Identity env and token: job/backfill finishes as it started; once it has finished, run it again from its manifest and that run gets Pod Identity');
+  });
+  it('the job name of `create job --from=cronjob` stays a valid Kubernetes name (at most 63 characters)', () => {
+    const long = 'c'.repeat(52);
+    const facts = migrated(irsaPod({ creationTimestamp: BEFORE, ownerReferences: [{ kind: 'Job', name: `${long}-29918940`, controller: true }] }));
+    const [r] = run(c, { ...facts, workloads: [{ kind: 'CronJob', namespace: 'app', name: long, uid: 'u', ownerReferences: [] }, { kind: 'Job', namespace: 'app', name: `${long}-29918940`, uid: 'u2', ownerReferences: [{ kind: 'CronJob', name: long, controller: true }] }] });
+    const name = r.fix!.match(/create job --from=cronjob\/c+ (\S+)$/)![1];
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
   });
   it('warn for a Deployment pod: it keeps IRSA until it is recreated, with the rollout restart', () => {
     const [r] = run(c, migrated(irsaPod({ creationTimestamp: BEFORE })));
@@ -122,7 +138,16 @@ describe('pod.static-keys', () => {
     const [r] = run(c, withPods(pod));
     expect(r.status).toBe('fail');
     expect(JSON.stringify(r)).not.toMatch(/AKIAIOSFODNN7EXAMPLE|wJalrXUtnFEMI/);
-    expect(r.detail).toMatch(/AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY \(values not shown\)/);
+    expect(r.detail).toMatch(/AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; values not shown/);
+  });
+  it('empty values do not count (the SDKs ignore them)', () => {
+    const pod = env(injectedPod('app', 'web-1', 'web'), { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
+    expect(statuses(run(c, withPods(pod)))).toEqual(['ok']);
+  });
+  it('warn for an access key alone: botocore raises PartialCredentialsError, the JS SDKs go on', () => {
+    const [r] = run(c, withPods(env(injectedPod('app', 'web-1', 'web'), { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE' })));
+    expect(r.status).toBe('warn');
+    expect(r.detail).toMatch(/PartialCredentialsError/);
   });
 });
 

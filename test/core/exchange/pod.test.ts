@@ -34,8 +34,29 @@ describe('checkPod', () => {
     },
     {
       name: 'static keys in an init container only',
-      pod: injected({ initContainers: [{ name: 'setup', image: 'x', env: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 's' }], volumeMounts: [] }] }),
-      status: 'fail', codes: ['StaticKeysInEnv'], detail: /container setup \(AWS_SECRET_ACCESS_KEY;/,
+      pod: injected({ initContainers: [{ name: 'setup', image: 'x', env: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 's' }, { name: 'AWS_ACCESS_KEY_ID', valueFrom: 'secretKeyRef:k/id' }], volumeMounts: [] }] }),
+      status: 'fail', codes: ['StaticKeysInEnv'], detail: /^static AWS keys in the env of container setup \(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY;/,
+    },
+    {
+      name: 'empty key variables are ignored (as the SDKs ignore them)',
+      pod: injected({ containers: [{ name: 'app', image: 'app:1', env: [{ name: 'AWS_ACCESS_KEY_ID', value: '' }, { name: 'AWS_SECRET_ACCESS_KEY', value: '' }], volumeMounts: [] }] }),
+      status: 'ok', codes: [], detail: /Pod Identity env and token injected$/,
+    },
+    {
+      name: 'a lone secret key is ignored by every SDK',
+      pod: injected({ containers: [{ name: 'app', image: 'app:1', env: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 's' }], volumeMounts: [] }] }),
+      status: 'ok', codes: [], detail: /Pod Identity env and token injected$/,
+    },
+    {
+      name: 'a lone access key (or an empty secret): partial keys that break botocore, not keys that win',
+      pod: injected({ containers: [{ name: 'app', image: 'app:1', env: [{ name: 'AWS_ACCESS_KEY_ID', value: 'AKIA' }, { name: 'AWS_SECRET_ACCESS_KEY', value: '' }], volumeMounts: [] }] }),
+      status: 'fail', codes: ['PartialKeysInEnv'],
+      detail: /^partial static AWS keys in the env of container app \(AWS_ACCESS_KEY_ID without AWS_SECRET_ACCESS_KEY; values not shown\): the JS SDKs skip them .* botocore .* raises PartialCredentialsError/,
+    },
+    {
+      name: 'keys split across containers are no pair',
+      pod: injected({ containers: [{ name: 'a', image: 'a', env: [{ name: 'AWS_ACCESS_KEY_ID', value: 'AKIA' }], volumeMounts: [] }, { name: 'b', image: 'b', env: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 's' }], volumeMounts: [] }] }),
+      status: 'fail', codes: ['PartialKeysInEnv'], detail: /^partial static AWS keys in the env of container a \(/,
     },
     {
       name: 'IRSA env next to the Pod Identity env (web identity wins)',

@@ -259,3 +259,44 @@ describe('planMigration: idempotence and limits', () => {
     expect(plan.steps).toEqual([]);
   });
 });
+
+describe('planMigration: removals that wait stay pending', () => {
+  /** apps/web migrated (trust accepts it, association exists), its Deployment's pods still on IRSA. */
+  const migrated = () => {
+    const s = world();
+    const web = s.roles.find((r) => r.arn === WEB_ROLE)!;
+    web.trustPolicy.Statement = [...(web.trustPolicy.Statement as object[]), trustStatementFor({ clusterArn: CLUSTER_ARN, namespace: 'apps', serviceAccount: 'web' })] as typeof web.trustPolicy.Statement;
+    s.clusters[0].associations.push({ associationId: 'a-web', associationArn: 'arn:a', clusterName: 'demo', namespace: 'apps', serviceAccount: 'web', roleArn: WEB_ROLE, disableSessionTags: false, tags: {}, createdAt: '2026-01-01T00:00:00Z', modifiedAt: '2026-01-01T00:00:00Z' });
+    return s;
+  };
+
+  it.each([
+    ['both removals', { removeAnnotations: true, removeOidcTrust: true }, ['annotation removal', 'OIDC-trust removal']],
+    ['annotation removal', { removeAnnotations: true }, ['annotation removal']],
+    ['OIDC-trust removal', { removeOidcTrust: true }, ['OIDC-trust removal']],
+  ])('%s asked for, pods still on IRSA, no --restart: pending with no step, and why', (_name, flags, removals) => {
+    const plan = planMigration(factsFrom(migrated()), opts(flags));
+    const web = entry(plan, 'apps/web');
+    expect(stepKinds(plan, 'apps/web')).toEqual([]);
+    expect(web.status).toBe('pending');
+    expect(web.waiting).toEqual({ removals, reason: `${removals.join(' and ')} ${removals.length > 1 ? 'wait' : 'waits'}: pods of this service account still run with IRSA credentials`, fix: 'Restart deployment/web (or pass --restart); then run again.' });
+    expect(plan.summary.waiting).toBeGreaterThanOrEqual(1);
+  });
+
+  it('without the removal flags nothing waits: done', () => {
+    const plan = planMigration(factsFrom(migrated()), opts());
+    expect(entry(plan, 'apps/web')).toMatchObject({ status: 'done' });
+    expect(entry(plan, 'apps/web').waiting).toBeUndefined();
+    expect(plan.summary.waiting).toBe(0);
+  });
+
+  it('a removal with nothing to remove does not wait (an add-on has no annotation to remove)', () => {
+    const s = world();
+    const ebs = s.roles.find((r) => r.arn === EBS_ROLE)!;
+    ebs.trustPolicy.Statement = [trustStatementFor({ clusterArn: CLUSTER_ARN, namespace: 'kube-system', serviceAccount: 'ebs-csi-controller-sa' })] as typeof ebs.trustPolicy.Statement;
+    s.clusters[0].addons.find((a) => a.name === 'aws-ebs-csi-driver')!.podIdentityAssociations = ['arn:assoc'];
+    const addon = entry(planMigration(factsFrom(s), opts({ removeAnnotations: true, removeOidcTrust: true })), 'addon:aws-ebs-csi-driver');
+    expect(addon.waiting).toBeUndefined();
+    expect(addon.status).toBe('done');
+  });
+});

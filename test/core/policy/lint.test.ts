@@ -99,6 +99,38 @@ describe('rule details', () => {
     expect(lintPolicy(trust({ StringNotEquals: { 'aws:SourceAccount': '999999999999' } })).find((f) => f.ruleId === 'PODID-T001')?.message).toContain('under conditions that scope nothing (StringNotEquals aws:SourceAccount = "999999999999")');
   });
 
+  it('T001: a condition that does not pin the source or the association (aws:TagKeys, aws:CurrentTime, …) scopes nothing', () => {
+    const rules = (condition: object, opts: LintOptions = {}) => lintPolicy(trust(condition), opts).filter((f) => f.ruleId === 'PODID-T001' || f.ruleId === 'PODID-T002').map((f) => f.ruleId);
+    const SIX = ['eks-cluster-arn', 'eks-cluster-name', 'kubernetes-namespace', 'kubernetes-service-account', 'kubernetes-pod-name', 'kubernetes-pod-uid'];
+    // constrains which tag keys are passed: every association passes exactly those
+    expect(rules({ 'ForAllValues:StringEquals': { 'aws:TagKeys': SIX } })).toEqual(['PODID-T001']);
+    expect(rules({ 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['kubernetes-namespace'] } })).toEqual(['PODID-T001']);
+    expect(rules({ 'ForAllValues:StringEquals': { 'aws:TagKeys': SIX }, Null: { 'aws:TagKeys': 'false' } })).toEqual(['PODID-T001']);
+    expect(rules({ DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' }, Bool: { 'aws:SecureTransport': 'true' } })).toEqual(['PODID-T001']);
+    expect(rules({ StringEquals: { 'aws:RequestedRegion': 'us-west-2', 'aws:PrincipalServiceName': 'pods.eks.amazonaws.com' } })).toEqual(['PODID-T001']);
+    // Null "true" only asks that a key is absent
+    expect(rules({ Null: { 'aws:SourceArn': 'true' } })).toEqual(['PODID-T001']);
+    const message = lintPolicy(trust({ 'ForAllValues:StringEquals': { 'aws:TagKeys': SIX } })).find((f) => f.ruleId === 'PODID-T001')?.message;
+    expect(message).toContain('under conditions that scope nothing (ForAllValues:StringEquals aws:TagKeys = "eks-cluster-arn"');
+    // next to a pinning condition the TagKeys limit is harmless
+    expect(rules({ 'ForAllValues:StringEquals': { 'aws:TagKeys': SIX }, StringEquals: { 'aws:SourceAccount': '111122223333' } })).toEqual([]);
+    expect(rules({ 'ForAllValues:StringEquals': { 'aws:TagKeys': SIX }, StringEquals: { 'aws:RequestTag/kubernetes-service-account': 'api' } })).toEqual(['PODID-T002']);
+    // each source key and each session tag pins
+    for (const key of ['aws:SourceAccount', 'aws:SourceOrgID', 'aws:SourceArn', ...SIX.map((k) => `aws:RequestTag/${k}`)]) expect(rules({ StringEquals: { [key]: 'x' } }), key).not.toContain('PODID-T001');
+  });
+
+  it('T001 stays quiet on every trust podid generates (workload, namespace, cluster, account, org; session tags off)', () => {
+    const workload = { clusterArn: 'arn:aws:eks:us-west-2:111122223333:cluster/prod', namespace: 'payments', serviceAccount: 'api' };
+    const generated = [
+      ...(['workload', 'namespace', 'cluster', 'account'] as const).map((scope) => [trustPolicyFor([workload], { scope }).policy, {}] as const),
+      [trustPolicyFor([], { scope: 'org' }).policy, {}] as const,
+      [trustPolicyFor([], { scope: 'org', orgId: 'o-a1b2c3d4e5' }).policy, {}] as const,
+      [trustPolicyFor([workload], { sessionTags: 'off' }).policy, { sessionTags: 'off' }] as const,
+      [trustPolicyFor([workload, { ...workload, serviceAccount: 'web' }]).policy, {}] as const,
+    ];
+    for (const [policy, opts] of generated) expect(lintPolicy(policy, opts as LintOptions).filter((f) => f.ruleId === 'PODID-T001'), JSON.stringify(policy)).toEqual([]);
+  });
+
   it('V003 (trust), V004 (permissions) and V005 (actions) report what IAM rejects', () => {
     const pods = { Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:RequestTag/kubernetes-namespace': 'a' } } };
     const doc = (...Statement: object[]) => ({ Version: '2012-10-17', Statement });

@@ -162,17 +162,33 @@ describe('checkToken: token.binding (kubernetes.io uids against the known object
     expect(r.error?.message).toContain("podid's reading");
   });
 
-  it('a pod that is gone, or recreated with another uid, or an SA not found: warnings, not errors', () => {
+  it('a pod that is gone, or recreated with another uid, or an SA not found: InvalidTokenException (TokenReview rejects them)', () => {
     const gone = bind(known({ pods: [] }));
-    expect(gone.error).toBeUndefined();
-    expect(statusOf(gone, 'token.binding')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/pod apps\/web-1 \(uid pod-uid\) is not in the state: it may be gone/) });
+    expect(gone.error).toMatchObject({ code: 'InvalidTokenException', checkId: 'token.binding', message: expect.stringMatching(/^pod apps\/web-1 \(uid pod-uid\) is not in the state: the token is bound to a pod that is gone .*; InvalidTokenException \(podid's reading/) });
     const recreated = bind(known({ pods: [{ name: 'web-1', uid: 'other', serviceAccountName: 'web' }] }));
-    expect(statusOf(recreated, 'token.binding')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/has uid other, not the token's pod-uid/) });
+    expect(recreated.error).toMatchObject({ checkId: 'token.binding', message: expect.stringMatching(/^pod apps\/web-1 in the state has uid other, not the token's pod-uid: the pod was deleted and recreated/) });
     const renamed = bind(known({ pods: [{ name: 'web-2', uid: 'pod-uid', serviceAccountName: 'web' }] }));
-    expect(statusOf(renamed, 'token.binding')?.detail).toMatch(/its uid pod-uid belongs to pod web-2/);
+    expect(renamed.error?.message).toMatch(/is not in the state \(its uid pod-uid belongs to pod web-2\)/);
     const noSa = bind(known({ serviceAccount: null }));
-    expect(noSa.error).toBeUndefined();
-    expect(statusOf(noSa, 'token.binding')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/service account apps\/web is not in the state/) });
+    expect(noSa.error).toMatchObject({ checkId: 'token.binding', message: expect.stringMatching(/^service account apps\/web is not in the state: it was deleted since the token was issued/) });
+  });
+
+  it('uids are compared exactly (Kubernetes does): a uid that differs only in case is another uid', () => {
+    expect(bind(known({ serviceAccount: { uid: 'SA-UID' } })).error?.checkId).toBe('token.binding');
+    expect(bind(known({ pods: [{ name: 'web-1', uid: 'POD-UID', serviceAccountName: 'web' }] })).error?.checkId).toBe('token.binding');
+  });
+
+  it('a pod of another service account only warns (TokenReview does not compare it); uids the state lacks are not compared', () => {
+    const other = bind(known({ pods: [{ name: 'web-1', uid: 'pod-uid', serviceAccountName: 'db' }] }));
+    expect(other.error).toBeUndefined();
+    expect(statusOf(other, 'token.binding')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/runs as service account db, not web/) });
+    expect(statusOf(bind(known({ serviceAccount: {}, pods: undefined })), 'token.binding')).toMatchObject({ status: 'skip', detail: 'not compared: the state has no uid for service account apps/web; the pods of apps were not listed' });
+  });
+
+  it('a malformed or missing kubernetes.io claim: binding says so instead of blaming the state', () => {
+    const { 'kubernetes.io': _k8s, ...rest } = payload();
+    expect(statusOf(bind(known(), { ...rest, 'kubernetes.io': 'x' }), 'token.binding')).toMatchObject({ status: 'skip', detail: 'not compared: the token\'s "kubernetes.io" claim is malformed (not a JSON object)' });
+    expect(statusOf(bind(known(), rest), 'token.binding')).toMatchObject({ status: 'skip', detail: 'not compared: the token has no "kubernetes.io" claim' });
   });
 
   it('skipped when nothing was looked up or Kubernetes could not be read', () => {

@@ -43,8 +43,30 @@ export function cannotRestrict(c: Condition, sessionTags?: SessionTagsMode): boo
   return /^(StringLike|ArnLike)$/i.test(baseOperator(c.operator)) && c.values.some(matchesAnything);
 }
 
-/** The conditions of a statement that can narrow who assumes the role. */
-const restricting = (s: NormStatement, sessionTags?: SessionTagsMode) => s.conditions.filter((c) => !cannotRestrict(c, sessionTags));
+/**
+ * Keys whose value says which association is asking: the source (account, organization, ARN) and
+ * the session tags EKS sets per association and pod. Anything else (aws:TagKeys, aws:CurrentTime,
+ * aws:SecureTransport, aws:RequestedRegion, …) holds the same for every association in the account.
+ */
+const PINNING = new Set([...SOURCE_KEYS, ...SESSION_KEYS.map((k) => `aws:RequestTag/${k}`)].map(lower));
+
+/**
+ * Does the condition narrow which association may assume the role? It must be able to restrict
+ * (cannotRestrict), and either compare the value of a pinning key (a Null test only asks that a
+ * key is there), or require a key EKS never sends in a first hop (aws:PrincipalTag/*, sts:ExternalId,
+ * …), which no request satisfies. `ForAllValues:StringEquals aws:TagKeys [the six keys]` does
+ * neither: it limits which tag keys are passed, and every association passes those.
+ */
+export function narrowsAssociation(c: Condition, sessionTags?: SessionTagsMode): boolean {
+  if (cannotRestrict(c, sessionTags)) return false;
+  const op = parseOperator(c.operator);
+  if (!op) return true; // unknown operator: IAM rejects the policy (PODID-C005); no second finding here
+  if (!op.null && PINNING.has(lower(c.key))) return true;
+  return !sentFor(c.key, sessionTags) && requiresKey(c.operator, c.values);
+}
+
+/** The conditions of a statement that narrow which association assumes the role. */
+const restricting = (s: NormStatement, sessionTags?: SessionTagsMode) => s.conditions.filter((c) => narrowsAssociation(c, sessionTags));
 const conditionList = (cs: Condition[]) => cs.map((c) => `${c.operator} ${c.key} = ${c.values.map((v) => JSON.stringify(v)).join(', ')}`).join('; ');
 
 /** Replace, do not merge: --merge-into keeps every existing statement, this open one included. */
