@@ -1,29 +1,16 @@
-import { EventEmitter } from 'node:events';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/main.js';
+import { FakeTty } from '../helpers/fake-tty.js';
 import { DEMO_STATE } from '../helpers/run-cli.js';
 
 // The y/N confirmation of associate, associations update|delete and apply, in-process: stdin and
 // stderr report a terminal (not CI). The preview (preflight + plan, no "run again" line) is shown
 // once before the question; a yes prints only what was done, a no the one line "Nothing was changed.".
 
-class FakeTty extends EventEmitter {
-  isTTY = true;
-  columns = 160;
-  rows = 50;
-  text = '';
-  write = (chunk: string) => {
-    this.text += chunk;
-    return true;
-  };
-  cursorTo = () => true;
-  moveCursor = () => true;
-  clearLine = () => true;
-}
 
 class Capture {
   text = '';
@@ -43,7 +30,7 @@ function demoCopy(): string {
 /** Runs podid at a fake terminal and answers `reply` once the question is on stderr. */
 async function atTerminal(argv: string[], reply: string) {
   const stdin = Object.assign(new PassThrough(), { isTTY: true });
-  const stderr = new FakeTty();
+  const stderr = new FakeTty(160, 50);
   const stdout = new Capture();
   let finished = false;
   const running = run(argv, { stdin, stdout, stderr, env: { NO_COLOR: '1', TERM: 'xterm' }, cwd: process.cwd() }).finally(() => (finished = true));

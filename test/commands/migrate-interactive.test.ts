@@ -15,6 +15,7 @@ import { run } from '../../src/main.js';
 import { factsFrom } from '../core/migrate/facts.js';
 import { faultyDeps } from '../helpers/faulty-ports.js';
 import { fakeDeps } from '../helpers/fake-deps.js';
+import { FakeTty } from '../helpers/fake-tty.js';
 import { DEMO_STATE, runCli } from '../helpers/run-cli.js';
 import { SHARED_ROLE, withProblems, world } from '../core/migrate/world.js';
 
@@ -274,20 +275,6 @@ class FakeStdin extends EventEmitter {
     this.queue.push(data);
     this.emit('readable');
   }
-}
-class FakeTty extends EventEmitter {
-  isTTY = true;
-  columns = 120;
-  rows = 40;
-  text = '';
-  write = (chunk: string) => {
-    this.text += chunk;
-    return true;
-  };
-  // What ora calls on a TTY stream (TERM is not dumb, so spinners run).
-  cursorTo = () => true;
-  moveCursor = () => true;
-  clearLine = () => true;
 }
 
 async function waitFor(check: () => boolean, what: string, ms = 10_000) {
