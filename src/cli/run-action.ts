@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { isAwsRegion } from '../core/arn.js';
+import { isAwsRegion } from '../core/region.js';
 import { UsageError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import { detectTerminal, type Terminal } from '../ui/env.js';

@@ -4,6 +4,7 @@ import type { StateDocument } from '../adapters/local/schema.js';
 import { writeStateFile } from '../adapters/local/state-file.js';
 import { buildDemoState, buildEmptyState, DEMO_ACCOUNT, DEMO_CLUSTER, DEMO_REGION } from '../core/demo/index.js';
 import { UsageError, UserError } from '../core/errors.js';
+import { isAwsRegion } from '../core/region.js';
 
 // `podid local init [--demo] [--force] FILE`: write a new local state file — an empty cluster,
 // or the demo world of fixtures/demo — with a fresh token signing key, mode 0600, atomically.
@@ -51,7 +52,6 @@ async function pathKind(path: string): Promise<'file' | 'directory' | 'other' | 
 export const defaultLocalInitDeps: LocalInitDeps = { generateSigningKey, writeStateFile, pathKind };
 
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ACCOUNT = /^\d{12}$/;
 
 function emptyOptions(opts: LocalInitOptions) {
@@ -65,7 +65,7 @@ function emptyOptions(opts: LocalInitOptions) {
   const region = opts.region ?? DEMO_REGION;
   const account = opts.account ?? DEMO_ACCOUNT;
   if (!CLUSTER_NAME.test(cluster)) throw new UsageError(`option '--cluster' expects an EKS cluster name (letters, digits, - and _; up to 100), got '${cluster}'`);
-  if (!REGION.test(region)) throw new UsageError(`option '--region' expects an AWS region such as us-west-2, got '${region}'`);
+  if (!isAwsRegion(region)) throw new UsageError(`option '--region' expects an AWS region such as us-west-2, got '${region}'`);
   if (!ACCOUNT.test(account)) throw new UsageError(`option '--account' expects a 12-digit AWS account id, got '${account}'`);
   return { cluster, region, account };
 }

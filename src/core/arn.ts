@@ -92,6 +92,3 @@ export function partitionOfRegion(region: string): Partition {
   if (region.startsWith('eusc-')) return 'aws-eusc';
   return 'aws';
 }
-
-/** An AWS region name as the partitions spell them: us-west-2, cn-north-1, us-gov-east-1, us-iso-east-1, eu-south-2. */
-export const isAwsRegion = (region: string): boolean => /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(region);

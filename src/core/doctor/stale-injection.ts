@@ -1,3 +1,4 @@
+import { staticKeysProblems } from '../exchange/pod.js';
 import { IRSA_ROLE_ANNOTATION, saKey, type Pod } from '../model.js';
 import { hasIrsaInjection, hasPodIdentityInjection, POD_IDENTITY_ENV } from '../webhook.js';
 import { injectIrsa, nameList, podid, restartFix, type RestartPurpose } from './fixes.js';
@@ -12,7 +13,6 @@ import type { CheckDefinition, CheckResult, IndexedFacts } from './types.js';
 
 const ID = 'pod.stale-injection';
 const TITLE = 'Pod Identity env has an association';
-const STATIC_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
 
 /** The agent's endpoints (IPv4 and IPv6); a custom credential endpoint is not the webhook's. */
 const AGENT_URI = /^https?:\/\/(169\.254\.170\.23|\[fd00:ec2::23\])(:\d+)?\//i;
@@ -43,7 +43,7 @@ export function staleInjectionPods(facts: IndexedFacts): Pod[] {
 
 /** A source that comes before container credentials in every SDK's chain: static keys, then web identity (IRSA). */
 function earlierSource(pod: Pod): string | undefined {
-  if (allContainers(pod).some((c) => c.env.some((e) => STATIC_KEYS.includes(e.name)))) return 'static keys (AWS_ACCESS_KEY_ID)';
+  if (staticKeysProblems(pod).some((p) => p.code === 'StaticKeysInEnv')) return 'static keys (AWS_ACCESS_KEY_ID)';
   if (hasIrsaInjection(pod)) return 'IRSA (AWS_ROLE_ARN)';
   return undefined;
 }

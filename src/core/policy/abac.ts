@@ -2,6 +2,7 @@ import { partitionOfRegion } from '../arn.js';
 import { isKnownPartition, partitionHint, requireClusterArn, type ClusterArnParts } from './cluster-arn.js';
 import { UsageError } from '../errors.js';
 import { POLICY_VERSION, type PolicyDocument, type Statement } from './types.js';
+import { isAwsRegion } from '../region.js';
 
 // ABAC permission policies keyed on the EKS session tags (policies.md §3): the principal's own
 // `${aws:PrincipalTag/<key>}` values pick the resources, so one role can serve many workloads.
@@ -152,8 +153,6 @@ export const ABAC_TEMPLATE_NAMES = ABAC_TEMPLATES.map((t) => t.name);
 
 const FLAG: Record<string, string> = { bucket: '--bucket', table: '--table', account: '--account (or --cluster-arn)' };
 
-/** `us-west-2`, `us-gov-west-1`, `cn-north-1`, `eu-isoe-west-1`, `eusc-de-east-1`, … */
-const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 /** DynamoDB table names: 3–255 characters of letters, digits, _ . - */
 const TABLE = /^[a-zA-Z0-9_.-]{3,255}$/;
 
@@ -181,7 +180,7 @@ function checkParams(params: AbacParams, partition: string, region: string, clus
     throw new UsageError(`option '--partition': ${params.partition} is not the partition of --cluster-arn (${cluster.partition}); the policy would name resources its pods cannot reach`);
   }
   if (params.region !== undefined) {
-    if (!REGION.test(params.region)) throw new UsageError(`option '--region': '${params.region}' is not an AWS region (e.g. us-west-2)`);
+    if (!isAwsRegion(params.region)) throw new UsageError(`option '--region': '${params.region}' is not an AWS region (e.g. us-west-2)`);
     if (partitionOfRegion(region) !== partition) throw new UsageError(`option '--region': ${region} is in partition ${partitionOfRegion(region)}, not ${partition}`);
   }
   if (params.bucket !== undefined) {
