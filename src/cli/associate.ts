@@ -180,7 +180,6 @@ export function registerAssociate(program: Command, ctx: CliContext) {
       const policyDocument = f.policyFile ? await policyFileDocument(env, f.policyFile) : undefined;
       const sessionPolicy = f.sessionPolicy ? await readTextFile(env.io, f.sessionPolicy, '--session-policy') : undefined;
       const deps = await backendFor(env, { manifests: f.manifests });
-      // --manifests plans only: no prompt that could lead to writes.
       const prompt = confirmer(env, { full: views.renderAssociate, preview: views.renderAssociatePreview, done: views.renderAssociateDone }, 'Apply these changes?');
       const result = await namingFiles({ '--policy-file': f.policyFile, '--session-policy': f.sessionPolicy }, () => associate(
         {
@@ -206,7 +205,7 @@ export function registerAssociate(program: Command, ctx: CliContext) {
           partialKube: Boolean(f.manifests?.length),
           approve: f.approve,
           check: f.check,
-          confirm: f.manifests?.length ? undefined : prompt.confirm,
+          confirm: f.manifests?.length ? undefined : prompt.confirm, // --manifests plans only: no prompt that could lead to writes
           statePath: env.globals.state,
         },
         deps,

@@ -122,12 +122,10 @@ Examples:
   addGlobalOptions(rollback).action(
     action(ctx, async (env, args) => {
       const flags = rollback.opts<{ dryRun?: boolean; restart?: boolean }>();
-      const [{ migrateRollback }, { renderRollbackTable }] = await Promise.all([import('../commands/migrate-rollback.js'), import('../ui/render/migrate.js')]);
+      const [{ migrateRollback, rollbackExitCode }, { renderRollbackTable }] = await Promise.all([import('../commands/migrate-rollback.js'), import('../ui/render/migrate.js')]);
       const deps = await backendFor(env);
       const result = await migrateRollback({ journal: args[0], dryRun: Boolean(flags.dryRun), restart: Boolean(flags.restart) }, deps);
-      // A preview of a rollback that would end with exit 1 ends with exit 1 too.
-      const stopped = result.dryRun && result.actions.some((a) => a.status === 'refused' || a.status === 'failed');
-      return { result, renderers: { table: renderRollbackTable }, exitCode: stopped ? 1 : 0 };
+      return { result, renderers: { table: renderRollbackTable }, exitCode: rollbackExitCode(result) };
     }),
   );
 }

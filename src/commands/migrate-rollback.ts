@@ -1,4 +1,4 @@
-import { isRemoteError, UserError } from '../core/errors.js';
+import { EXIT, isRemoteError, UserError } from '../core/errors.js';
 import { planRollback, rollbackTarget, type RollbackAction } from '../core/migrate/journal.js';
 import { revertTrust, type TrustRevert } from '../core/migrate/revert-trust.js';
 import { rolloutCommand, strandedPods, workloadKey, type StrandedPods } from '../core/migrate/rollback-pods.js';
@@ -59,6 +59,11 @@ export interface MigrateRollbackResult {
   restart: boolean;
   actions: RolledBack[];
   restartAdvice: RollbackRestartAdvice[];
+}
+
+/** A preview of a rollback that would stop (a refused or failing action) exits as the rollback would: 1. A real run that stops throws. */
+export function rollbackExitCode(result: MigrateRollbackResult): number {
+  return result.dryRun && result.actions.some((a) => a.status === 'refused' || a.status === 'failed') ? EXIT.failure : EXIT.ok;
 }
 
 type RollbackDeps = Pick<Deps, 'eks' | 'iam' | 'kube' | 'reporter' | 'clusterName' | 'now'>;

@@ -1,9 +1,9 @@
 import pLimit from 'p-limit';
 import { AGENT_NAME, AGENT_NAMESPACE, isAgentPod, type DoctorFacts, type DoctorScope } from '../core/doctor/index.js';
+import { irsaRoleOf } from '../core/doctor/pods.js';
 import { isRemoteError, UserError } from '../core/errors.js';
 import { parseRoleArn } from '../core/arn.js';
 import { IRSA_ROLE_ANNOTATION, saKey, type Addon, type Association, type Cluster, type Pod, type Role } from '../core/model.js';
-import { IRSA_ENV } from '../core/webhook.js';
 import type { EksPort, IamPort, KubePort } from '../core/ports.js';
 import type { Reporter } from '../core/reporter.js';
 import { readRoles } from './associations.js';
@@ -132,10 +132,8 @@ export function irsaRoleArns(kube: Pick<KubeFacts, 'serviceAccounts' | 'pods'>, 
   const only = scope.pod;
   for (const pod of kube.pods ?? []) {
     if (!associated.has(saKey(pod.namespace, pod.serviceAccountName)) || (only && (pod.namespace !== only.namespace || pod.name !== only.name))) continue;
-    for (const c of [...pod.initContainers, ...pod.containers]) {
-      const arn = c.env.find((e) => e.name === IRSA_ENV.roleArn)?.value;
-      if (isRoleArn(arn)) arns.add(arn);
-    }
+    const arn = irsaRoleOf(pod);
+    if (isRoleArn(arn)) arns.add(arn);
   }
   return [...arns];
 }

@@ -18,7 +18,8 @@ const at = (iso: string) => iso.replace(/:\d\d(\.\d+)?Z$/, 'Z');
 const hasToken = (pod: Pod) => pod.projectedTokens.some((t) => t.volume === POD_IDENTITY_TOKEN_VOLUME || t.audience === POD_IDENTITY_AUDIENCE);
 
 /** The IRSA role a pod's env names (AWS_ROLE_ARN), when its value is known. */
-const irsaRoleOf = (pod: Pod) => allContainers(pod).map((c) => envValue(c.env, [IRSA_ENV.roleArn])).find((v): v is string => typeof v === 'string' && v !== '');
+/** The pod's IRSA role (AWS_ROLE_ARN of its first container that sets one); doctor-facts reads these roles. */
+export const irsaRoleOf = (pod: Pod) => allContainers(pod).map((c) => envValue(c.env, [IRSA_ENV.roleArn])).find((v): v is string => typeof v === 'string' && v !== '');
 
 /**
  * Does the pod's IRSA still work? Its role (AWS_ROLE_ARN) must exist and trust this cluster's OIDC
