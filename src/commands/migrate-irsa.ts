@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
 import { UsageError, UserError } from '../core/errors.js';
 import { exportPlan, type ExportFormat } from '../core/migrate/export.js';
-import { newJournal, validateJournal } from '../core/migrate/journal.js';
+import { newJournal } from '../core/migrate/journal.js';
 import { planMigration } from '../core/migrate/plan.js';
 import { ADDON_NAMESPACE, filterWarnings, type Listed } from '../core/migrate/scope.js';
 import { journalSelection, selectPlan, withSelection } from '../core/migrate/select.js';
@@ -15,7 +12,7 @@ import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
 import { applyPlan, type AppliedStep } from '../services/migrate-apply.js';
 import { gatherMigrationFacts } from '../services/migrate-gather.js';
-import { JournalWriter, readJournal, writeFileAtomic } from '../services/migrate-journal.js';
+import { claimDefaultJournal, claimJournal, JournalWriter, readJournal, writeFileAtomic } from '../services/migrate-journal.js';
 
 // podid migrate-irsa: gather → planMigration → (--approve) apply with a journal; --check for CI;
 // --resume continues a failed run from its journal; --export writes IaC instead of applying.
@@ -146,57 +143,6 @@ function recording(deps: { kube: KubePort; eks: EksPort }): { kube: KubePort; ek
     listed.addonServiceAccounts.push(...out.podIdentityServiceAccounts.map((name) => `${ADDON_NAMESPACE}/${name}`));
   });
   return { kube, eks, listed };
-}
-
-/** An explicit --journal: created here, refused when the file exists (exit 1), never overwritten. */
-async function claimJournal(path: string): Promise<string> {
-  if (await claim(path)) return path;
-  const existing = await existingJournal(path);
-  const elsewhere = 'pass another --journal (or none: a new file under .podid/)';
-  if (typeof existing === 'string') {
-    throw new UserError(`${path} already exists and is not a podid migration journal (${existing}); podid does not overwrite it`, { hint: `Choose another path: ${elsewhere}.` });
-  }
-  const hint =
-    existing.status === 'rolled-back' ? `That run was rolled back and cannot be resumed: ${elsewhere}.`
-    : existing.status === 'done' ? `That run finished, so there is nothing to resume: ${elsewhere}.`
-    : `Continue that run with: podid migrate-irsa --resume ${path}  — or ${elsewhere}.`;
-  throw new UserError(`journal ${path} already exists; a journal is the only record of its run, so podid does not overwrite it`, { hint });
-}
-
-/** The journal in an existing file, or why it is not one (so a hint never suggests --resume of a file --resume refuses). */
-async function existingJournal(path: string): Promise<Journal | string> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    return error instanceof SyntaxError ? 'not JSON' : `cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
-  }
-  const { journal, problems } = validateJournal(value);
-  return journal ?? `${problems[0]}${problems.length > 1 ? ', …' : ''}`;
-}
-
-/** `.podid/migrate-<cluster>-<time with ms>-<random>.json` under cwd, created exclusively: two runs never share one. */
-async function claimDefaultJournal(cwd: string, cluster: string, now: Date): Promise<string> {
-  const stamp = now.toISOString().replace(/:/g, '');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const path = join(resolve(cwd), '.podid', `migrate-${cluster}-${stamp}-${randomBytes(3).toString('hex')}.json`);
-    if (await claim(path)) return path;
-  }
-  throw new UserError(`cannot create a new journal under ${join(resolve(cwd), '.podid')}: every name tried exists`, { hint: 'Pass --journal FILE.' });
-}
-
-/**
- * Creates an empty file at `path` unless one exists (O_EXCL): false when it exists. Other errors are
- * left to the journal's first write, which names the path and the reason.
- */
-async function claim(path: string): Promise<boolean> {
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, '', { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST' && (error as NodeJS.ErrnoException).path === path) return false;
-  }
-  return true;
 }
 
 /**

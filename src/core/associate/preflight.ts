@@ -6,6 +6,7 @@ import { eksSessionTags, firstHop, isManagedRole, scopedTrust, tagsFor, TARGET_P
 import { unsupportedPods } from './restart.js';
 import type { AssociateFacts, AssociatePlan, AssociationSpec, CheckStatus, PreflightCheck } from './types.js';
 import { addonNameOf } from '../associations/view.js';
+import { podidCommand } from '../shell.js';
 
 // The preflight of `associate`: independent named checks over the gathered facts and the plan
 // (the role is judged as it will be after the plan). Pure.
@@ -44,11 +45,10 @@ const namer = (style: InputStyle, statePath?: string): Name =>
       if (style === 'file' && value && form) return form(value);
       return `${(style === 'file' ? KEYS : FLAGS)[input]}${value ? ` ${value}` : ''}`;
     },
-    { style, podid: (args: string) => `podid ${args}${statePath ? ` --state ${shellWord(statePath)}` : ''}` },
+    { style, podid: (args: string) => podidCommand(args, statePath) },
   );
 
 /** A shell word: as is when safe, single-quoted otherwise. */
-const shellWord = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
 
 export const addonOf = (ownerArn: string): string => addonNameOf(ownerArn) ?? ownerArn;
 

@@ -3,6 +3,7 @@ import { defaultRoleName } from '../associate/index.js';
 import type { Association, Cluster, Pod, Role } from '../model.js';
 import { workloadKey } from './index-facts.js';
 import type { DoctorFacts, IndexedFacts } from './types.js';
+import { podidCommand, shellWord } from '../shell.js';
 
 // The concrete commands doctor suggests. Each returns text a user can paste: podid commands carry
 // the --state file doctor read, so they act on the same world.
@@ -18,11 +19,10 @@ export const roleNameOf = (arn: string) => {
 export const workloadSpec = (cluster: Cluster, a: Pick<Association, 'namespace' | 'serviceAccount'>) => `${cluster.name}:${a.namespace}:${a.serviceAccount}`;
 
 /** A shell word: as is when safe, single-quoted otherwise. */
-export const shellWord = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
 
 /** `podid <args>`, plus `--state FILE` when doctor ran on a state file. */
 export function podid(facts: Pick<DoctorFacts, 'statePath'>, args: string): string {
-  return `podid ${args}${facts.statePath ? ` --state ${shellWord(facts.statePath)}` : ''}`;
+  return podidCommand(args, facts.statePath);
 }
 
 export function trustFix(facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, a: Association, change: string): string {

@@ -1,6 +1,7 @@
 import type { LocalInitResult } from '../../commands/local-init.js';
 import type { RenderContext } from '../output.js';
 import { renderTable } from './table.js';
+import { shellWord } from '../../core/shell.js';
 
 // `podid local init` for people: what was written where, what it holds, and what to run next.
 
@@ -17,7 +18,7 @@ export function renderLocalInit(result: LocalInitResult, _ctx: RenderContext): s
   ]);
   lines.push(table.trimEnd(), '');
   lines.push(`IAM roles: ${result.counts.roles} · signing key: ${result.signingKey.alg} kid ${result.signingKey.kid.slice(0, 12)}…`, '');
-  const state = shellQuote(result.path);
+  const state = shellWord(result.path);
   lines.push('Next:');
   if (result.kind === 'demo') {
     lines.push(`  $ podid associations list -A --state ${state}`, `  $ podid doctor --state ${state}`);
@@ -27,4 +28,3 @@ export function renderLocalInit(result: LocalInitResult, _ctx: RenderContext): s
   return lines.join('\n') + '\n';
 }
 
-const shellQuote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`);

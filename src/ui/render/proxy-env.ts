@@ -1,5 +1,6 @@
 import type { ProxyEnvResult } from '../../commands/proxy-env.js';
-import { backendFlags, shellWord } from './proxy.js';
+import { shellWord } from '../../core/shell.js';
+import { backendFlags } from './proxy.js';
 
 // `podid proxy env`: shell exports, a docker --env-file, or a compose service snippet.
 

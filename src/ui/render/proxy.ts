@@ -1,7 +1,7 @@
 import type { ProxyResult, ProxyStarted } from '../../commands/proxy.js';
+import { shellWord } from '../../core/shell.js';
 
 /** A word for a printed command line: as is when safe, else single-quoted for POSIX shells. */
-export const shellWord = (word: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 
 /**
  * The backend flags a printed podid command needs to reach the same backend: `--state FILE` (without
