@@ -47,7 +47,7 @@ export async function askYesNo(io: Io, question: string): Promise<boolean> {
 }
 
 /** How a command's result reads for people: in full, as the preview before the prompt, and after a yes. */
-export interface PromptViews<R> {
+interface PromptViews<R> {
   full: (result: R, ctx: RenderContext) => string;
   preview: (result: R, ctx: RenderContext) => string;
   done: (result: R, ctx: RenderContext) => string;

@@ -6,7 +6,7 @@ import type { CliContext } from './run-action.js';
 // and for commander's "did you mean" (startup budget, DESIGN.md §4). Each registrar takes its
 // description from here, so the stub and the real command cannot drift (test/cli/groups.test.ts).
 
-export type Register = (program: Command, ctx: CliContext) => void;
+type Register = (program: Command, ctx: CliContext) => void;
 
 export interface Group {
   /** The description shown in `podid --help` and on the group's own help. */
@@ -89,6 +89,6 @@ export const GROUPS = {
   },
 } satisfies Record<string, Group>;
 
-export type GroupName = keyof typeof GROUPS;
+type GroupName = keyof typeof GROUPS;
 
 export const summaryOf = (name: GroupName): string => GROUPS[name].summary;

@@ -72,7 +72,7 @@ const FILE_KEY: Record<string, string> = {
 };
 
 /** "option '-n, --namespace': …" / "requires --disable-session-tags" → the file's keys. */
-export const fileWording = (message: string): string =>
+const fileWording = (message: string): string =>
   message.replace(/option '(?:-\w, )?--([\w-]+)'/g, (m, flag: string) => (FILE_KEY[flag] ? `'${FILE_KEY[flag]}'` : m)).replace(/--([a-z][\w-]+)/g, (m, flag: string) => FILE_KEY[flag] ?? m);
 
 function entryError(path: string, i: number, e: { namespace: string; serviceAccount: string }, error: unknown): never {

@@ -24,7 +24,7 @@ export function resolveRef(text: string, deps: Pick<Deps, 'clusterName'>): { ref
  * An association ARN names its cluster's partition, region and account: one of another than the
  * cluster in use (same name, other region or account) is a usage error, like an ARN of another cluster.
  */
-export function checkRefCluster(ref: AssociationRef, cluster: Pick<Cluster, 'name' | 'arn'>): void {
+function checkRefCluster(ref: AssociationRef, cluster: Pick<Cluster, 'name' | 'arn'>): void {
   if (ref.kind !== 'arn') return;
   const [refArn, clusterArn] = [parseArn(ref.arn), parseArn(cluster.arn)];
   const differs = (['partition', 'region', 'accountId'] as const).filter((k) => refArn[k] !== clusterArn[k]);

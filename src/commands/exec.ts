@@ -124,7 +124,7 @@ async function readGivenToken(deps: Pick<ExecRuntime, 'readTokenFile'>, path: st
  * the token's `sub` decides what the proxy is asked for, so -n/-s must agree with it (exit 2
  * otherwise) and default to it.
  */
-export function execSubject(opts: Pick<ExecOptions, 'namespace' | 'serviceAccount' | 'tokenFile'>, token: string | undefined): { namespace: string; serviceAccount: string } {
+function execSubject(opts: Pick<ExecOptions, 'namespace' | 'serviceAccount' | 'tokenFile'>, token: string | undefined): { namespace: string; serviceAccount: string } {
   if (token === undefined) {
     if (!opts.namespace) throw new UsageError("required option '-n, --namespace <ns>' not specified");
     if (!opts.serviceAccount) throw new UsageError("required option '-s, --service-account <name>' not specified");

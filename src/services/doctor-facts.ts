@@ -121,7 +121,7 @@ const isRoleArn = (text: string | undefined): text is string => {
  * that the role's OIDC trust still admits it. Only associated service accounts: a plain IRSA one
  * is a migration candidate, whose role doctor does not evaluate (no GetRole per IRSA role).
  */
-export function irsaRoleArns(kube: Pick<KubeFacts, 'serviceAccounts' | 'pods'>, associations: Association[], scope: DoctorScope = {}): string[] {
+function irsaRoleArns(kube: Pick<KubeFacts, 'serviceAccounts' | 'pods'>, associations: Association[], scope: DoctorScope = {}): string[] {
   const associated = new Set(associations.map((a) => saKey(a.namespace, a.serviceAccount)));
   if (!associated.size) return [];
   const arns = new Set<string>();

@@ -47,7 +47,7 @@ export interface RunningHttpServer {
 export const PROBE_HEADER = 'x-podid-probe';
 
 /** Go's net/http header limit: DefaultMaxHeaderBytes (1 << 20) plus the 4096 bytes of slack it reads. */
-export const GO_MAX_HEADER_BYTES = (1 << 20) + 4096;
+const GO_MAX_HEADER_BYTES = (1 << 20) + 4096;
 
 export const DEFAULT_LIMITS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxHeaderSize: GO_MAX_HEADER_BYTES } as const;
 
@@ -96,7 +96,7 @@ export function toProxyRequest(req: IncomingMessage): ProxyRequest {
  * What Go's net/http refuses before the handler runs (server.go readRequest): an HTTP/1.1 request
  * (other than CONNECT) without a Host header, or any request with more than one. Undefined otherwise.
  */
-export function goRequestError(req: Pick<IncomingMessage, 'rawHeaders' | 'httpVersionMajor' | 'httpVersionMinor' | 'method'>): string | undefined {
+function goRequestError(req: Pick<IncomingMessage, 'rawHeaders' | 'httpVersionMajor' | 'httpVersionMinor' | 'method'>): string | undefined {
   const raw = req.rawHeaders;
   let hosts = 0;
   for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') hosts++;
@@ -110,7 +110,7 @@ export function goRequestError(req: Pick<IncomingMessage, 'rawHeaders' | 'httpVe
  * Go writes these itself: `HTTP/1.1 400 Bad Request: <reason>`, text/plain, `Connection: close`,
  * no Date and no Content-Length (the body ends with the connection), body `400 Bad Request: <reason>`.
  */
-export function writeGoBadRequest(res: ServerResponse, reason: string): void {
+function writeGoBadRequest(res: ServerResponse, reason: string): void {
   const status = `Bad Request: ${reason}`;
   res.sendDate = false;
   res.useChunkedEncodingByDefault = false;

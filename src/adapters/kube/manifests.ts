@@ -32,7 +32,7 @@ export interface ManifestObjects {
  * with no other object still counts as existing. Only this backend offers it (callers know they
  * read manifests: associate's partialKube).
  */
-export interface NamespaceLister {
+interface NamespaceLister {
   listNamespaces(): Promise<string[]>;
 }
 

@@ -34,14 +34,14 @@ export function trustFix(facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, a: A
 }
 
 /** The file the target-trust fixes write: the bare trust document, as update-assume-role-policy wants it. */
-export const TARGET_TRUST_FILE = 'target-trust.json';
+const TARGET_TRUST_FILE = 'target-trust.json';
 
 /**
  * Writes the target role's trust document to target-trust.json. The table output of
  * `policy target-trust` has comments and two documents, so the fix takes `targetTrustPolicy` from
  * its JSON output (the command has no option that prints the target trust alone).
  */
-export function targetTrustFile(facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, chain: { source: string; target: string }, a: Pick<Association, 'namespace' | 'serviceAccount'>): string {
+function targetTrustFile(facts: Pick<DoctorFacts, 'cluster' | 'statePath'>, chain: { source: string; target: string }, a: Pick<Association, 'namespace' | 'serviceAccount'>): string {
   const print = podid(facts, `policy target-trust --source-role-arn ${chain.source} --target-role-arn ${chain.target} -w ${workloadSpec(facts.cluster, a)} -o json`);
   return `${print} | jq .targetTrustPolicy > ${TARGET_TRUST_FILE}`;
 }
@@ -124,7 +124,7 @@ export interface RestartPurpose {
   nextRun: string;
 }
 
-export const INJECT_POD_IDENTITY: RestartPurpose = { why: 'the webhook injects the Pod Identity env and token', nextRun: 'gets Pod Identity' };
+const INJECT_POD_IDENTITY: RestartPurpose = { why: 'the webhook injects the Pod Identity env and token', nextRun: 'gets Pod Identity' };
 
 /** For a service account annotated for IRSA (and no association): the webhook injects the annotation's role. */
 export const injectIrsa = (roleArn: string): RestartPurpose => ({ why: `the webhook injects the IRSA env of the service account's annotation (${roleArn})`, nextRun: 'gets IRSA' });
@@ -141,7 +141,7 @@ const jobNameFor = (cronJob: string, now: Date) => {
  * scheduled run is admitted anew, and `kubectl create job --from=cronjob/…` starts one now (a
  * CronJob does not re-create a Job someone deleted; it waits for its next schedule).
  */
-export function restartCommands(facts: IndexedFacts, pods: Pod[], purpose: RestartPurpose = INJECT_POD_IDENTITY): string[] {
+function restartCommands(facts: IndexedFacts, pods: Pod[], purpose: RestartPurpose = INJECT_POD_IDENTITY): string[] {
   const commands = new Set<string>();
   for (const pod of pods) {
     const controller = controllerOf(facts, pod);

@@ -157,7 +157,7 @@ export function planTrust(ctx: PlanContext, entry: PlanEntry, roleArn: string, r
 
 
 /** migrate-irsa's way out of the trust quota: a higher quota, or fewer service accounts per role. */
-export const trustQuotaFix = (roleArn: string, quota: number) =>
+const trustQuotaFix = (roleArn: string, quota: number) =>
   `Request a higher "Role trust policy length" quota (Service Quotas code ${TRUST_QUOTA_CODE}, up to ${TRUST_QUOTA_MAX}): ` +
   `aws service-quotas request-service-quota-increase --service-code iam --quota-code ${TRUST_QUOTA_CODE} --desired-value <N>, ` +
   `then run again with --trust-quota <N> (now ${quota}). Or give some of the service accounts that share ${roleArn} a role of their own.`;

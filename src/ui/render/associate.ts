@@ -79,7 +79,7 @@ export function renderOutcomes(outcomes: readonly StepOutcome[]): string {
 }
 
 /** Where the association and its restarts stand, for the restart advice. */
-export interface RestartView {
+interface RestartView {
   /** The association is still to be created: its pods need a restart after it is. */
   pending: boolean;
   /** The plan has restart-workload steps (--restart): no rollout command to print. */

@@ -57,7 +57,7 @@ const PINNING = new Set([...SOURCE_KEYS, ...SESSION_KEYS.map((k) => `aws:Request
  * …), which no request satisfies. `ForAllValues:StringEquals aws:TagKeys [the six keys]` does
  * neither: it limits which tag keys are passed, and every association passes those.
  */
-export function narrowsAssociation(c: Condition, sessionTags?: SessionTagsMode): boolean {
+function narrowsAssociation(c: Condition, sessionTags?: SessionTagsMode): boolean {
   if (cannotRestrict(c, sessionTags)) return false;
   const op = parseOperator(c.operator);
   if (!op) return true; // unknown operator: IAM rejects the policy (PODID-C005); no second finding here
@@ -70,7 +70,7 @@ const restricting = (s: NormStatement, sessionTags?: SessionTagsMode) => s.condi
 const conditionList = (cs: Condition[]) => cs.map((c) => `${c.operator} ${c.key} = ${c.values.map((v) => JSON.stringify(v)).join(', ')}`).join('; ');
 
 /** Replace, do not merge: --merge-into keeps every existing statement, this open one included. */
-export const REPLACE_OPEN_HINT =
+const REPLACE_OPEN_HINT =
   'replace this statement, do not merge (--merge-into keeps it, and with it the open access): ' +
   'podid policy trust -w CLUSTER_ARN:NAMESPACE:SERVICE_ACCOUNT > trust.json, then ' +
   'aws iam update-assume-role-policy --role-name ROLE --policy-document file://trust.json ' +
