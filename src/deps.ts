@@ -29,15 +29,15 @@ export interface Deps extends Ports {
   clusterName?: string;
 }
 
-/** A port whose implementation is loaded on first use. */
+/** A port whose implementation is loaded on first use. An optional method the loaded port lacks resolves to undefined. */
 export function lazyPort<T extends object>(load: () => Promise<T>): T {
   let loading: Promise<T> | undefined;
   const get = () => (loading ??= load());
   return new Proxy({} as T, {
     get: (_target, method) =>
       async (...args: unknown[]) => {
-        const port = (await get()) as Record<string | symbol, (...a: unknown[]) => unknown>;
-        return port[method](...args);
+        const port = (await get()) as Record<string | symbol, ((...a: unknown[]) => unknown) | undefined>;
+        return port[method]?.(...args);
       },
   });
 }

@@ -29,7 +29,7 @@ function walk(cmd: Command, path: string[] = [], inherited: string[] = []): Node
   return [node, ...help, ...children];
 }
 
-export function completionScript(program: Command, shell: 'bash' | 'zsh' | 'fish'): string {
+function completionScript(program: Command, shell: 'bash' | 'zsh' | 'fish'): string {
   const nodes = walk(program);
   if (shell === 'fish') return fishScript(nodes);
   const quoted = (path: string[]) => `"${path.join(' ')}"`;

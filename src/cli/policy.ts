@@ -109,7 +109,7 @@ Examples:
     action(ctx, async (env) => {
       const opts = cmd.opts<{ workload?: string[]; namespace?: string; serviceAccount?: string; scope: TrustScope; orgId?: string; account?: string; sessionTags: 'on' | 'off'; mergeInto?: string; trustQuota: number }>();
       if (opts.orgId && opts.scope !== 'org') throw new UsageError("option '--org-id' needs '--scope org'");
-      if (opts.orgId && !/^o-[a-z0-9]{10,32}$/.test(opts.orgId)) throw new UsageError(`option '--org-id': '${opts.orgId}' is not an organization id (o-xxxxxxxxxx)`);
+      if (opts.orgId) (await import('../core/policy/trust.js')).checkOrgId(opts.orgId);
       if (opts.account && !/^\d{12}$/.test(opts.account)) throw new UsageError(`option '--account': '${opts.account}' is not a 12-digit account id`);
       const workloads = opts.scope === 'org' ? [] : await workloadSpecs(env, opts, opts.scope === 'workload');
       const [{ policyTrust }, { renderTrustPolicy }] = await Promise.all([import('../commands/policy-trust.js'), import('../ui/render/policy.js')]);

@@ -91,7 +91,7 @@ function checkOutputFormat(cmd: Command, format: string) {
  * Marks a SIGINT/SIGTERM listener as a command's own graceful handler (proxy, exec). bin/podid.js
  * then leaves the signal to it; otherwise an interrupt ends podid at once with exit 130.
  */
-export const HANDLES_SIGNAL = Symbol.for('podid.handlesSignal');
+const HANDLES_SIGNAL = Symbol.for('podid.handlesSignal');
 export function ownSignalHandler<T extends (...args: never[]) => unknown>(handler: T): T {
   return Object.assign(handler, { [HANDLES_SIGNAL]: true });
 }

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { parse as parseYaml } from 'yaml';
-import { checkAssociateInput, entryInput, resolveSpec, validateApplyFile, type ApplyFile, type Step } from '../core/associate/index.js';
+import { checkAssociateInput, entryInput, entryWording, resolveSpec, validateApplyFile, type ApplyFile, type Step } from '../core/associate/index.js';
 import { EXIT, PodidError, UsageError, UserError } from '../core/errors.js';
 import { isArn } from '../core/arn.js';
 import { saKey, type Association, type Role } from '../core/model.js';
@@ -63,22 +63,10 @@ export function parseApplyFile(path: string, text: string): ApplyFile {
   return file;
 }
 
-/** The key of an apply file entry that stands for an `associate` flag in a message. */
-const FILE_KEY: Record<string, string> = {
-  namespace: 'namespace', 'service-account': 'serviceAccount', 'role-arn': 'roleArn', 'create-role': 'role', 'role-name': 'role.name', 'role-path': 'role.path',
-  'policy-arn': 'role.policyArns', 'policy-file': 'role.inlinePolicy', 'abac-template': 'role.abacTemplates', 'permissions-boundary': 'role.permissionsBoundary',
-  'max-session-duration': 'role.maxSessionDuration', 'target-role-arn': 'targetRoleArn', 'disable-session-tags': 'sessionTags: false', 'session-policy': 'sessionPolicy',
-  tags: 'tags', 'create-service-account': 'createServiceAccount', 'fix-trust': 'fixTrust',
-};
-
-/** "option '-n, --namespace': …" / "requires --disable-session-tags" → the file's keys. */
-const fileWording = (message: string): string =>
-  message.replace(/option '(?:-\w, )?--([\w-]+)'/g, (m, flag: string) => (FILE_KEY[flag] ? `'${FILE_KEY[flag]}'` : m)).replace(/--([a-z][\w-]+)/g, (m, flag: string) => FILE_KEY[flag] ?? m);
-
 function entryError(path: string, i: number, e: { namespace: string; serviceAccount: string }, error: unknown): never {
   if (!(error instanceof PodidError)) throw error;
-  const message = `${path}: associations.${i} (${e.namespace}/${e.serviceAccount}): ${fileWording(error.message)}`;
-  const hint = error.hint && fileWording(error.hint);
+  const message = `${path}: associations.${i} (${e.namespace}/${e.serviceAccount}): ${entryWording(error.message)}`;
+  const hint = error.hint && entryWording(error.hint);
   throw error instanceof UsageError ? new UsageError(message, { hint }) : new UserError(message, { hint });
 }
 

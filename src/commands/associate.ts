@@ -20,7 +20,7 @@ import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
 import { applySteps, type StepOutcome } from '../services/associate-apply.js';
 import { showChecks } from '../services/show-checks.js';
-import { describeClusterOrFail, gatherAssociateFacts, gatherClusterContext, manifestNamespaces, tracked, type ClusterContext, type GatherDeps } from '../services/associate-gather.js';
+import { describeClusterOrFail, gatherAssociateFacts, gatherClusterContext, tracked, type ClusterContext, type GatherDeps } from '../services/associate-gather.js';
 
 // `podid associate`: validate → gather → plan + preflight → (approve) apply. The reads and then
 // the preflight checks are rows of one checklist on stderr, each settling as it finishes.
@@ -158,7 +158,7 @@ export async function associate(opts: AssociateOptions, deps: AssociateDeps): Pr
     const spec = resolveSpec(opts, cluster);
     const ctx = await gatherClusterContext(deps, cluster, spec.namespace, list);
     // Manifests are a partial view: a `kind: Namespace` object shows the namespace exists.
-    if (opts.partialKube) ctx.namespaces = await manifestNamespaces(deps.kube);
+    if (opts.partialKube) ctx.namespaces = await deps.kube.listNamespaces?.();
     prepared = await prepare(deps, ctx, spec, { restart: opts.restart, progress: list, partialKube: opts.partialKube, statePath: opts.statePath });
     await showChecks(list, prepared.checks);
   } finally {

@@ -55,7 +55,7 @@ export async function doctor(opts: DoctorOptions, deps: Pick<Deps, 'eks' | 'iam'
   const clusterName = requireCluster(deps);
   const gathered = await gatherDoctorFacts(deps, clusterName, scope);
   const roleUsers = checks.some((c) => c.id === 'association.shared-role') ? await readRoleUsers(deps, gathered) : undefined;
-  const facts: DoctorFacts = { ...gathered, ...(roleUsers ? { roleUsers } : {}), statePath: opts.statePath };
+  const facts: DoctorFacts = { ...gathered.facts, ...(roleUsers ? { roleUsers } : {}), statePath: opts.statePath };
   const results = await runWithChecklist(facts, checks, checklistOf(deps.reporter, `Checking cluster ${facts.cluster.name}`));
   const summary = countStatuses(results);
   const strict = Boolean(opts.strict);

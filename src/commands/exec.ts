@@ -1,5 +1,5 @@
 import { isRemoteError, UsageError, UserError } from '../core/errors.js';
-import { decodeJwt, parseSubject, readClaims } from '../core/token/index.js';
+import { tokenSubject } from '../core/token/index.js';
 import { childEnvironment, competingVarsSet, SHARED_FILE_VARS } from '../core/proxy/env.js';
 import { formatRequestLog } from '../core/proxy/log.js';
 import type { CredentialSource } from '../core/proxy/types.js';
@@ -130,11 +130,11 @@ function execSubject(opts: Pick<ExecOptions, 'namespace' | 'serviceAccount' | 't
     if (!opts.serviceAccount) throw new UsageError("required option '-s, --service-account <name>' not specified");
     return { namespace: opts.namespace, serviceAccount: opts.serviceAccount };
   }
-  const decoded = decodeJwt(token.replace(/\r?\n$/, ''));
-  const subject = decoded.ok ? parseSubject(readClaims(decoded.jwt.payload).sub) : undefined;
+  const read = tokenSubject(token.replace(/\r?\n$/, ''));
+  const subject = read.ok ? read.subject : undefined;
   if (!subject) {
     if (opts.namespace && opts.serviceAccount) return { namespace: opts.namespace, serviceAccount: opts.serviceAccount };
-    const why = decoded.ok ? 'its "sub" is not system:serviceaccount:NAMESPACE:NAME' : decoded.problem;
+    const why = read.ok ? 'its "sub" is not system:serviceaccount:NAMESPACE:NAME' : read.problem;
     throw new UsageError(`cannot tell the service account from --token-file ${opts.tokenFile}: ${why}`, { hint: 'Pass -n NAMESPACE and -s SERVICE_ACCOUNT.' });
   }
   const given = { namespace: opts.namespace ?? subject.namespace, serviceAccount: opts.serviceAccount ?? subject.serviceAccount };

@@ -1,7 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import { requireClusterArn } from '../core/policy/cluster-arn.js';
 import { closestStatement, evaluatePolicy, whyNot, type Decision, type PolicyKind, type Request } from '../core/iam/index.js';
-import { lintReport, parseContext, parsePrincipal, podIdentityContext, principalContext, toWorkload, type WorkloadSpec } from '../core/policy/index.js';
+import { checkOrgId, lintReport, parseContext, parsePrincipal, podIdentityContext, principalContext, toWorkload, type WorkloadSpec } from '../core/policy/index.js';
 import { assertValidPolicy, readPolicyFile, resolveClusterArns, type PolicyDeps } from './policy-io.js';
 
 export interface PolicyExplainOptions {
@@ -40,7 +40,6 @@ export interface PolicyExplainResult {
 }
 
 const PLACEHOLDER_ROLE = (partition: string, account: string) => `arn:${partition}:iam::${account}:role/explained-role`;
-const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 /** One request action: service:Name, no wildcards (a policy may use them, a request never does). */
 const ACTION = /^[A-Za-z0-9-]+:[A-Za-z0-9]+$/;
 
@@ -71,7 +70,7 @@ export async function policyExplain(opts: PolicyExplainOptions, deps: PolicyDeps
   const shapeKind = report.kind;
   if (opts.orgId !== undefined) {
     if (!opts.workload) throw new UsageError("option '--org-id' needs '--workload' (it is the organization of the workload's cluster account)");
-    if (!ORG_ID.test(opts.orgId)) throw new UsageError(`option '--org-id': '${opts.orgId}' is not an organization id (o-xxxxxxxxxx)`);
+    checkOrgId(opts.orgId);
   }
   let workloadContext: Record<string, string | string[]> = {};
   let clusterAccount: string | undefined;

@@ -1,6 +1,5 @@
 import { UsageError, UserError } from '../core/errors.js';
 import {
-  hasErrors,
   invalidJsonFinding,
   lineColumn,
   lintReport,
@@ -145,4 +144,5 @@ export async function policyLint(opts: PolicyLintOptions, deps: PolicyDeps): Pro
   return result;
 }
 
-export const lintFailed = (result: PolicyLintResult) => hasErrors(result.files.flatMap((f) => f.findings));
+/** Exit 1 when any finding is an error (the summary has counted them). */
+export const lintFailed = (result: PolicyLintResult) => result.summary.errors > 0;

@@ -37,8 +37,7 @@ export async function policyTrust(opts: PolicyTrustOptions, deps: PolicyDeps): P
   const workloads = specs.map((s) => toWorkload(s, arns.get(s.cluster) as string));
   const { statements, warnings } = trustStatementsFor(workloads, { scope, sessionTags: opts.sessionTags, orgId: opts.orgId, accountId: opts.accountId });
 
-  let existing: PolicyDocument | undefined;
-  if (opts.mergeInto) existing = await readExisting(opts.mergeInto, deps);
+  const existing = opts.mergeInto ? await readExisting(opts.mergeInto, deps) : undefined;
   const merged = mergeTrust(existing, statements);
   if (existing && existing.Version === undefined) {
     const vars = JSON.stringify(existing.Statement).includes('${');
@@ -47,17 +46,16 @@ export async function policyTrust(opts: PolicyTrustOptions, deps: PolicyDeps): P
         (vars ? ' — and its existing statements use ${…}, so they now mean something else: check them' : ''),
     );
   }
-  const result: PolicyTrustResult = { policy: merged.policy, size: 0, quota, warnings };
+  if (opts.mergeInto && !merged.added.length) warnings.push(`${opts.mergeInto} already has equivalent statements; nothing to add`);
+  for (const w of warnings) deps.reporter.warn(w);
+  const size = checkTrustSize(merged.policy, quota);
+  if (!size.ok) {
+    throw new UserError(`the trust policy is ${size.size} characters (without whitespace), over the trust policy quota of ${quota}`, { hint: raiseTrustQuotaHint(quota) });
+  }
+  const result: PolicyTrustResult = { policy: merged.policy, size: size.size, quota, warnings };
   if (opts.mergeInto) {
     const kept = merged.policy.Statement.length - merged.added.length;
     result.merge = { from: opts.mergeInto, kept, added: merged.added.length, skipped: merged.skipped.length };
-    if (!merged.added.length) warnings.push(`${opts.mergeInto} already has equivalent statements; nothing to add`);
-  }
-  for (const w of warnings) deps.reporter.warn(w);
-  const size = checkTrustSize(merged.policy, quota);
-  result.size = size.size;
-  if (!size.ok) {
-    throw new UserError(`the trust policy is ${size.size} characters (without whitespace), over the trust policy quota of ${quota}`, { hint: raiseTrustQuotaHint(quota) });
   }
   return result;
 }

@@ -4,6 +4,7 @@ import { CREDENTIALS_PATH } from '../core/proxy/wire.js';
 import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
 import { checkMintable, mintPodToken, workloadRegion, type MintDeps } from './exec.js';
+import { urlHost } from './proxy.js';
 import { defaultSource, type SourceName } from '../services/credential-sources.js';
 
 // `podid proxy env -n NS -s SA`: the variables a workload needs to use a proxy started separately
@@ -91,8 +92,7 @@ export async function proxyEnv(opts: ProxyEnvOptions, deps: ProxyEnvDeps): Promi
   if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535) throw new UsageError(`option '--port' must be the proxy's port 1-65535, got '${opts.port}'`);
   checkMintable(opts.source, deps.backend, opts.tokenFile);
   const tokenFile = opts.tokenFile ?? (await writeMinted(opts, deps, await mintPodToken(deps, cluster, opts.namespace, opts.serviceAccount)));
-  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  const url = `http://${host}:${opts.port}${CREDENTIALS_PATH}`;
+  const url = `http://${urlHost(opts.host)}:${opts.port}${CREDENTIALS_PATH}`;
   const container = opts.format !== 'export';
   // A container starts from an empty environment; a shell keeps the region it has.
   const env = opts.env ?? {};

@@ -58,7 +58,8 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+/** A host as it appears in a URL: an IPv6 address in brackets. */
+export const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 export function validateProxyOptions(opts: Pick<ProxyOptions, 'host' | 'port' | 'allowRemote' | 'probePort'>): void {
   if (!opts.allowRemote && !isLoopbackHost(opts.host.toLowerCase())) {
@@ -95,7 +96,7 @@ export async function startProxy(opts: ProxyOptions, deps: ProxyDeps, extra: { m
   validateProxyOptions(opts);
   const cluster = requireCluster(deps);
   const sourceName = opts.source ?? defaultSource(deps.backend, Boolean(extra.minted));
-  const upstream = makeSource(sourceName, { ...deps, uuid: deps.uuid }, cluster);
+  const upstream = makeSource(sourceName, deps, cluster);
   // The local source is simulate's exchange: token.binding included (the state's EKS Auth reads no pods).
   const source = sourceName === 'local' ? withBindingCheck(upstream, deps, cluster) : upstream;
   const hostCheck: HostMode = opts.strictHost ? 'strict' : 'loopback';

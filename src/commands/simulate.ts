@@ -3,7 +3,7 @@ import { checkPod, evaluateAction, exchange, REDACTED, sessionTagContextKeys, ty
 import type { ExchangeFacts, ExchangeResult, ExchangeStep, TokenCheck } from '../core/exchange/types.js';
 import type { Cluster, Pod } from '../core/model.js';
 import type { PodIdentityCredentialsResponse } from '../core/ports.js';
-import { checkToken, claimsFromPod, parseSubject, type TokenCheckResult } from '../core/token/index.js';
+import { checkToken, claimsFromPod, parseSubject, tokenSubject, type TokenCheckResult } from '../core/token/index.js';
 import type { Deps } from '../deps.js';
 import { requireCluster } from '../deps.js';
 import { findPod, fingerprint, gatherExchangeFacts, newSessionId, tokenSignature } from '../services/exchange.js';
@@ -159,7 +159,8 @@ async function readInput(opts: SimulateOptions, deps: SimulateDeps, cluster: Clu
     { jwks: opts.jwks, statePublicJwk: deps.store?.doc.signingKey?.publicJwk, fetchIssuer: opts.live ? { clusterIssuer: cluster.oidcIssuer } : undefined },
     deps.reporter,
   );
-  const objects = await boundObjects(deps, token);
+  const read = tokenSubject(token);
+  const objects = await boundObjects(deps, read.ok ? read.subject : undefined);
   const checked = checkToken(token, { now, cluster, signature, objects, atGiven: opts.at !== undefined });
   return { checked, input: { kind: 'token', token: await fingerprint(token), subject: checked.claims.sub } };
 }

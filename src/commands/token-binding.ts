@@ -1,7 +1,7 @@
 import { RemoteError } from '../core/errors.js';
 import { checkClusterName } from '../core/exchange/errors.js';
 import type { CredentialSource } from '../core/proxy/types.js';
-import { BINDING_CHECK_ID, checkBinding, checkToken, decodeJwt, parseSubject, readClaims, type BoundObjects } from '../core/token/index.js';
+import { BINDING_CHECK_ID, checkBinding, checkToken, tokenSubject, type BoundObjects } from '../core/token/index.js';
 import type { Deps } from '../deps.js';
 
 // Check token.binding needs the service account and pods the backend knows. `simulate` reads them
@@ -11,10 +11,8 @@ import type { Deps } from '../deps.js';
 
 export type BindingDeps = Pick<Deps, 'backend' | 'reporter'> & Partial<Pick<Deps, 'kube'>>;
 
-/** The token's service account and its namespace's pods, as the backend knows them (for check token.binding). */
-export async function boundObjects(deps: BindingDeps, token: string): Promise<BoundObjects | undefined> {
-  const decoded = decodeJwt(token);
-  const subject = decoded.ok ? parseSubject(readClaims(decoded.jwt.payload).sub) : undefined;
+/** The token's service account (its `sub`) and its namespace's pods, as the backend knows them (for check token.binding). */
+export async function boundObjects(deps: BindingDeps, subject: { namespace: string; serviceAccount: string } | undefined): Promise<BoundObjects | undefined> {
   if (!subject || !deps.kube) return undefined;
   const source = deps.backend === 'local' ? 'the state' : 'the cluster';
   try {
@@ -43,13 +41,12 @@ export function withBindingCheck(source: CredentialSource, deps: BindingGuardDep
 }
 
 async function bindingRefusal(deps: BindingGuardDeps, clusterName: string, token: string): Promise<RemoteError | undefined> {
-  const objects = await boundObjects(deps, token);
+  const read = tokenSubject(token);
+  if (!read.ok) return undefined;
+  const objects = await boundObjects(deps, read.subject);
   if (!objects || objects.unavailable) return undefined;
-  const decoded = decodeJwt(token);
-  if (!decoded.ok) return undefined;
-  const claims = readClaims(decoded.jwt.payload);
   // Cheap first: only a failing binding needs the whole check (signature included) to order it.
-  if (checkBinding(claims, parseSubject(claims.sub), objects, { kubernetes: decoded.jwt.payload['kubernetes.io'] }).status !== 'fail') return undefined;
+  if (checkBinding(read.claims, read.subject, objects, { kubernetes: read.jwt.payload['kubernetes.io'] }).status !== 'fail') return undefined;
   if (checkClusterName(clusterName)) return undefined;
   const cluster = await deps.eks.describeCluster(clusterName).catch(() => undefined);
   if (!cluster) return undefined;

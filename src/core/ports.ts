@@ -156,7 +156,7 @@ export interface KubePort {
   annotateServiceAccount(namespace: string, name: string, annotations: Record<string, string | null>): Promise<ServiceAccount>;
   /** `kubectl rollout restart` for a Deployment, StatefulSet or DaemonSet. */
   restartWorkload(kind: string, namespace: string, name: string): Promise<void>;
-  /** Namespaces declared as objects; only the manifests backend offers it (`kind: Namespace`). */
+  /** Namespaces declared as objects (`kind: Namespace`), so a namespace with no other object still counts as existing; only the manifests backend offers it. */
   listNamespaces?(): Promise<string[]>;
 }
 

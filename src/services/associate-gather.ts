@@ -33,18 +33,6 @@ export interface ClusterContext {
   namespaces?: string[];
 }
 
-/** The `kind: Namespace` objects of the manifests backend (KubePort.listNamespaces); undefined when the port cannot tell. */
-export async function manifestNamespaces(kube: KubePort): Promise<string[] | undefined> {
-  const list = kube.listNamespaces;
-  if (typeof list !== 'function') return undefined;
-  try {
-    return await list.call(kube);
-  } catch (error) {
-    if (error instanceof TypeError) return undefined; // a port without the method behind a lazy proxy
-    throw error;
-  }
-}
-
 /** DescribeCluster, with a clear error for an unknown cluster. */
 export async function describeClusterOrFail(eks: EksPort, name: string): Promise<Cluster> {
   try {

@@ -44,8 +44,6 @@ interface Note {
   text: string;
 }
 
-/** The audit's one task; `update` moves its text where the reporter's task supports it (an ora spinner). */
-
 async function readCluster(backend: AuditBackend, name: string, notes: Note[]): Promise<AuditClusterFacts> {
   const cluster = await backend.eks.describeCluster(name);
   const limit = pLimit(DESCRIBE_CONCURRENCY);
@@ -66,6 +64,7 @@ async function readCluster(backend: AuditBackend, name: string, notes: Note[]): 
   return { cluster, ...(backend.region ? { region: backend.region } : {}), associations, serviceAccounts };
 }
 
+/** The audit's one task (`update` moves its text where the reporter's task supports it: an ora spinner) and its count. */
 interface Progress {
   task: Task;
   done: number;

@@ -70,10 +70,12 @@ async function readKube(deps: DoctorFactsDeps, namespace: string | undefined): P
   }
 }
 
-async function readAssociations(eks: EksPort, cluster: string, filter: { namespace?: string; serviceAccount?: string }): Promise<Association[]> {
+/** Lists the associations (filtered) and describes each, with bounded concurrency; `known` ones are not described again. */
+async function readAssociations(eks: EksPort, cluster: string, filter: { namespace?: string; serviceAccount?: string } = {}, known: Association[] = []): Promise<Association[]> {
   const limit = pLimit(CONCURRENCY);
+  const byId = new Map(known.map((a) => [a.associationId, a]));
   const summaries = await eks.listAssociations(cluster, filter);
-  return Promise.all(summaries.map((s) => limit(() => eks.describeAssociation(cluster, s.associationId))));
+  return Promise.all(summaries.map((s) => byId.get(s.associationId) ?? limit(() => eks.describeAssociation(cluster, s.associationId))));
 }
 
 /** The managed node groups' roles; undefined (the check is skipped) when EKS will not list them. */
@@ -138,7 +140,13 @@ function irsaRoleArns(kube: Pick<KubeFacts, 'serviceAccounts' | 'pods'>, associa
   return [...arns];
 }
 
-export async function gatherDoctorFacts(deps: DoctorFactsDeps, clusterName: string, scope: DoctorScope = {}): Promise<DoctorFacts> {
+/** The facts, and every association described on the way (a pod scope keeps only its service account's). */
+export interface GatheredDoctorFacts {
+  facts: DoctorFacts;
+  described: Association[];
+}
+
+export async function gatherDoctorFacts(deps: DoctorFactsDeps, clusterName: string, scope: DoctorScope = {}): Promise<GatheredDoctorFacts> {
   const task = deps.reporter.task(`Reading cluster ${clusterName}`);
   try {
     const cluster = await describeClusterOrExplain(deps.eks, clusterName);
@@ -153,7 +161,7 @@ export async function gatherDoctorFacts(deps: DoctorFactsDeps, clusterName: stri
     const arns = [...associations.flatMap((a) => [a.roleArn, a.targetRoleArn]), ...(nodeRoleArns ?? []), ...irsaRoleArns(kube, associations, scope)].filter((r): r is string => Boolean(r));
     const roles: Map<string, Role | null> = await readRoles(deps, arns);
     task.succeed(`Read cluster ${cluster.name}: ${associations.length} association(s), ${kube.pods?.length ?? '?'} pod(s), ${roles.size} role(s)`);
-    return { cluster, scope, agentAddon, ...kube, associations, roles, nodeRoleArns, now: deps.now() };
+    return { facts: { cluster, scope, agentAddon, ...kube, associations, roles, nodeRoleArns, now: deps.now() }, described: listed };
   } catch (error) {
     task.fail(`Reading cluster ${clusterName} failed`);
     throw error;
@@ -164,21 +172,19 @@ const isScoped = (scope: DoctorScope) => Boolean(scope.namespace || scope.servic
 
 /**
  * A scoped run reads only the associations in scope; whether their roles are shared depends on the
- * rest. This lists the cluster's associations once more and describes those outside the scope
- * (bounded concurrency), keeping the ones that use a role of the scope. Unreadable: the shared-role
- * check sees only the scope, as before, with a warning.
+ * rest. This lists the cluster's associations once more and describes those outside the scope not
+ * `described` already (bounded concurrency), keeping the ones that use a role of the scope.
+ * Unreadable: the shared-role check sees only the scope, as before, with a warning.
  */
-export async function readRoleUsers(deps: Pick<DoctorFactsDeps, 'eks' | 'reporter'>, facts: DoctorFacts): Promise<DoctorFacts['roleUsers']> {
+export async function readRoleUsers(deps: Pick<DoctorFactsDeps, 'eks' | 'reporter'>, { facts, described }: GatheredDoctorFacts): Promise<DoctorFacts['roleUsers']> {
   if (!isScoped(facts.scope) || !facts.associations.length) return undefined;
   const roles = new Set(facts.associations.map((a) => a.roleArn));
   const inScope = new Set(facts.associations.map((a) => a.associationId));
   try {
-    const summaries = (await deps.eks.listAssociations(facts.cluster.name)).filter((s) => !inScope.has(s.associationId));
-    const limit = pLimit(CONCURRENCY);
-    const described = await Promise.all(summaries.map((s) => limit(() => deps.eks.describeAssociation(facts.cluster.name, s.associationId))));
-    const users = new Map<string, { associationId: string; namespace: string; serviceAccount: string; roleArn: string }[]>();
-    for (const a of described) {
-      if (!roles.has(a.roleArn)) continue;
+    const all = await readAssociations(deps.eks, facts.cluster.name, {}, described);
+    const users: NonNullable<DoctorFacts['roleUsers']> = new Map();
+    for (const a of all) {
+      if (inScope.has(a.associationId) || !roles.has(a.roleArn)) continue;
       users.set(a.roleArn, [...(users.get(a.roleArn) ?? []), { associationId: a.associationId, namespace: a.namespace, serviceAccount: a.serviceAccount, roleArn: a.roleArn }]);
     }
     return users;

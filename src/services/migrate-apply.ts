@@ -1,5 +1,4 @@
 import { parseRoleArn } from '../core/arn.js';
-
 import { shortHash } from '../core/hash.js';
 import { doneSteps } from '../core/migrate/journal.js';
 import { removeOidcSubject, trustAcceptsPodIdentity } from '../core/migrate/trust.js';
@@ -8,6 +7,7 @@ import type { Cluster } from '../core/model.js';
 import { mergeTrust } from '../core/policy/merge.js';
 import type { EksPort, IamPort, KubePort } from '../core/ports.js';
 import type { Reporter } from '../core/reporter.js';
+import { findAssociation } from './associate-gather.js';
 import type { JournalWriter } from './migrate-journal.js';
 import { getRoleOrNull, verifier, type Verdict } from './migrate-verify.js';
 
@@ -175,9 +175,3 @@ function refuse(verdict: Verdict & { ok: false }): { status: AppliedStatus; note
   if (verdict.wait) return { status: 'deferred', note: `${verdict.reason}; run again later` };
   throw new Error(`refusing to remove IRSA: ${verdict.reason}`);
 }
-
-async function findAssociation(eks: EksPort, clusterName: string, namespace: string, serviceAccount: string) {
-  const [summary] = await eks.listAssociations(clusterName, { namespace, serviceAccount });
-  return summary ? eks.describeAssociation(clusterName, summary.associationId) : undefined;
-}
-

@@ -37,22 +37,34 @@ function fsReason(error: unknown): string {
   return FS_REASONS[code] ? `${FS_REASONS[code]} (${code})` : code;
 }
 
-export async function readJournal(path: string): Promise<Journal> {
+type LoadedJournal = { journal: Journal } | { unreadable: Error } | { notJson: Error } | { problems: string[] };
+
+/** Reads, parses and validates a journal file, saying which step failed. */
+async function loadJournal(path: string): Promise<LoadedJournal> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new UserError(`cannot read journal ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    return { unreadable: error as Error };
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`journal ${path} is not valid JSON: ${(error as Error).message}`);
+    return { notJson: error as Error };
   }
   const { journal, problems } = validateJournal(value);
-  if (!journal) throw new UserError(`${path} is not a podid migration journal:\n  ${problems.join('\n  ')}`);
-  return journal;
+  return journal ? { journal } : { problems };
+}
+
+const errnoOf = (error: Error) => (error as NodeJS.ErrnoException).code;
+
+export async function readJournal(path: string): Promise<Journal> {
+  const loaded = await loadJournal(path);
+  if ('journal' in loaded) return loaded.journal;
+  if ('unreadable' in loaded) throw new UserError(`cannot read journal ${path}: ${errnoOf(loaded.unreadable) === 'ENOENT' ? 'no such file' : loaded.unreadable.message}`);
+  if ('notJson' in loaded) throw new UserError(`journal ${path} is not valid JSON: ${loaded.notJson.message}`);
+  throw new UserError(`${path} is not a podid migration journal:\n  ${loaded.problems.join('\n  ')}`);
 }
 
 /** The journal of a running apply: records change in place and every change is saved before returning. */
@@ -101,14 +113,11 @@ export async function claimJournal(path: string): Promise<string> {
 
 /** The journal in an existing file, or why it is not one (so a hint never suggests --resume of a file --resume refuses). */
 async function existingJournal(path: string): Promise<Journal | string> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    return error instanceof SyntaxError ? 'not JSON' : `cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
-  }
-  const { journal, problems } = validateJournal(value);
-  return journal ?? `${problems[0]}${problems.length > 1 ? ', …' : ''}`;
+  const loaded = await loadJournal(path);
+  if ('journal' in loaded) return loaded.journal;
+  if ('unreadable' in loaded) return `cannot read it: ${errnoOf(loaded.unreadable) ?? loaded.unreadable.message}`;
+  if ('notJson' in loaded) return 'not JSON';
+  return `${loaded.problems[0]}${loaded.problems.length > 1 ? ', …' : ''}`;
 }
 
 /** `.podid/migrate-<cluster>-<time with ms>-<random>.json` under cwd, created exclusively: two runs never share one. */

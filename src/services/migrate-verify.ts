@@ -4,6 +4,7 @@ import { targetAccepts, trustAcceptsPodIdentity } from '../core/migrate/trust.js
 import type { Cluster, Pod, Role } from '../core/model.js';
 import type { EksPort, IamPort, KubePort } from '../core/ports.js';
 import { hasPodIdentityInjection } from '../core/webhook.js';
+import { findAssociation } from './associate-gather.js';
 
 // The checks before the last steps (annotation and OIDC-trust removal), against the world as it is
 // now: the association exists with the planned role, podid's evaluator accepts the trust for that
@@ -34,9 +35,8 @@ export function verifier(deps: VerifyDeps, cluster: Cluster, canReadOtherAccount
     return found;
   };
   return async function verify(namespace: string, serviceAccount: string, roleArn: string): Promise<Verdict> {
-    const [summary] = await deps.eks.listAssociations(cluster.name, { namespace, serviceAccount });
-    if (!summary) return { ok: false, wait: false, reason: `no association exists for ${namespace}/${serviceAccount}` };
-    const association = await deps.eks.describeAssociation(cluster.name, summary.associationId);
+    const association = await findAssociation(deps.eks, cluster.name, namespace, serviceAccount);
+    if (!association) return { ok: false, wait: false, reason: `no association exists for ${namespace}/${serviceAccount}` };
     if (association.roleArn !== roleArn) return { ok: false, wait: false, reason: `the association of ${namespace}/${serviceAccount} uses ${association.roleArn}, not ${roleArn}` };
     const role = await getRoleOrNull(deps.iam, roleArn);
     if (!role || !trustAcceptsPodIdentity(role.trustPolicy, roleArn, cluster, namespace, serviceAccount)) {

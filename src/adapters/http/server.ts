@@ -138,7 +138,6 @@ export function writeOutcome(res: ServerResponse, outcome: ProxyOutcome) {
 const INTERNAL_ERROR: ProxyOutcome = { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }, body: 'Internal Server Error\n' };
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const limits = { ...DEFAULT_LIMITS, ...definedOnly(options) };
   const hash = tokenHasher();
   const onRequest = options.onRequest;
   const probeKey = options.probeKey;
@@ -147,9 +146,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (log) log(eventFor(request, outcome, performance.now() - started, hash));
   };
   const serverOptions = {
-    maxHeaderSize: limits.maxHeaderSize,
-    requestTimeout: limits.requestTimeoutMs,
-    headersTimeout: limits.headersTimeoutMs,
+    maxHeaderSize: options.maxHeaderSize ?? DEFAULT_LIMITS.maxHeaderSize,
+    requestTimeout: options.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs,
+    headersTimeout: options.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs,
     connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 1000,
     // Go's answer instead (goRequestError).
     requireHostHeader: false,
@@ -176,8 +175,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     } else respond(res, request, result, started, log);
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') return void socket.destroy();
-    const code = (error as { code?: string }).code;
+    const code = error.code;
+    if (!socket.writable || code === 'ECONNRESET') return void socket.destroy();
     const status = code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`);
   });
@@ -203,14 +202,6 @@ function eventFor(request: ProxyRequest, outcome: ProxyOutcome, durationMs: numb
     if (token && error.includes(token)) error = error.split(token).join('<token>');
   }
   return { method: request.method, path: request.path, status: outcome.status, durationMs, cache: outcome.cache, tokenHash: token ? hash(token) : undefined, error };
-}
-
-function definedOnly(options: HttpServerOptions) {
-  const out: { headersTimeoutMs?: number; requestTimeoutMs?: number; maxHeaderSize?: number } = {};
-  if (options.headersTimeoutMs !== undefined) out.headersTimeoutMs = options.headersTimeoutMs;
-  if (options.requestTimeoutMs !== undefined) out.requestTimeoutMs = options.requestTimeoutMs;
-  if (options.maxHeaderSize !== undefined) out.maxHeaderSize = options.maxHeaderSize;
-  return out;
 }
 
 export function listen(server: Server, host: string, port: number): Promise<void> {

@@ -27,20 +27,11 @@ export interface ManifestObjects {
   workloads: Workload[];
 }
 
-/**
- * Beyond KubePort: the namespaces the manifests declare (`kind: Namespace`), so that a namespace
- * with no other object still counts as existing. Only this backend offers it (callers know they
- * read manifests: associate's partialKube).
- */
-interface NamespaceLister {
-  listNamespaces(): Promise<string[]>;
-}
-
 type Json = Record<string, unknown>;
 const isMapping = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const typeName = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value);
 
-export async function manifestKube(paths: string[], stdin: NodeJS.ReadableStream): Promise<KubePort & NamespaceLister> {
+export async function manifestKube(paths: string[], stdin: NodeJS.ReadableStream): Promise<Required<KubePort>> {
   const objects = emptyObjects();
   for (const source of await readSources(paths, stdin)) addObjects(objects, parseManifests(source.text, source.name));
   return manifestPort(objects);
@@ -217,7 +208,7 @@ const readOnly = (operation: string) =>
 
 const inNamespace = (namespace?: string) => (o: { namespace: string }) => !namespace || o.namespace === namespace;
 
-export function manifestPort(objects: ManifestObjects): KubePort & NamespaceLister {
+export function manifestPort(objects: ManifestObjects): Required<KubePort> {
   return {
     async listNamespaces() {
       return [...new Set(objects.namespaces)];

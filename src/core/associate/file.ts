@@ -88,6 +88,52 @@ export function entryInput(e: ApplyEntry): AssociateInput {
   };
 }
 
+interface EntryKey {
+  /** The `associate` flag, without the dashes. */
+  flag: string;
+  /** The entry's key that stands for it. */
+  key: string;
+  /** How a preflight hint names the key, when not as `key`. */
+  shown?: string;
+}
+
+/** Each `associate` input: its flag and the podid.yaml entry key that stands for it (apply's messages name keys, not flags). */
+export const ENTRY_KEYS = {
+  namespace: { flag: 'namespace', key: 'namespace' },
+  serviceAccount: { flag: 'service-account', key: 'serviceAccount' },
+  roleArn: { flag: 'role-arn', key: 'roleArn', shown: 'roleArn:' },
+  createRole: { flag: 'create-role', key: 'role', shown: 'role: {…}' },
+  roleName: { flag: 'role-name', key: 'role.name' },
+  rolePath: { flag: 'role-path', key: 'role.path' },
+  policyArns: { flag: 'policy-arn', key: 'role.policyArns' },
+  policyFile: { flag: 'policy-file', key: 'role.inlinePolicy' },
+  abacTemplates: { flag: 'abac-template', key: 'role.abacTemplates' },
+  permissionsBoundary: { flag: 'permissions-boundary', key: 'role.permissionsBoundary' },
+  maxSessionDuration: { flag: 'max-session-duration', key: 'role.maxSessionDuration' },
+  targetRoleArn: { flag: 'target-role-arn', key: 'targetRoleArn', shown: 'targetRoleArn:' },
+  disableSessionTags: { flag: 'disable-session-tags', key: 'sessionTags: false' },
+  sessionPolicy: { flag: 'session-policy', key: 'sessionPolicy' },
+  tags: { flag: 'tags', key: 'tags' },
+  createServiceAccount: { flag: 'create-service-account', key: 'createServiceAccount', shown: 'createServiceAccount: true' },
+  fixTrust: { flag: 'fix-trust', key: 'fixTrust', shown: 'fixTrust: true' },
+} satisfies Record<string, EntryKey>;
+
+export type EntryInput = keyof typeof ENTRY_KEYS;
+
+/** The entry key of an input, as hints show it. */
+export const shownKey = (input: EntryInput): string => {
+  const entry: EntryKey = ENTRY_KEYS[input];
+  return entry.shown ?? entry.key;
+};
+
+const KEY_OF_FLAG = new Map(Object.values(ENTRY_KEYS).map((e): [string, string] => [e.flag, e.key]));
+
+/** An `associate` message in the words of a podid.yaml entry: "option '-n, --namespace': …" / "requires --disable-session-tags" → the entry's keys. */
+export const entryWording = (message: string): string =>
+  message
+    .replace(/option '(?:-\w, )?--([\w-]+)'/g, (m, flag: string) => (KEY_OF_FLAG.has(flag) ? `'${KEY_OF_FLAG.get(flag)}'` : m))
+    .replace(/--([a-z][\w-]+)/g, (m, flag: string) => KEY_OF_FLAG.get(flag) ?? m);
+
 /**
  * Do two cluster references (a name or an EKS cluster ARN, as -c takes) name the same cluster?
  * Two ARNs must be equal; otherwise the names are compared (the account and region of an ARN are

@@ -5,4 +5,4 @@ export { shortHash } from '../hash.js';
 export { planAssociate, associationChanges, eksSessionTags, firstHop, isManagedRole, convergeRole, scopedTrust, tagsFor, TARGET_POLICY_NAME, type PlanOptions } from './plan.js';
 export { preflight, worstStatus, addonOf, namespaceExists, type InputStyle } from './preflight.js';
 export { restartInfo, restartCommand, unsupportedPods } from './restart.js';
-export { validateApplyFile, entryInput, applyFileSchema, sameClusterRef, type ApplyFile, type ApplyEntry } from './file.js';
+export { validateApplyFile, entryInput, applyFileSchema, sameClusterRef, entryWording, type ApplyFile, type ApplyEntry } from './file.js';

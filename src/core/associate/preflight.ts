@@ -6,6 +6,7 @@ import { eksSessionTags, firstHop, isManagedRole, scopedTrust, tagsFor, TARGET_P
 import { unsupportedPods } from './restart.js';
 import type { AssociateFacts, AssociatePlan, AssociationSpec, CheckStatus, PreflightCheck } from './types.js';
 import { addonNameOf } from '../associations/view.js';
+import { ENTRY_KEYS, shownKey, type EntryInput } from './file.js';
 import { podidCommand } from '../shell.js';
 
 // The preflight of `associate`: independent named checks over the gathered facts and the plan
@@ -20,35 +21,24 @@ const check = (id: string, title: string, status: CheckStatus, detail: string, h
 /** Where the input came from: `associate` flags, or an entry of a `podid apply` file (hints then name its keys). */
 export type InputStyle = 'flags' | 'file';
 
-const FLAGS = {
-  fixTrust: '--fix-trust', createRole: '--create-role', roleName: '--role-name', roleArn: '--role-arn', targetRoleArn: '--target-role-arn',
-  createServiceAccount: '--create-service-account', disableSessionTags: '--disable-session-tags', policyArns: '--policy-arn', policyFile: '--policy-file', abacTemplates: '--abac-template',
-};
-const KEYS: Record<keyof typeof FLAGS, string> = {
-  fixTrust: 'fixTrust: true', createRole: 'role: {…}', roleName: 'role.name', roleArn: 'roleArn:', targetRoleArn: 'targetRoleArn:',
-  createServiceAccount: 'createServiceAccount: true', disableSessionTags: 'sessionTags: false', policyArns: 'role.policyArns', policyFile: 'role.inlinePolicy', abacTemplates: 'role.abacTemplates',
-};
-
 /** In a podid.yaml entry a placeholder takes the form the schema wants: lists for ARNs and templates, the policy document itself (not a file) for the inline policy. */
-const FILE_FORMS: Partial<Record<keyof typeof FLAGS, (value: string) => string>> = {
+const FILE_FORMS: Partial<Record<EntryInput, (value: string) => string>> = {
   policyArns: (v) => `role.policyArns: [${v}]`,
   policyFile: () => 'role.inlinePolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: …, Resource: …}]}',
   abacTemplates: (v) => `role.abacTemplates: [${v}]`,
 };
 
 /** Names an input (flag or file key) in hints; `podid` writes a podid command that acts on the same backend (--state FILE when the run used one). */
-type Name = ((input: keyof typeof FLAGS, value?: string) => string) & { style: InputStyle; podid: (args: string) => string };
+type Name = ((input: EntryInput, value?: string) => string) & { style: InputStyle; podid: (args: string) => string };
 const namer = (style: InputStyle, statePath?: string): Name =>
   Object.assign(
-    (input: keyof typeof FLAGS, value?: string) => {
+    (input: EntryInput, value?: string) => {
       const form = FILE_FORMS[input];
       if (style === 'file' && value && form) return form(value);
-      return `${(style === 'file' ? KEYS : FLAGS)[input]}${value ? ` ${value}` : ''}`;
+      return `${style === 'file' ? shownKey(input) : `--${ENTRY_KEYS[input].flag}`}${value ? ` ${value}` : ''}`;
     },
     { style, podid: (args: string) => podidCommand(args, statePath) },
   );
-
-/** A shell word: as is when safe, single-quoted otherwise. */
 
 export const addonOf = (ownerArn: string): string => addonNameOf(ownerArn) ?? ownerArn;
 

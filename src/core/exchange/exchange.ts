@@ -112,7 +112,7 @@ function assume(
     return fail(eksAuthError('AccessDeniedException', `pods.eks.amazonaws.com is not authorized to perform ${denied} on ${role.arn}`), first.explanation);
   }
 
-  const name = sessionName(cluster.name, token.claims.pod?.name ?? subjectName(token), options.sessionId);
+  const name = sessionName(cluster.name, token.claims.pod?.name ?? association.serviceAccount, options.sessionId);
   const sourceSessionArn = assumedRoleArn(parseRoleArn(role.arn), name);
   const parsed = parseSessionPolicy(association.policy);
   const warnings = sessionWarnings(association, tags, parsed.policy);
@@ -169,8 +169,6 @@ function isRoleArn(arn: string): boolean {
     return false;
   }
 }
-
-const subjectName = (token: TokenCheckResult) => parseSubject(token.claims.sub)?.serviceAccount ?? 'pod';
 
 function buildResponse(association: Association, session: ExchangeSession, role: Role, now: Date, lifetimeSeconds: number): PodIdentityCredentialsResponse {
   return {

@@ -30,36 +30,31 @@ export interface BaseOperator {
 
 const ok = (b: boolean): Outcome => (b ? 'match' : 'nomatch');
 
-function stringOp(name: string, negated: boolean, kind: 'eq' | 'ci' | 'like'): BaseOperator {
-  return {
-    name,
-    negated,
-    variables: true,
-    wildcards: kind === 'like',
-    test(v, p) {
-      if (p.unresolved.length) return 'unresolved';
-      if (kind === 'eq') return ok(p.text === v);
-      if (kind === 'ci') return ok(p.text.toLowerCase() === v.toLowerCase());
-      return ok(matchPieces(p.parts[0].pieces, v));
-    },
-  };
+type Flags = Pick<BaseOperator, 'variables' | 'wildcards'>;
+/** Numeric, Date, Bool, Binary and IP operators: no policy variables, no wildcards. */
+const PLAIN: Flags = { variables: false, wildcards: false };
+
+function operator(name: string, negated: boolean, flags: Flags, test: BaseOperator['test']): BaseOperator {
+  return { name, negated, ...flags, test };
 }
 
-function arnOp(name: string, negated: boolean): BaseOperator {
-  return {
-    name,
-    negated,
-    variables: true,
-    wildcards: true,
-    test(v, p) {
-      if (p.unresolved.length) return 'unresolved';
-      const req = splitArn(v);
-      if (!req || p.parts.length !== 6) return 'error';
-      for (let i = 0; i < 6; i++) if (!matchPieces(p.parts[i].pieces, req[i])) return 'nomatch';
-      return 'match';
-    },
-  };
+function stringOp(name: string, negated: boolean, kind: 'eq' | 'ci' | 'like'): BaseOperator {
+  return operator(name, negated, { variables: true, wildcards: kind === 'like' }, (v, p) => {
+    if (p.unresolved.length) return 'unresolved';
+    if (kind === 'eq') return ok(p.text === v);
+    if (kind === 'ci') return ok(p.text.toLowerCase() === v.toLowerCase());
+    return ok(matchPieces(p.parts[0].pieces, v));
+  });
 }
+
+const arnOp = (name: string, negated: boolean): BaseOperator =>
+  operator(name, negated, { variables: true, wildcards: true }, (v, p) => {
+    if (p.unresolved.length) return 'unresolved';
+    const req = splitArn(v);
+    if (!req || p.parts.length !== 6) return 'error';
+    for (let i = 0; i < 6; i++) if (!matchPieces(p.parts[i].pieces, req[i])) return 'nomatch';
+    return 'match';
+  });
 
 const NUM_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 function parseNumber(s: string): number | undefined {
@@ -77,20 +72,13 @@ export function parseDate(s: string): number | undefined {
 }
 
 type Cmp = (req: number, pol: number) => boolean;
-function ordered(name: string, negated: boolean, parse: (s: string) => number | undefined, cmp: Cmp): BaseOperator {
-  return {
-    name,
-    negated,
-    variables: false,
-    wildcards: false,
-    test(v, p) {
-      const a = parse(v);
-      const b = parse(p.raw);
-      if (a === undefined || b === undefined) return 'error';
-      return ok(cmp(a, b));
-    },
-  };
-}
+const ordered = (name: string, negated: boolean, parse: (s: string) => number | undefined, cmp: Cmp): BaseOperator =>
+  operator(name, negated, PLAIN, (v, p) => {
+    const a = parse(v);
+    const b = parse(p.raw);
+    if (a === undefined || b === undefined) return 'error';
+    return ok(cmp(a, b));
+  });
 
 const eq: Cmp = (a, b) => a === b;
 const CMPS: [string, Cmp][] = [
@@ -100,35 +88,22 @@ const CMPS: [string, Cmp][] = [
   ['GreaterThanEquals', (a, b) => a >= b],
 ];
 
-const bool: BaseOperator = {
-  name: 'Bool',
-  negated: false,
-  variables: false,
-  wildcards: false,
-  test(v, p) {
-    const a = v.toLowerCase();
-    const b = p.raw.toLowerCase();
-    if ((a !== 'true' && a !== 'false') || (b !== 'true' && b !== 'false')) return 'error';
-    return ok(a === b);
-  },
-};
+const bool = operator('Bool', false, PLAIN, (v, p) => {
+  const a = v.toLowerCase();
+  const b = p.raw.toLowerCase();
+  if ((a !== 'true' && a !== 'false') || (b !== 'true' && b !== 'false')) return 'error';
+  return ok(a === b);
+});
 
-const binary: BaseOperator = { name: 'BinaryEquals', negated: false, variables: false, wildcards: false, test: (v, p) => ok(v === p.raw) };
+const binary = operator('BinaryEquals', false, PLAIN, (v, p) => ok(v === p.raw));
 
-function ipOp(name: string, negated: boolean): BaseOperator {
-  return {
-    name,
-    negated,
-    variables: false,
-    wildcards: false,
-    test(v, p) {
-      const cidr = parseCidr(p.raw);
-      const ip = parseIp(v.trim());
-      if (!cidr || !ip) return 'error';
-      return ok(inCidr(cidr, ip));
-    },
-  };
-}
+const ipOp = (name: string, negated: boolean): BaseOperator =>
+  operator(name, negated, PLAIN, (v, p) => {
+    const cidr = parseCidr(p.raw);
+    const ip = parseIp(v.trim());
+    if (!cidr || !ip) return 'error';
+    return ok(inCidr(cidr, ip));
+  });
 
 const ALL: BaseOperator[] = [
   stringOp('StringEquals', false, 'eq'),

@@ -1,6 +1,5 @@
 import { parseRoleArn, type RoleArn } from '../arn.js';
 import { saKey, type Association, type Role, type ServiceAccount } from '../model.js';
-import { POLICY_VERSION } from '../policy/types.js';
 import { bridgeRoleArn } from './bridge.js';
 import { planBridge } from './plan-bridge.js';
 import { addRemovals, addRestarts, blockEntry, newEntry, planTrust, podsFor, type PlanContext } from './plan-steps.js';
@@ -221,5 +220,3 @@ function summarise(entries: PlanEntry[], steps: Step[], options: MigrationOption
     waiting: entries.filter((e) => e.status === 'pending' && e.waiting).length,
   };
 }
-
-export const emptyTrust = () => ({ Version: POLICY_VERSION, Statement: [] });

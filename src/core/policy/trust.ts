@@ -9,6 +9,11 @@ import { POLICY_VERSION, TRUST_ACTIONS, type PolicyDocument, type SessionTagsMod
 // tags. One statement per (cluster, namespace, SA) tuple: lists inside one condition block match
 // as a cross product, so tuples never share a block.
 
+/** An AWS Organizations id (o-xxxxxxxxxx), as --org-id takes it; a UsageError otherwise. */
+export function checkOrgId(orgId: string): void {
+  if (!/^o-[a-z0-9]{10,32}$/.test(orgId)) throw new UsageError(`option '--org-id': '${orgId}' is not an organization id (o-xxxxxxxxxx)`);
+}
+
 export interface TrustOptions {
   /** Default 'workload'. */
   scope?: TrustScope;

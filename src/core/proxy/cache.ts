@@ -40,7 +40,7 @@ export class ShortLivedCredentialsError extends Error {
   }
 }
 
-export class CredentialCache<V> {
+export class CredentialCache<V extends object> {
   readonly maxSize: number;
   readonly maxRetentionMs: number;
   readonly minTtlMs: number;
@@ -73,15 +73,9 @@ export class CredentialCache<V> {
 
   /** A cached value with enough life left, or one upstream call shared by every concurrent caller. */
   async get(token: string, fetch: (token: string) => Promise<V>): Promise<{ value: V; use: CacheUse }> {
-    const entry = this.entries.get(token);
-    if (entry) {
-      if (entry.expiresAtMs - this.options.now() > this.minTtlMs) {
-        this.entries.delete(token); // LRU: most recently used last
-        this.entries.set(token, entry);
-        return { value: entry.value, use: 'hit' };
-      }
-      this.evict(token);
-    }
+    const cached = this.peek(token);
+    if (cached !== undefined) return { value: cached, use: 'hit' };
+    this.evict(token); // too close to expiry to serve
     const pending = this.inflight.get(token);
     if (pending) return { value: await pending, use: 'shared' };
     this.options.onEvent?.({ type: 'miss' });
@@ -98,11 +92,16 @@ export class CredentialCache<V> {
       if (this.irrecoverable(error)) this.evict(token);
       throw error;
     }
+    this.store(token, this.entryFor(value, fetch));
+    return value;
+  }
+
+  /** The entry for a fetched value; credentials with too little life left are refused. */
+  private entryFor(value: V, fetch: (token: string) => Promise<V>): Entry<V> {
     const now = this.options.now();
     const ttl = this.options.expiresAt(value) - now;
     if (ttl <= this.minTtlMs) throw new ShortLivedCredentialsError(ttl / 1000);
-    this.store(token, { value, expiresAtMs: now + ttl, refreshAtMs: now + Math.min(ttl, this.maxRetentionMs), fetch });
-    return value;
+    return { value, expiresAtMs: now + ttl, refreshAtMs: now + Math.min(ttl, this.maxRetentionMs), fetch };
   }
 
   private store(token: string, entry: Entry<V>) {
@@ -141,11 +140,8 @@ export class CredentialCache<V> {
 
   private async renew(token: string, entry: Entry<V>) {
     try {
-      const value = await entry.fetch(token);
-      const now = this.options.now();
-      const ttl = this.options.expiresAt(value) - now;
-      if (ttl <= this.minTtlMs) throw new ShortLivedCredentialsError(ttl / 1000);
-      if (this.entries.get(token) === entry) this.store(token, { value, expiresAtMs: now + ttl, refreshAtMs: now + Math.min(ttl, this.maxRetentionMs), fetch: entry.fetch });
+      const renewed = this.entryFor(await entry.fetch(token), entry.fetch);
+      if (this.entries.get(token) === entry) this.store(token, renewed);
       this.options.onEvent?.({ type: 'renewed' });
     } catch (error) {
       const recoverable = !this.irrecoverable(error);

@@ -52,19 +52,10 @@ function parseJson(bytes: Uint8Array): { ok: true; value: unknown } | { ok: fals
   const text = new TextDecoder().decode(bytes);
   try {
     return { ok: true, value: JSON.parse(text) };
-  } catch {
-    const first = text.trimStart()[0];
-    if (first === undefined || /Unexpected end|Unterminated/.test(safeMessage(text))) return { ok: false, error: 'unexpected end of JSON input' };
-    return { ok: false, error: `invalid character '${first}' looking for beginning of value` };
-  }
-}
-
-function safeMessage(text: string): string {
-  try {
-    JSON.parse(text);
-    return '';
   } catch (error) {
-    return error instanceof Error ? error.message : '';
+    const first = text.trimStart()[0];
+    if (first === undefined || /Unexpected end|Unterminated/.test((error as Error).message)) return { ok: false, error: 'unexpected end of JSON input' };
+    return { ok: false, error: `invalid character '${first}' looking for beginning of value` };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { TokenClaims } from '../exchange/types.js';
+import { decodeJwt, type DecodedJwt } from './decode.js';
 
 // Reading the claims of a projected service-account token into podid's TokenClaims. Pure; wrong
 // types are dropped (the checks then report the claim as missing or malformed).
@@ -51,6 +52,18 @@ export function readClaims(payload: Record<string, unknown>): TokenClaims {
 export function parseSubject(sub: string | undefined): { namespace: string; serviceAccount: string } | undefined {
   const m = sub === undefined ? null : SUBJECT.exec(sub);
   return m ? { namespace: m[1], serviceAccount: m[2] } : undefined;
+}
+
+/** A token decoded once: its claims and the service account its `sub` names (undefined when none), or why it does not decode. */
+export type TokenSubject =
+  | { ok: true; jwt: DecodedJwt; claims: TokenClaims; subject?: { namespace: string; serviceAccount: string } }
+  | { ok: false; problem: string };
+
+export function tokenSubject(token: string): TokenSubject {
+  const decoded = decodeJwt(token);
+  if (!decoded.ok) return decoded;
+  const claims = readClaims(decoded.jwt.payload);
+  return { ok: true, jwt: decoded.jwt, claims, subject: parseSubject(claims.sub) };
 }
 
 export const subjectOf = (namespace: string, serviceAccount: string) => `system:serviceaccount:${namespace}:${serviceAccount}`;

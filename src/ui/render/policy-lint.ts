@@ -1,6 +1,7 @@
 import type { LintedFile, PolicyLintResult } from '../../commands/policy-lint.js';
+import { plural } from '../../core/migrate/text.js';
 import { RULE_LIST } from '../../core/policy/lint/catalog.js';
-import { buildSarif, sarifLevel } from './sarif.js';
+import { buildSarif, sarifLevel, type SarifLocationInput } from './sarif.js';
 
 // `podid policy lint` output: findings per file for people, SARIF 2.1.0 for code scanning.
 
@@ -18,8 +19,6 @@ function fileBlock(file: LintedFile): string[] {
   }
   return lines;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function renderLintTable(result: PolicyLintResult): string {
   const s = result.summary;
@@ -50,17 +49,16 @@ export function renderLintSarif(result: PolicyLintResult, tool: { version?: stri
       ruleId: f.ruleId,
       level: sarifLevel(f.severity),
       message: f.hint ? `${f.message} (hint: ${f.hint})` : f.message,
-      locations: [{ uri: file.artifact.uri, startLine: lineOf(file, f), startColumn: file.artifact.statementLines ? undefined : f.column, logicalName: f.path }],
+      locations: [{ uri: file.artifact.uri, startLine: lineOf(file, f), startColumn: file.artifact.statementLines ? undefined : f.column, ...logicalPlace(file.artifact.roleArn, f.path) }],
       properties: f.sid ? { sid: f.sid, kind: file.kind } : { kind: file.kind },
     })),
   });
-  // The generic builder names logical locations only; a role's trust also gets the role ARN.
-  const results = (log.runs as { results: { locations: { logicalLocations?: unknown[] }[] }[] }[])[0].results;
-  findings.forEach(({ file, f }, i) => {
-    const roleArn = file.artifact.roleArn;
-    if (!roleArn) return;
-    const where = f.path ?? 'trust policy';
-    results[i].locations[0].logicalLocations = [{ name: where, fullyQualifiedName: `${roleArn} ${where}`, kind: 'resource' }];
-  });
   return JSON.stringify(log, null, 2) + '\n';
+}
+
+/** Where in the policy: its path, and for a role's trust also the role ARN (a resource). */
+function logicalPlace(roleArn: string | undefined, path: string | undefined): Pick<SarifLocationInput, 'logicalName' | 'fullyQualifiedName' | 'logicalKind'> {
+  if (!roleArn) return { logicalName: path };
+  const where = path ?? 'trust policy';
+  return { logicalName: where, fullyQualifiedName: `${roleArn} ${where}`, logicalKind: 'resource' };
 }

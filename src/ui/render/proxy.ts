@@ -1,8 +1,6 @@
 import type { ProxyResult, ProxyStarted } from '../../commands/proxy.js';
 import { shellWord } from '../../core/shell.js';
 
-/** A word for a printed command line: as is when safe, else single-quoted for POSIX shells. */
-
 /**
  * The backend flags a printed podid command needs to reach the same backend: `--state FILE` (without
  * it the command would use AWS, e.g. the eks-auth source against real AWS) and `--source` when it

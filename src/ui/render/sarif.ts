@@ -31,6 +31,9 @@ export interface SarifLocationInput {
   endLine?: number;
   /** A logical place inside the artifact, e.g. "Statement[2].Condition". */
   logicalName?: string;
+  /** With logicalName: its fully qualified name and kind (e.g. a role ARN and "resource"). */
+  fullyQualifiedName?: string;
+  logicalKind?: string;
 }
 
 export interface SarifResultInput {
@@ -63,7 +66,9 @@ function location(l: SarifLocationInput): Record<string, unknown> {
   const physical: Record<string, unknown> = { artifactLocation: { uri: toUri(l.uri) } };
   if (Object.keys(region).length) physical.region = region;
   const out: Record<string, unknown> = { physicalLocation: physical };
-  if (l.logicalName) out.logicalLocations = [{ name: l.logicalName }];
+  if (l.logicalName) {
+    out.logicalLocations = [{ name: l.logicalName, ...(l.fullyQualifiedName ? { fullyQualifiedName: l.fullyQualifiedName } : {}), ...(l.logicalKind ? { kind: l.logicalKind } : {}) }];
+  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { RULE_LIST, RULES } from './catalog.js';
+import { RULES } from './catalog.js';
 import { ABAC_RULES } from './rules-abac.js';
 import { trustDeniesAssociation } from './rules-association.js';
 import { CONDITION_RULES } from './rules-conditions.js';
@@ -62,6 +62,3 @@ export function sortFindings(findings: Finding[]): Finding[] {
 export function invalidJsonFinding(message: string): Finding {
   return { ruleId: RULES.notAPolicy.id, rule: RULES.notAPolicy.name, severity: 'error', message };
 }
-
-export const hasErrors = (findings: readonly Finding[]) => findings.some((f) => f.severity === 'error');
-export const ruleCount = RULE_LIST.length;
